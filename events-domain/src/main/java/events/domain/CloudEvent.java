@@ -1,0 +1,251 @@
+package events.domain;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * A CloudEvents 1.0.2 event as published. Constructing one validates it completely: an instance always
+ * satisfies every rule of the product (SPEC section 3), and an invalid one fails with an
+ * {@link InvalidEventException} naming every failing attribute.
+ *
+ * <p>{@code time} keeps its original text; extension values are {@link String}, {@link Integer} or
+ * {@link Boolean}; {@code data} is kept as published (see {@link EventData}).
+ */
+public record CloudEvent(
+        String specVersion,
+        String id,
+        String source,
+        String type,
+        String subject,
+        String time,
+        String dataContentType,
+        String dataSchema,
+        Map<String, Object> extensions,
+        EventData data) {
+
+    public static final String SPEC_VERSION = "1.0";
+    public static final String RESOURCE = "resource";
+    public static final String RESOURCE_INSTANCE = "resourceinstance";
+    public static final String ALTERNATIVE_SUBJECT = "alternativesubject";
+
+    /** Context attribute names that can never be extension names. */
+    public static final Set<String> RESERVED_NAMES = Set.of(
+            "specversion", "id", "source", "type", "subject", "time", "datacontenttype", "dataschema",
+            "data", "data_base64");
+
+    private static final Pattern ATTRIBUTE_NAME = Pattern.compile("[a-z0-9]+");
+    /** Altinn's rule for resource URNs. */
+    private static final Pattern RESOURCE_URN =
+            Pattern.compile("^urn:[a-z0-9-]{1,30}(:[a-z0-9()+,.\\-;$_!/]{1,100}){1,10}$");
+    private static final Pattern RFC3339 = Pattern.compile(
+            "\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?([Zz]|[+-]\\d{2}:\\d{2})");
+
+    public CloudEvent {
+        List<Violation> violations = new ArrayList<>();
+        if (!SPEC_VERSION.equals(specVersion)) {
+            violations.add(new Violation("specversion", specVersion == null ? "is required" : "must be 1.0"));
+        }
+        requireNonEmpty("id", id, violations);
+        if (requireNonEmpty("source", source, violations)) {
+            try {
+                new URI(source);
+            } catch (URISyntaxException e) {
+                violations.add(new Violation("source", "must be a URI-reference"));
+            }
+        }
+        requireNonEmpty("type", type, violations);
+        if (subject != null && subject.isEmpty()) {
+            violations.add(new Violation("subject", "must not be empty when present"));
+        }
+        if (time != null && !isRfc3339(time)) {
+            violations.add(new Violation("time", "must be an RFC 3339 timestamp"));
+        }
+        if (dataContentType != null && dataContentType.isBlank()) {
+            violations.add(new Violation("datacontenttype", "must not be empty when present"));
+        }
+        if (dataSchema != null && !isAbsoluteUri(dataSchema)) {
+            violations.add(new Violation("dataschema", "must be an absolute URI"));
+        }
+        if (data instanceof EventData.Base64 b64 && !isBase64(b64.base64())) {
+            violations.add(new Violation("data_base64", "must be base64"));
+        }
+        extensions = normalizeExtensions(extensions, violations);
+        Object resource = extensions.get(RESOURCE);
+        if (resource == null) {
+            violations.add(new Violation(RESOURCE, "is required"));
+        } else if (!(resource instanceof String urn) || !RESOURCE_URN.matcher(urn).matches()) {
+            violations.add(new Violation(RESOURCE, "must be a lower-case URN such as urn:altinn:resource:my-service"));
+        }
+        for (String name : List.of(RESOURCE_INSTANCE, ALTERNATIVE_SUBJECT)) {
+            Object value = extensions.get(name);
+            if (value != null && (!(value instanceof String s) || s.isEmpty())) {
+                violations.add(new Violation(name, "must be a non-empty string"));
+            }
+        }
+        if (!violations.isEmpty()) {
+            throw new InvalidEventException(violations);
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder preset with this event's attributes. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.specVersion = specVersion;
+        b.id = id;
+        b.source = source;
+        b.type = type;
+        b.subject = subject;
+        b.time = time;
+        b.dataContentType = dataContentType;
+        b.dataSchema = dataSchema;
+        b.extensions.putAll(extensions);
+        b.data = data;
+        return b;
+    }
+
+    /** The resource URN the event concerns (extension {@code resource}). */
+    public String resource() {
+        return (String) extensions.get(RESOURCE);
+    }
+
+    /** Extension {@code alternativesubject}, or null. */
+    public String alternativeSubject() {
+        return (String) extensions.get(ALTERNATIVE_SUBJECT);
+    }
+
+    /** Extension {@code resourceinstance}, or null. */
+    public String resourceInstance() {
+        return (String) extensions.get(RESOURCE_INSTANCE);
+    }
+
+    private static boolean requireNonEmpty(String name, String value, List<Violation> violations) {
+        if (value == null || value.isEmpty()) {
+            violations.add(new Violation(name, "is required and must not be empty"));
+            return false;
+        }
+        return true;
+    }
+
+    private static Map<String, Object> normalizeExtensions(Map<String, Object> raw, List<Violation> violations) {
+        if (raw == null || raw.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Object> normalized = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : raw.entrySet()) {
+            String name = e.getKey();
+            Object value = e.getValue();
+            if (name == null || !ATTRIBUTE_NAME.matcher(name).matches()) {
+                violations.add(new Violation(String.valueOf(name), "attribute names use only a-z and 0-9"));
+                continue;
+            }
+            if (RESERVED_NAMES.contains(name)) {
+                violations.add(new Violation(name, "is not an extension name"));
+                continue;
+            }
+            if (value instanceof String || value instanceof Boolean || value instanceof Integer) {
+                normalized.put(name, value);
+            } else if (value instanceof Long || value instanceof Short || value instanceof Byte
+                    || value instanceof java.math.BigInteger) {
+                Number n = (Number) value;
+                if (n instanceof java.math.BigInteger big ? big.bitLength() < 32
+                        : n.longValue() >= Integer.MIN_VALUE && n.longValue() <= Integer.MAX_VALUE) {
+                    normalized.put(name, n.intValue());
+                } else {
+                    violations.add(new Violation(name, "integer is outside the 32-bit range"));
+                }
+            } else if (value == null) {
+                violations.add(new Violation(name, "must not be null"));
+            } else {
+                violations.add(new Violation(name, "must be a string, a 32-bit integer or a boolean"));
+            }
+        }
+        return Collections.unmodifiableMap(normalized);
+    }
+
+    static boolean isRfc3339(String time) {
+        if (!RFC3339.matcher(time).matches()) {
+            return false;
+        }
+        try {
+            OffsetDateTime.parse(time.toUpperCase(java.util.Locale.ROOT));
+            return true;
+        } catch (DateTimeParseException e) {
+            return false;
+        }
+    }
+
+    private static boolean isAbsoluteUri(String value) {
+        try {
+            return new URI(value).isAbsolute();
+        } catch (URISyntaxException e) {
+            return false;
+        }
+    }
+
+    private static boolean isBase64(String value) {
+        try {
+            java.util.Base64.getDecoder().decode(value);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** Mutable builder; {@link #build()} validates. Extensions keep insertion order. */
+    public static final class Builder {
+        private String specVersion = SPEC_VERSION;
+        private String id;
+        private String source;
+        private String type;
+        private String subject;
+        private String time;
+        private String dataContentType;
+        private String dataSchema;
+        private final Map<String, Object> extensions = new LinkedHashMap<>();
+        private EventData data;
+
+        private Builder() {
+        }
+
+        public Builder specVersion(String v) { this.specVersion = v; return this; }
+        public Builder id(String v) { this.id = v; return this; }
+        public Builder source(String v) { this.source = v; return this; }
+        public Builder type(String v) { this.type = v; return this; }
+        public Builder subject(String v) { this.subject = v; return this; }
+        public Builder time(String v) { this.time = v; return this; }
+        public Builder dataContentType(String v) { this.dataContentType = v; return this; }
+        public Builder dataSchema(String v) { this.dataSchema = v; return this; }
+        public Builder resource(String urn) { return extension(RESOURCE, urn); }
+        public Builder data(EventData v) { this.data = v; return this; }
+        public Builder jsonData(String json) { return data(new EventData.Json(json)); }
+
+        /** Sets an extension; a null value removes it. */
+        public Builder extension(String name, Object value) {
+            if (value == null) {
+                extensions.remove(name);
+            } else {
+                extensions.put(name, value);
+            }
+            return this;
+        }
+
+        public CloudEvent build() {
+            return new CloudEvent(specVersion, id, source, type, subject, time, dataContentType, dataSchema,
+                    new LinkedHashMap<>(extensions), data);
+        }
+    }
+}

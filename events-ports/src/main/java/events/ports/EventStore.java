@@ -1,0 +1,38 @@
+package events.ports;
+
+import events.domain.CloudEvent;
+import events.domain.EventPage;
+import events.domain.EventQuery;
+import events.domain.StoredEvent;
+import java.util.List;
+
+/**
+ * Durable, append-only storage of events. Implementations are thread-safe.
+ *
+ * <p>Cursor contract: sequences grow with commit order, so once {@link #read} has returned an event with
+ * sequence {@code n}, no event with a sequence {@code <= n} can appear later. A reader that follows
+ * {@link EventPage#next()} therefore sees every event exactly once, whatever the concurrency of writers.
+ */
+public interface EventStore {
+
+    /**
+     * Stores the events all-or-nothing and returns only once they are durable. An event whose
+     * ({@code source}, {@code id}) is already stored, or repeated earlier in the same list, is acknowledged
+     * and not stored again.
+     *
+     * @return the newly stored events, in sequence order (duplicates left out)
+     * @throws events.domain.UnableToStoreEventException when nothing could be stored
+     */
+    List<StoredEvent> append(List<CloudEvent> events);
+
+    /**
+     * Up to {@code query.size()} matching events with sequence greater than {@code query.after()}, in
+     * sequence order.
+     *
+     * @throws events.domain.UnableToReadEventsException when storage cannot answer
+     */
+    EventPage read(EventQuery query);
+
+    /** Whether storage answers right now (readiness). Never throws. */
+    boolean isAvailable();
+}

@@ -1,0 +1,69 @@
+package events.testkit;
+
+import events.domain.CloudEvent;
+import events.domain.EventPage;
+import events.domain.EventQuery;
+import events.domain.StoredEvent;
+import events.ports.EventStore;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/** A working {@link EventStore} in memory. Thread-safe; appends are serialized, reads never block. */
+public final class InMemoryEventStore implements EventStore {
+    private final ConcurrentSkipListMap<Long, StoredEvent> events = new ConcurrentSkipListMap<>();
+    private final Set<String> keys = new HashSet<>();
+    private long lastSequence;
+    private volatile boolean available = true;
+
+    @Override
+    public synchronized List<StoredEvent> append(List<CloudEvent> batch) {
+        List<StoredEvent> stored = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (CloudEvent event : batch) {
+            String key = event.source() + "\u0000" + event.id();
+            if (!keys.contains(key) && seen.add(key)) {
+                stored.add(new StoredEvent(lastSequence + stored.size() + 1, event));
+            }
+        }
+        for (StoredEvent e : stored) {
+            keys.add(e.event().source() + "\u0000" + e.event().id());
+            events.put(e.sequence(), e);
+        }
+        lastSequence += stored.size();
+        return stored;
+    }
+
+    @Override
+    public EventPage read(EventQuery query) {
+        List<StoredEvent> page = new ArrayList<>();
+        long next = query.after();
+        for (Map.Entry<Long, StoredEvent> e : events.tailMap(query.after(), false).entrySet()) {
+            if (query.matches(e.getValue().event())) {
+                page.add(e.getValue());
+                next = e.getKey();
+                if (page.size() == query.size()) {
+                    break;
+                }
+            }
+        }
+        return new EventPage(page, next);
+    }
+
+    @Override
+    public boolean isAvailable() {
+        return available;
+    }
+
+    /** Simulates storage going away (or coming back) for readiness tests. */
+    public void setAvailable(boolean available) {
+        this.available = available;
+    }
+
+    public int size() {
+        return events.size();
+    }
+}
