@@ -2,8 +2,6 @@ package events.domain;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -47,8 +45,9 @@ public record CloudEvent(
     /** Altinn's rule for resource URNs. */
     private static final Pattern RESOURCE_URN =
             Pattern.compile("^urn:[a-z0-9-]{1,30}(:[a-z0-9()+,.\\-;$_!/]{1,100}){1,10}$");
+    /** RFC 3339 section 5.6 {@code date-time}; field ranges are checked separately. */
     private static final Pattern RFC3339 = Pattern.compile(
-            "\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?([Zz]|[+-]\\d{2}:\\d{2})");
+            "(\\d{4})-(\\d{2})-(\\d{2})[Tt](\\d{2}):(\\d{2}):(\\d{2})(\\.\\d+)?([Zz]|[+-](\\d{2}):(\\d{2}))");
 
     public CloudEvent {
         List<Violation> violations = new ArrayList<>();
@@ -176,16 +175,20 @@ public record CloudEvent(
         return Collections.unmodifiableMap(normalized);
     }
 
+    /** RFC 3339 date-time, including leap seconds ({@code :60}) and any offset up to 23:59. */
     static boolean isRfc3339(String time) {
-        if (!RFC3339.matcher(time).matches()) {
+        java.util.regex.Matcher m = RFC3339.matcher(time);
+        if (!m.matches()) {
             return false;
         }
         try {
-            OffsetDateTime.parse(time.toUpperCase(java.util.Locale.ROOT));
-            return true;
-        } catch (DateTimeParseException e) {
+            java.time.LocalDate.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)));
+        } catch (java.time.DateTimeException e) {
             return false;
         }
+        return Integer.parseInt(m.group(4)) <= 23 && Integer.parseInt(m.group(5)) <= 59
+                && Integer.parseInt(m.group(6)) <= 60
+                && (m.group(9) == null || Integer.parseInt(m.group(9)) <= 23 && Integer.parseInt(m.group(10)) <= 59);
     }
 
     private static boolean isAbsoluteUri(String value) {

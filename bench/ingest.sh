@@ -1,0 +1,201 @@
+#!/usr/bin/env bash
+# Ingest benchmark: durable publish throughput of the server, as a ratio to a bare Javalin POST route
+# measured in the same run on the same machine (SPEC section 10: >= 50 %).
+#
+# Targets, each a child JVM with -Xmx256m on a free loopback port, one after another:
+#   bare   events.bench.BareServer: the publish route answering 200 without doing anything (the ceiling)
+#   h2     the server jar on embedded H2 in a fresh temp dir
+#   pg     the server jar on PostgreSQL (127.0.0.1:5432, db test, user postgres) in a fresh schema
+# The same closed-loop load (events.bench.LoadGenerator) runs against each; then a table is printed.
+#
+# Environment (all optional):
+#   BENCH_CONCURRENCY (32)  BENCH_DURATION seconds (15)  BENCH_WARMUP seconds (5)
+#   BENCH_TARGETS ("bare h2 pg")  BENCH_BUILD=1 to rebuild even if the jars exist
+#   PGHOST (127.0.0.1) PGPORT (5432) PGUSER (postgres) PGDATABASE (test) PGPASSWORD
+# Never run by CI. Only ever sends traffic to 127.0.0.1.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+CONCURRENCY="${BENCH_CONCURRENCY:-32}"
+DURATION="${BENCH_DURATION:-15}"
+WARMUP="${BENCH_WARMUP:-5}"
+TARGETS="${BENCH_TARGETS:-bare h2 pg}"
+PGHOST="${PGHOST:-127.0.0.1}"
+PGPORT="${PGPORT:-5432}"
+PGUSER="${PGUSER:-postgres}"
+PGDATABASE="${PGDATABASE:-test}"
+export PGHOST PGPORT PGUSER PGDATABASE
+
+SERVER_JAR="$ROOT/events-server/target/events-server.jar"
+BENCH_CLASSES="$ROOT/events-bench/target/classes"
+BENCH_CLASSPATH_FILE="$ROOT/events-bench/target/classpath.txt"
+PUBLISH_PATH="/events/api/v1/events"
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/events-bench.XXXXXX")"
+CHILD_PIDS=()
+PG_SCHEMA=""
+
+log() { printf '[ingest] %s\n' "$*" >&2; }
+
+stop_child() {
+  local pid="$1"
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+      log "pid $pid did not stop in 10 s; killing it"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+  fi
+  wait "$pid" 2>/dev/null || true
+}
+
+drop_schema() {
+  if [[ -n "$PG_SCHEMA" ]]; then
+    psql -q -X -v ON_ERROR_STOP=1 -c "DROP SCHEMA IF EXISTS \"$PG_SCHEMA\" CASCADE" >/dev/null 2>&1 \
+      || log "could not drop schema $PG_SCHEMA"
+    PG_SCHEMA=""
+  fi
+}
+
+cleanup() {
+  local status=$?
+  trap - EXIT INT TERM
+  for pid in ${CHILD_PIDS[@]+"${CHILD_PIDS[@]}"}; do
+    stop_child "$pid"
+  done
+  drop_schema
+  if [[ $status -ne 0 && -d "$WORK" ]]; then
+    log "logs kept in $WORK"
+  else
+    rm -rf "$WORK"
+  fi
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# wait_ready PID PORT NAME: until GET /health/ready answers 200, the child dies, or 120 s pass.
+wait_ready() {
+  local pid="$1" port="$2" name="$3"
+  for _ in $(seq 1 600); do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      log "$name exited before it was ready; its log:"
+      tail -n 40 "$WORK/$name.log" >&2 || true
+      return 1
+    fi
+    if curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$port/health/ready" 2>/dev/null; then
+      return 0
+    fi
+    sleep 0.2
+  done
+  log "$name not ready after 120 s; its log:"
+  tail -n 40 "$WORK/$name.log" >&2 || true
+  return 1
+}
+
+# --- build --------------------------------------------------------------------------------------------
+NEEDS_SERVER=0
+[[ " $TARGETS " == *" h2 "* || " $TARGETS " == *" pg "* ]] && NEEDS_SERVER=1
+if [[ "${BENCH_BUILD:-0}" == 1 || ( $NEEDS_SERVER == 1 && ! -f "$SERVER_JAR" ) || ! -f "$BENCH_CLASSPATH_FILE" \
+      || ! -f "$BENCH_CLASSES/events/bench/LoadGenerator.class" ]]; then
+  log "building (mvn -q -B -DskipTests package)"
+  mvn -q -B -DskipTests package
+fi
+BENCH_CP="$BENCH_CLASSES:$(cat "$BENCH_CLASSPATH_FILE")"
+
+# --- shared secrets -----------------------------------------------------------------------------------
+JWT_SECRET="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"   # 64 characters
+TOKEN="bench-no-server"
+if [[ $NEEDS_SERVER == 1 ]]; then
+  TOKEN="$(env EVENTS_JWT_SECRET="$JWT_SECRET" java -jar "$SERVER_JAR" token --org ttd \
+  --scope "altinn:events.publish altinn:events.subscribe" 2>"$WORK/token.log" | awk 'NF' | tail -n 1)"
+  if [[ -z "$TOKEN" ]]; then
+    log "the server printed no token:"; cat "$WORK/token.log" >&2; exit 1
+  fi
+fi
+
+# --- targets ------------------------------------------------------------------------------------------
+# start_target NAME PORT: starts the child, records its pid in STARTED_PID.
+start_target() {
+  local name="$1" port="$2"
+  case "$name" in
+    bare)
+      java -Xmx256m -cp "$BENCH_CP" events.bench.BareServer "$port" >"$WORK/$name.log" 2>&1 &
+      ;;
+    h2)
+      mkdir -p "$WORK/h2"
+      (cd "$WORK/h2" && exec env -u EVENTS_DB_URL -u EVENTS_DB_USER -u EVENTS_DB_PASSWORD -u EVENTS_DATA_DIR \
+        EVENTS_PORT="$port" EVENTS_JWT_SECRET="$JWT_SECRET" \
+        java -Xmx256m -jar "$SERVER_JAR") >"$WORK/$name.log" 2>&1 &
+      ;;
+    pg)
+      PG_SCHEMA="bench_$(date +%s)_$$"
+      psql -q -X -v ON_ERROR_STOP=1 -c "CREATE SCHEMA \"$PG_SCHEMA\"" >/dev/null
+      mkdir -p "$WORK/pg"
+      local password=()
+      [[ -n "${PGPASSWORD:-}" ]] && password=(EVENTS_DB_PASSWORD="$PGPASSWORD")
+      (cd "$WORK/pg" && exec env -u EVENTS_DATA_DIR -u EVENTS_DB_PASSWORD \
+        EVENTS_PORT="$port" EVENTS_JWT_SECRET="$JWT_SECRET" \
+        EVENTS_DB_URL="jdbc:postgresql://$PGHOST:$PGPORT/$PGDATABASE?currentSchema=$PG_SCHEMA" \
+        EVENTS_DB_USER="$PGUSER" ${password[@]+"${password[@]}"} \
+        java -Xmx256m -jar "$SERVER_JAR") >"$WORK/$name.log" 2>&1 &
+      ;;
+    *)
+      log "unknown target $name"; return 1 ;;
+  esac
+  STARTED_PID=$!
+  CHILD_PIDS+=("$STARTED_PID")
+}
+
+RESULTS=()
+for name in $TARGETS; do
+  port="$(free_port)"
+  log "$name: starting on 127.0.0.1:$port"
+  start_target "$name" "$port"
+  pid="$STARTED_PID"
+  wait_ready "$pid" "$port" "$name"
+  log "$name: ready; ${WARMUP}s warmup + ${DURATION}s load at concurrency $CONCURRENCY"
+  # In the background and waited for, so that a signal to this script cleans up at once.
+  java -cp "$BENCH_CP" events.bench.LoadGenerator --url "http://127.0.0.1:$port$PUBLISH_PATH" \
+    --token "$TOKEN" --concurrency "$CONCURRENCY" --warmup "$WARMUP" --duration "$DURATION" --label "$name" \
+    >"$WORK/$name.result" 2>&1 &
+  load_pid=$!
+  CHILD_PIDS+=("$load_pid")
+  if ! wait "$load_pid"; then
+    log "$name: the load generator failed:"; cat "$WORK/$name.result" >&2; exit 1
+  fi
+  cat "$WORK/$name.result" >&2
+  line="$(grep '^RESULT ' "$WORK/$name.result" | tail -n 1)"
+  RESULTS+=("$line")
+  stop_child "$pid"
+  if [[ "$name" == pg ]]; then
+    drop_schema
+  fi
+done
+
+# --- table --------------------------------------------------------------------------------------------
+printf '%s\n' "${RESULTS[@]}" | awk -v c="$CONCURRENCY" -v d="$DURATION" '
+  {
+    for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+    n++; label[n] = v["label"]; rps[n] = v["rps"]; p50[n] = v["p50ms"]; p99[n] = v["p99ms"]; err[n] = v["errors"]
+    if (v["label"] == "bare") bare = v["rps"]
+  }
+  END {
+    printf "\ningest: concurrency %s, %s s per target\n", c, d
+    printf "%-8s %10s %9s %9s %8s %14s\n", "target", "req/s", "p50 ms", "p99 ms", "errors", "ratio to bare"
+    for (i = 1; i <= n; i++) {
+      ratio = (bare > 0) ? sprintf("%.0f %%", 100 * rps[i] / bare) : "n/a"
+      printf "%-8s %10s %9s %9s %8s %14s\n", label[i], rps[i], p50[i], p99[i], err[i], ratio
+    }
+  }'

@@ -1,0 +1,129 @@
+package events.adapters.http;
+
+import events.adapters.http.internal.EventRoutes;
+import events.adapters.http.internal.Problems;
+import events.ports.PublishEvents;
+import events.ports.QueryEvents;
+import io.javalin.config.JavalinConfig;
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The Events HTTP API as a unit you mount into any Javalin 7 app (SPEC section 4):
+ *
+ * <pre>{@code
+ * EventsApi api = EventsApi.builder()
+ *         .publishEvents(events.publishEvents())
+ *         .queryEvents(events.queryEvents())
+ *         .authenticator(JwtAuthenticator.builder().hs256Secret(secret).build())
+ *         .baseUrl(() -> "https://events.example.com")
+ *         .readiness(events::isReady)
+ *         .build();
+ * Javalin.create(api::register).start(5080);
+ * }</pre>
+ *
+ * <p>Mounts {@code POST/GET /events/api/v1/events}, {@code GET /health} and {@code GET /health/ready}, and
+ * maps every exception of the app, Javalin's 404 and 405 included, to RFC 7807 problem+json. Request
+ * bodies are read with this API's own limits ({@link Builder#maxEventBytes}, {@link Builder#maxBatchBytes}),
+ * whatever Javalin's {@code http.maxRequestSize} is. Immutable.
+ */
+public final class EventsApi {
+    /** Default largest event: 256 KiB. */
+    public static final int DEFAULT_MAX_EVENT_BYTES = 256 * 1024;
+    /** Default largest batch request: 4 MiB. */
+    public static final int DEFAULT_MAX_BATCH_BYTES = 4 * 1024 * 1024;
+
+    private final EventRoutes routes;
+
+    private EventsApi(Builder b) {
+        JwtAuthenticator authenticator = b.authenticator;
+        this.routes = new EventRoutes(b.publishEvents, b.queryEvents, authenticator::authenticate, b.baseUrl,
+                b.maxEventBytes, b.maxBatchBytes, b.readiness);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Adds the routes and the problem mapping to a Javalin configuration; call inside
+     * {@code Javalin.create(config -> ...)}. Also makes an unknown method on a known path a 405.
+     */
+    public void register(JavalinConfig config) {
+        config.http.prefer405over404 = true;
+        routes.register(config);
+        Problems.register(config);
+    }
+
+    public static final class Builder {
+        private PublishEvents publishEvents;
+        private QueryEvents queryEvents;
+        private JwtAuthenticator authenticator;
+        private Supplier<String> baseUrl;
+        private int maxEventBytes = DEFAULT_MAX_EVENT_BYTES;
+        private int maxBatchBytes = DEFAULT_MAX_BATCH_BYTES;
+        private BooleanSupplier readiness = () -> true;
+
+        private Builder() {
+        }
+
+        /** Required. */
+        public Builder publishEvents(PublishEvents publishEvents) {
+            this.publishEvents = Objects.requireNonNull(publishEvents, "publishEvents");
+            return this;
+        }
+
+        /** Required. */
+        public Builder queryEvents(QueryEvents queryEvents) {
+            this.queryEvents = Objects.requireNonNull(queryEvents, "queryEvents");
+            return this;
+        }
+
+        /** Required: who may call. */
+        public Builder authenticator(JwtAuthenticator authenticator) {
+            this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
+            return this;
+        }
+
+        /**
+         * Absolute prefix of {@code next} links such as {@code https://events.example.com}, asked per request.
+         * Default: the request's scheme and Host header (set it in production).
+         */
+        public Builder baseUrl(Supplier<String> baseUrl) {
+            this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
+            return this;
+        }
+
+        /** Largest event (structured JSON, or binary-mode body), in bytes; larger gives 413. Default 256 KiB. */
+        public Builder maxEventBytes(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxEventBytes must be positive");
+            }
+            this.maxEventBytes = max;
+            return this;
+        }
+
+        /** Largest batch request body, in bytes; larger gives 413. Default 4 MiB. */
+        public Builder maxBatchBytes(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxBatchBytes must be positive");
+            }
+            this.maxBatchBytes = max;
+            return this;
+        }
+
+        /** Answers {@code GET /health/ready} (200 when true, else 503). Default: always ready. */
+        public Builder readiness(BooleanSupplier readiness) {
+            this.readiness = Objects.requireNonNull(readiness, "readiness");
+            return this;
+        }
+
+        public EventsApi build() {
+            if (publishEvents == null || queryEvents == null || authenticator == null) {
+                throw new IllegalStateException("publishEvents, queryEvents and authenticator are required");
+            }
+            return new EventsApi(this);
+        }
+    }
+}

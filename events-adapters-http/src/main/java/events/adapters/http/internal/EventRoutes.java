@@ -1,0 +1,251 @@
+package events.adapters.http.internal;
+
+import events.domain.CloudEvent;
+import events.domain.EventPage;
+import events.domain.EventQuery;
+import events.domain.InvalidEventException;
+import events.domain.TypePattern;
+import events.domain.Violation;
+import events.ports.Caller;
+import events.ports.PublishEvents;
+import events.ports.QueryEvents;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * The event endpoints ({@code POST/GET /events/api/v1/events}) and the health endpoints. Use through
+ * {@code events.adapters.http.EventsApi}.
+ */
+public final class EventRoutes {
+    public static final String BASE_PATH = "/events/api/v1";
+    static final String EVENTS_PATH = BASE_PATH + "/events";
+    static final String ALTERNATIVE_SUBJECT_HEADER = "Altinn-AlternativeSubject";
+    private static final Pattern CURSOR = Pattern.compile("\\d{1,19}");
+    private static final Pattern SIZE = Pattern.compile("\\d{1,9}");
+
+    private final PublishEvents publishEvents;
+    private final QueryEvents queryEvents;
+    private final Function<String, Caller> authenticator;
+    private final Supplier<String> baseUrl;
+    private final int maxEventBytes;
+    private final int maxBatchBytes;
+    private final BooleanSupplier readiness;
+
+    /**
+     * @param authenticator the Authorization header value (or null) to the caller; throws to refuse
+     * @param baseUrl absolute prefix for {@code next} links, or null to derive it from the request
+     */
+    public EventRoutes(PublishEvents publishEvents, QueryEvents queryEvents, Function<String, Caller> authenticator,
+                       Supplier<String> baseUrl, int maxEventBytes, int maxBatchBytes, BooleanSupplier readiness) {
+        this.publishEvents = publishEvents;
+        this.queryEvents = queryEvents;
+        this.authenticator = authenticator;
+        this.baseUrl = baseUrl;
+        this.maxEventBytes = maxEventBytes;
+        this.maxBatchBytes = maxBatchBytes;
+        this.readiness = readiness;
+    }
+
+    public void register(JavalinConfig config) {
+        config.routes.post(EVENTS_PATH, this::publish);
+        config.routes.get(EVENTS_PATH, this::query);
+        config.routes.get("/health", this::health);
+        config.routes.get("/health/ready", this::ready);
+    }
+
+    void publish(Context ctx) {
+        Caller caller = authenticate(ctx, Caller.SCOPE_PUBLISH, Caller.SCOPE_PUBLISH_ADMIN);
+        HttpServletRequest req = ctx.req();
+        String rawContentType = req.getContentType();
+        MediaType type = MediaType.parse(rawContentType);
+        long declaredLength = req.getContentLengthLong();
+        List<CloudEvent> events;
+        if (type != null && type.essence().equals(MediaType.CLOUDEVENTS_JSON)) {
+            byte[] body = BodyReader.read(input(req), declaredLength, maxEventBytes, "the event");
+            events = List.of(CloudEventJsonReader.readEvent(body));
+        } else if (type != null && type.essence().equals(MediaType.CLOUDEVENTS_BATCH_JSON)) {
+            byte[] body = BodyReader.read(input(req), declaredLength, maxBatchBytes, "the batch");
+            events = CloudEventJsonReader.readBatch(body, maxEventBytes);
+        } else if (req.getHeader("ce-specversion") != null && (type == null || !type.isCloudEvents())) {
+            byte[] body = BodyReader.read(input(req), declaredLength, maxEventBytes, "the event data");
+            events = List.of(BinaryModeReader.read(ceHeaders(req), rawContentType, body));
+        } else {
+            throw new UnsupportedMediaTypeException("publish with Content-Type " + MediaType.CLOUDEVENTS_JSON
+                    + " or " + MediaType.CLOUDEVENTS_BATCH_JSON + ", or in binary mode with ce-* headers");
+        }
+        publishEvents.publish(caller, events);
+        ctx.status(200);
+    }
+
+    void query(Context ctx) {
+        Caller caller = authenticate(ctx, Caller.SCOPE_SUBSCRIBE);
+        List<Violation> violations = new ArrayList<>();
+        String resource = single(ctx, "resource", violations);
+        if (resource == null || resource.isEmpty()) {
+            violations.add(new Violation("resource", "is required"));
+        }
+        String afterText = single(ctx, "after", violations);
+        long after = -1;
+        if (afterText == null) {
+            violations.add(new Violation("after", "is required: 0 to start, then the cursor of the next link"));
+        } else if (!CURSOR.matcher(afterText).matches()) {
+            violations.add(new Violation("after", "must be 0 or a cursor from a previous page"));
+        } else {
+            try {
+                after = Long.parseLong(afterText);
+            } catch (NumberFormatException e) {
+                violations.add(new Violation("after", "must be 0 or a cursor from a previous page"));
+            }
+        }
+        String sizeText = single(ctx, "size", violations);
+        int size = EventQuery.DEFAULT_SIZE;
+        if (sizeText != null) {
+            size = SIZE.matcher(sizeText).matches() ? Integer.parseInt(sizeText) : -1;
+            if (size < 1 || size > EventQuery.MAX_SIZE) {
+                violations.add(new Violation("size", "must be an integer from 1 to " + EventQuery.MAX_SIZE));
+            }
+        }
+        String subject = single(ctx, "subject", violations);
+        if (subject != null && subject.isEmpty()) {
+            violations.add(new Violation("subject", "must not be empty when given"));
+        }
+        List<String> alternativeSubjects = Collections.list(ctx.req().getHeaders(ALTERNATIVE_SUBJECT_HEADER));
+        String alternativeSubject = null;
+        if (alternativeSubjects.size() > 1) {
+            violations.add(new Violation(ALTERNATIVE_SUBJECT_HEADER, "must be given once"));
+        } else if (alternativeSubjects.size() == 1) {
+            alternativeSubject = alternativeSubjects.get(0).strip();
+            if (alternativeSubject.isEmpty()) {
+                violations.add(new Violation(ALTERNATIVE_SUBJECT_HEADER, "must not be empty when given"));
+            } else if (subject != null) {
+                violations.add(new Violation("subject",
+                        "cannot be combined with the " + ALTERNATIVE_SUBJECT_HEADER + " header"));
+            }
+        }
+        List<String> typeTexts = ctx.queryParams("type");
+        List<TypePattern> types = new ArrayList<>();
+        for (String t : typeTexts) {
+            if (t.isEmpty()) {
+                violations.add(new Violation("type", "must not be empty when given"));
+            } else {
+                types.add(new TypePattern(t));
+            }
+        }
+        if (!violations.isEmpty()) {
+            throw new InvalidEventException(CloudEventJsonReader.distinct(violations));
+        }
+        EventQuery query = new EventQuery(resource, after, subject, alternativeSubject, types, size);
+        EventPage page = queryEvents.query(caller, query);
+
+        ctx.header("next", nextLink(ctx, resource, page.next(), subject, typeTexts, sizeText));
+        ctx.contentType(MediaType.CLOUDEVENTS_BATCH_JSON);
+        ctx.result(CloudEventJsonWriter.writeBatch(page.events()));
+    }
+
+    void health(Context ctx) {
+        ctx.contentType("application/json").result("{\"status\":\"healthy\"}");
+    }
+
+    void ready(Context ctx) {
+        if (readiness.getAsBoolean()) {
+            ctx.contentType("application/json").result("{\"status\":\"ready\"}");
+        } else {
+            Problems.respond(ctx, new Problems.Problem(503, "not-ready", "Service unavailable",
+                    "The service cannot serve requests now (storage unreachable).")
+                    .withHeader("Retry-After", Problems.RETRY_AFTER_SECONDS));
+        }
+    }
+
+    private Caller authenticate(Context ctx, String scope, String... alternatives) {
+        Caller caller = authenticator.apply(ctx.header("Authorization"));
+        if (caller.hasScope(scope)) {
+            return caller;
+        }
+        for (String alternative : alternatives) {
+            if (caller.hasScope(alternative)) {
+                return caller;
+            }
+        }
+        throw new MissingScopeException(scope);
+    }
+
+    private static String single(Context ctx, String name, List<Violation> violations) {
+        List<String> values = ctx.queryParams(name);
+        if (values.isEmpty()) {
+            return null;
+        }
+        if (values.size() > 1) {
+            violations.add(new Violation(name, "must be given once"));
+        }
+        return values.get(0);
+    }
+
+    private String nextLink(Context ctx, String resource, long next, String subject, List<String> types,
+                            String size) {
+        String base = baseUrl == null ? ctx.scheme() + "://" + ctx.host() : baseUrl.get();
+        while (base.endsWith("/")) {
+            base = base.substring(0, base.length() - 1);
+        }
+        StringBuilder url = new StringBuilder(base).append(EVENTS_PATH)
+                .append("?resource=").append(encode(resource))
+                .append("&after=").append(next);
+        if (subject != null) {
+            url.append("&subject=").append(encode(subject));
+        }
+        for (String type : types) {
+            url.append("&type=").append(encode(type));
+        }
+        if (size != null) {
+            url.append("&size=").append(encode(size));
+        }
+        return url.toString();
+    }
+
+    /** Percent-encodes a query value, leaving RFC 3986 unreserved characters and ":/@!$'()*,;" readable. */
+    static String encode(String value) {
+        StringBuilder out = new StringBuilder(value.length() + 16);
+        for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xFF;
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || "-._~:/@!$'()*,;".indexOf(c) >= 0) {
+                out.append((char) c);
+            } else {
+                out.append('%').append(String.format(Locale.ROOT, "%02X", c));
+            }
+        }
+        return out.toString();
+    }
+
+    private static Map<String, List<String>> ceHeaders(HttpServletRequest req) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (String name : Collections.list(req.getHeaderNames())) {
+            if (name.length() > 3 && name.regionMatches(true, 0, "ce-", 0, 3)) {
+                headers.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+                        .addAll(Collections.list(req.getHeaders(name)));
+            }
+        }
+        return headers;
+    }
+
+    private static InputStream input(HttpServletRequest req) {
+        try {
+            return req.getInputStream();
+        } catch (IOException e) {
+            throw new InvalidEventException(new Violation("body", "could not be read"));
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package events.adapters.http;
+
+import static events.adapters.http.TestServer.json;
+import static events.adapters.http.TestServer.publisher;
+import static events.adapters.http.TestServer.subscriber;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import events.domain.UnableToReadEventsException;
+import events.domain.UnableToStoreEventException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Fuzzed bodies, health, and the mapping of failures to problem responses. */
+class RobustnessIT {
+    static final String MUTATIONS = "{}[]\":,0a\\ ";
+    static TestServer server;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start(b -> b.maxEventBytes(4096).maxBatchBytes(16384));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void neverAnswersRandomOrMutatedBodiesWithA5xx() {
+        Random random = new Random(20261127);
+        String valid = PublishEventsIT.VALID.formatted("fuzz");
+        String[] fragments = {"{", "}", "[", "]", "\"", ":", ",", "null", "true", "1e999", "-0", "\\u0000", "\\ud800",
+                "\"data\"", "\"data_base64\"", "\"resource\"", "99999999999999999999", "\u00e6", "\uD83D\uDE00", " "};
+        String[] types = {"application/cloudevents+json", "application/cloudevents-batch+json", "application/json"};
+        for (int i = 0; i < 600; i++) {
+            byte[] body;
+            switch (i % 4) {
+                case 0 -> {
+                    body = new byte[random.nextInt(300)];
+                    random.nextBytes(body);
+                }
+                case 1 -> body = mutate(valid, random).getBytes(StandardCharsets.UTF_8);
+                case 2 -> {
+                    StringBuilder s = new StringBuilder();
+                    for (int k = random.nextInt(40); k > 0; k--) {
+                        s.append(fragments[random.nextInt(fragments.length)]);
+                    }
+                    body = s.toString().getBytes(StandardCharsets.UTF_8);
+                }
+                default -> body = ("[" + mutate(valid, random) + "," + mutate(valid, random) + "]")
+                        .getBytes(StandardCharsets.UTF_8);
+            }
+            String type = types[random.nextInt(types.length)];
+            String[] headers = type.equals("application/json") ? PublishEventsIT.binaryHeaders("fuzz-" + i) : new String[0];
+            HttpResponse<String> response =
+                    server.post(type, HttpRequest.BodyPublishers.ofByteArray(body), publisher(), headers);
+            assertThat(response.statusCode()).as("case %d: %s", i, new String(body, StandardCharsets.UTF_8))
+                    .isLessThan(500);
+            if (response.statusCode() != 200) {
+                assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            }
+        }
+    }
+
+    private static String mutate(String text, Random random) {
+        StringBuilder s = new StringBuilder(text);
+        for (int k = 1 + random.nextInt(4); k > 0 && s.length() > 0; k--) {
+            int at = random.nextInt(s.length());
+            switch (random.nextInt(3)) {
+                case 0 -> s.deleteCharAt(at);
+                case 1 -> s.insert(at, (char) random.nextInt(128));
+                default -> s.setCharAt(at, MUTATIONS.charAt(random.nextInt(MUTATIONS.length())));
+            }
+        }
+        return s.toString();
+    }
+
+    @Test
+    void answersHealthWithoutToken() {
+        HttpResponse<String> response = server.get("/health", null);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void answersReadinessFromTheStore() {
+        assertThat(server.get("/health/ready", null).statusCode()).isEqualTo(200);
+        server.store.setAvailable(false);
+        try {
+            HttpResponse<String> response = server.get("/health/ready", null);
+            assertThat(response.statusCode()).isEqualTo(503);
+            assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        } finally {
+            server.store.setAvailable(true);
+        }
+    }
+
+    @Test
+    void answersUnknownPathsWith404Problem() {
+        HttpResponse<String> response = server.get("/events/api/v1/nothing-here", subscriber());
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(json(response.body()).get("status").asInt()).isEqualTo(404);
+    }
+
+    @Test
+    void answersUnknownMethodsWith405Problem() {
+        HttpResponse<String> response = server.send(
+                HttpRequest.newBuilder(server.uri("/events/api/v1/events")).DELETE(), publisher());
+
+        assertThat(response.statusCode()).isEqualTo(405);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(json(response.body()).get("status").asInt()).isEqualTo(405);
+    }
+
+    @Test
+    void answers503WithRetryAfterWhenStorageFails() {
+        try (TestServer failing = TestServer.start(b -> b
+                .publishEvents((caller, events) -> {
+                    throw new UnableToStoreEventException("db down: jdbc:postgresql://db/events", null);
+                })
+                .queryEvents((caller, query) -> {
+                    throw new UnableToReadEventsException("db down: jdbc:postgresql://db/events", null);
+                }))) {
+            HttpResponse<String> post = failing.publish(PublishEventsIT.VALID.formatted("x"));
+            HttpResponse<String> get = failing.get("/events/api/v1/events?resource=urn:altinn:resource:x&after=0",
+                    subscriber());
+            for (HttpResponse<String> response : java.util.List.of(post, get)) {
+                assertThat(response.statusCode()).isEqualTo(503);
+                assertThat(response.headers().firstValue("Retry-After")).isPresent();
+                assertThat(response.body()).doesNotContain("jdbc");
+            }
+        }
+    }
+
+    @Test
+    void answers500WithoutInternalsOnUnexpectedFailures() {
+        try (TestServer broken = TestServer.start(b -> b.publishEvents((caller, events) -> {
+            throw new IllegalStateException("password=hunter2");
+        }))) {
+            HttpResponse<String> response = broken.publish(PublishEventsIT.VALID.formatted("x"));
+
+            assertThat(response.statusCode()).isEqualTo(500);
+            assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            assertThat(response.body()).doesNotContain("hunter2").doesNotContain("IllegalState");
+        }
+    }
+
+    @Test
+    void answersAccessDeniedWith403() {
+        try (TestServer denying = TestServer.start(b -> b.publishEvents((caller, events) -> {
+            throw new events.domain.AccessDeniedException("not allowed to publish events for resource x");
+        }))) {
+            HttpResponse<String> response = denying.publish(PublishEventsIT.VALID.formatted("x"));
+
+            assertThat(response.statusCode()).isEqualTo(403);
+            assertThat(json(response.body()).get("detail").asText()).contains("not allowed");
+        }
+    }
+}

@@ -1,0 +1,382 @@
+package events.adapters.jdbc;
+
+import events.domain.CloudEvent;
+import events.domain.EventData;
+import events.domain.EventPage;
+import events.domain.EventQuery;
+import events.domain.StoredEvent;
+import events.domain.TypePattern;
+import events.domain.UnableToReadEventsException;
+import events.domain.UnableToStoreEventException;
+import events.ports.EventStore;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.jdbi.v3.core.ConnectionException;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link EventStore} on H2 or PostgreSQL through Jdbi.
+ *
+ * <p>Writes: concurrent {@link #append} calls are queued and a single writer thread commits them in groups
+ * (group commit), each group in one transaction. The transaction first locks the one row of
+ * {@code event_sequence}, so transactions that append (from this or any other node) run one after the
+ * other: duplicates are checked and sequences assigned under that lock, and sequence order is commit order.
+ * A caller returns once the transaction holding its events has committed. If a group fails, its members
+ * are retried one by one, so a failing request fails alone and the others are still all-or-nothing.
+ */
+final class JdbcEventStore implements EventStore, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcEventStore.class);
+    /** A group takes whole requests until it holds this many events (a bigger request is a group alone). */
+    static final int MAX_GROUP_EVENTS = 1000;
+    /** ... or until its events' approximate size reaches this many characters. */
+    static final long MAX_GROUP_CHARS = 4L * 1024 * 1024;
+    private static final int KEYS_PER_LOOKUP = 1000;
+    private static final char LIKE_ESCAPE = '!';
+    private static final PendingAppend STOP = new PendingAppend(List.of());
+
+    private static final String COLUMNS = "seq, spec_version, event_id, source, event_type, subject, event_time,"
+            + " data_content_type, data_schema, resource, resource_instance, alternative_subject, extensions,"
+            + " data_json, data_base64";
+    private static final String INSERT = "INSERT INTO events (" + COLUMNS + ", dedup_key) VALUES (:seq,"
+            + " :specVersion, :id, :source, :type, :subject, :time, :dataContentType, :dataSchema, :resource,"
+            + " :resourceInstance, :alternativeSubject, :extensions, :dataJson, :dataBase64, :dedupKey)";
+
+    private final Jdbi jdbi;
+    private final DataSource dataSource;
+    private final BlockingQueue<PendingAppend> queue = new LinkedBlockingQueue<>();
+    private final Thread writer;
+    private volatile boolean closed;
+
+    JdbcEventStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+        this.jdbi = Jdbi.create(dataSource);
+        this.writer = new Thread(this::writeLoop, "events-jdbc-writer");
+        this.writer.setDaemon(true);
+        this.writer.start();
+    }
+
+    // ------------------------------------------------------------------ append
+
+    @Override
+    public List<StoredEvent> append(List<CloudEvent> events) {
+        if (events.isEmpty()) {
+            return List.of();
+        }
+        if (closed) {
+            throw new UnableToStoreEventException("the event store is closed", null);
+        }
+        PendingAppend pending = new PendingAppend(List.copyOf(events));
+        queue.add(pending);
+        if (closed && queue.remove(pending)) {
+            throw new UnableToStoreEventException("the event store is closed", null);
+        }
+        try {
+            return pending.result.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof UnableToStoreEventException u) {
+                throw new UnableToStoreEventException(u.getMessage(), u.getCause());
+            }
+            throw new UnableToStoreEventException("unable to store events", e.getCause());
+        }
+    }
+
+    private void writeLoop() {
+        List<PendingAppend> group = new ArrayList<>();
+        while (true) {
+            PendingAppend first;
+            try {
+                first = queue.take();
+            } catch (InterruptedException e) {
+                break;
+            }
+            if (first == STOP) {
+                break;
+            }
+            group.clear();
+            group.add(first);
+            int size = first.events.size();
+            long chars = first.chars;
+            PendingAppend next;
+            while ((next = queue.peek()) != null && next != STOP
+                    && size + next.events.size() <= MAX_GROUP_EVENTS && chars + next.chars <= MAX_GROUP_CHARS) {
+                group.add(queue.poll());
+                size += next.events.size();
+                chars += next.chars;
+            }
+            writeGroup(group);
+        }
+        PendingAppend left;
+        while ((left = queue.poll()) != null) {
+            left.result.completeExceptionally(new UnableToStoreEventException("the event store is closed", null));
+        }
+    }
+
+    private void writeGroup(List<PendingAppend> group) {
+        try {
+            List<List<StoredEvent>> results = insertInOneTransaction(group);
+            for (int i = 0; i < group.size(); i++) {
+                group.get(i).result.complete(results.get(i));
+            }
+        } catch (RuntimeException | Error groupFailure) {
+            if (group.size() == 1 || groupFailure instanceof ConnectionException) {
+                // Alone, or the database is unreachable (retrying each would only wait for it again).
+                LOG.warn("Unable to store {} append(s)", group.size(), groupFailure);
+                for (PendingAppend failed : group) {
+                    failed.result.completeExceptionally(
+                            new UnableToStoreEventException("unable to store events", groupFailure));
+                }
+                return;
+            }
+            LOG.debug("A group of {} appends failed; retrying them one by one", group.size(), groupFailure);
+            for (PendingAppend alone : group) {
+                writeGroup(List.of(alone));
+            }
+        }
+    }
+
+    private List<List<StoredEvent>> insertInOneTransaction(List<PendingAppend> group) {
+        return jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, handle -> {
+            long last = handle.createQuery("SELECT last_seq FROM event_sequence WHERE id = 1 FOR UPDATE")
+                    .mapTo(Long.class).one();
+            Map<CloudEvent, String> keys = new IdentityHashMap<>();
+            Set<String> allKeys = new LinkedHashSet<>();
+            for (PendingAppend p : group) {
+                for (CloudEvent e : p.events) {
+                    String key = keys.computeIfAbsent(e, JdbcEventStore::dedupKey);
+                    allKeys.add(key);
+                }
+            }
+            Set<String> taken = existingKeys(handle, allKeys);
+            List<List<StoredEvent>> results = new ArrayList<>(group.size());
+            PreparedBatch batch = handle.prepareBatch(INSERT);
+            for (PendingAppend p : group) {
+                List<StoredEvent> stored = new ArrayList<>();
+                for (CloudEvent e : p.events) {
+                    String key = keys.get(e);
+                    if (taken.add(key)) {
+                        StoredEvent s = new StoredEvent(++last, e);
+                        stored.add(s);
+                        bind(batch, s, key);
+                    }
+                }
+                results.add(List.copyOf(stored));
+            }
+            if (batch.size() > 0) {
+                batch.execute();
+                handle.createUpdate("UPDATE event_sequence SET last_seq = :last WHERE id = 1")
+                        .bind("last", last).execute();
+            }
+            return results;
+        });
+    }
+
+    private static Set<String> existingKeys(Handle handle, Set<String> keys) {
+        Set<String> existing = new HashSet<>();
+        List<String> all = new ArrayList<>(keys);
+        for (int from = 0; from < all.size(); from += KEYS_PER_LOOKUP) {
+            List<String> chunk = all.subList(from, Math.min(all.size(), from + KEYS_PER_LOOKUP));
+            existing.addAll(handle.createQuery("SELECT dedup_key FROM events WHERE dedup_key IN (<keys>)")
+                    .bindList("keys", chunk).mapTo(String.class).list());
+        }
+        return existing;
+    }
+
+    private static void bind(PreparedBatch batch, StoredEvent stored, String key) {
+        CloudEvent e = stored.event();
+        Map<String, Object> others = new LinkedHashMap<>(e.extensions());
+        others.remove(CloudEvent.RESOURCE);
+        others.remove(CloudEvent.RESOURCE_INSTANCE);
+        others.remove(CloudEvent.ALTERNATIVE_SUBJECT);
+        batch.bind("seq", stored.sequence())
+                .bind("specVersion", e.specVersion())
+                .bind("id", e.id())
+                .bind("source", e.source())
+                .bind("type", e.type())
+                .bind("subject", e.subject())
+                .bind("time", e.time())
+                .bind("dataContentType", e.dataContentType())
+                .bind("dataSchema", e.dataSchema())
+                .bind("resource", e.resource())
+                .bind("resourceInstance", e.resourceInstance())
+                .bind("alternativeSubject", e.alternativeSubject())
+                .bind("extensions", others.isEmpty() ? null : ExtensionsJson.write(others))
+                .bind("dataJson", e.data() instanceof EventData.Json j ? j.json() : null)
+                .bind("dataBase64", e.data() instanceof EventData.Base64 b ? b.base64() : null)
+                .bind("dedupKey", key)
+                .add();
+    }
+
+    /** Hex SHA-256 of (source, id), unambiguous for any strings. */
+    static String dedupKey(CloudEvent event) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update((event.source().length() + ":").getBytes(StandardCharsets.UTF_8));
+            sha.update(event.source().getBytes(StandardCharsets.UTF_8));
+            sha.update(event.id().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ------------------------------------------------------------------ read
+
+    @Override
+    public EventPage read(EventQuery query) {
+        StringBuilder sql = new StringBuilder("SELECT ").append(COLUMNS)
+                .append(" FROM events WHERE resource = :resource AND seq > :after");
+        if (query.subject() != null) {
+            sql.append(" AND subject = :subject");
+        }
+        if (query.alternativeSubject() != null) {
+            sql.append(" AND alternative_subject = :alternativeSubject");
+        }
+        List<TypePattern> types = query.types();
+        if (!types.isEmpty()) {
+            sql.append(" AND (");
+            for (int i = 0; i < types.size(); i++) {
+                sql.append(i == 0 ? "" : " OR ").append("event_type ")
+                        .append(types.get(i).hasWildcards() ? "LIKE :type" + i + " ESCAPE '" + LIKE_ESCAPE + "'" : "= :type" + i);
+            }
+            sql.append(')');
+        }
+        // "resource, seq" (not just "seq") lets H2 read the index in order instead of sorting every later row.
+        sql.append(" ORDER BY resource, seq LIMIT :size");
+        try {
+            List<StoredEvent> events = jdbi.withHandle(handle -> {
+                Query q = handle.createQuery(sql.toString())
+                        .bind("resource", query.resource())
+                        .bind("after", query.after())
+                        .bind("size", query.size());
+                if (query.subject() != null) {
+                    q.bind("subject", query.subject());
+                }
+                if (query.alternativeSubject() != null) {
+                    q.bind("alternativeSubject", query.alternativeSubject());
+                }
+                for (int i = 0; i < types.size(); i++) {
+                    TypePattern t = types.get(i);
+                    q.bind("type" + i, t.hasWildcards() ? escapeLike(t.pattern()) : t.pattern());
+                }
+                return q.map((rs, ctx) -> toStoredEvent(rs)).list();
+            });
+            long next = events.isEmpty() ? query.after() : events.get(events.size() - 1).sequence();
+            return new EventPage(events, next);
+        } catch (RuntimeException e) {
+            throw new UnableToReadEventsException("unable to read events of " + query.resource(), e);
+        }
+    }
+
+    /** Keeps {@code %} and {@code _} as wildcards and makes the escape character itself literal. */
+    private static String escapeLike(String pattern) {
+        return pattern.replace(String.valueOf(LIKE_ESCAPE), "" + LIKE_ESCAPE + LIKE_ESCAPE);
+    }
+
+    private static StoredEvent toStoredEvent(ResultSet rs) throws SQLException {
+        Map<String, Object> extensions = new LinkedHashMap<>();
+        extensions.put(CloudEvent.RESOURCE, rs.getString("resource"));
+        String resourceInstance = rs.getString("resource_instance");
+        if (resourceInstance != null) {
+            extensions.put(CloudEvent.RESOURCE_INSTANCE, resourceInstance);
+        }
+        String alternativeSubject = rs.getString("alternative_subject");
+        if (alternativeSubject != null) {
+            extensions.put(CloudEvent.ALTERNATIVE_SUBJECT, alternativeSubject);
+        }
+        String others = rs.getString("extensions");
+        if (others != null) {
+            extensions.putAll(ExtensionsJson.read(others));
+        }
+        String json = rs.getString("data_json");
+        String base64 = rs.getString("data_base64");
+        EventData data = json != null ? new EventData.Json(json) : base64 != null ? new EventData.Base64(base64) : null;
+        CloudEvent event = new CloudEvent(
+                rs.getString("spec_version"),
+                rs.getString("event_id"),
+                rs.getString("source"),
+                rs.getString("event_type"),
+                rs.getString("subject"),
+                rs.getString("event_time"),
+                rs.getString("data_content_type"),
+                rs.getString("data_schema"),
+                extensions,
+                data);
+        return new StoredEvent(rs.getLong("seq"), event);
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    @Override
+    public boolean isAvailable() {
+        if (closed) {
+            return false;
+        }
+        try (Connection c = dataSource.getConnection()) {
+            return c.isValid(2);
+        } catch (SQLException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Stops taking appends, lets the writer finish the group it is writing, fails what is still queued. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        queue.add(STOP);
+        try {
+            writer.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        PendingAppend left;
+        while ((left = queue.poll()) != null) {
+            left.result.completeExceptionally(new UnableToStoreEventException("the event store is closed", null));
+        }
+    }
+
+    private static final class PendingAppend {
+        final List<CloudEvent> events;
+        /** Approximate size, to bound the memory a group takes. */
+        final long chars;
+        final CompletableFuture<List<StoredEvent>> result = new CompletableFuture<>();
+
+        PendingAppend(List<CloudEvent> events) {
+            this.events = events;
+            long n = 0;
+            for (CloudEvent e : events) {
+                n += 512 + e.id().length() + e.source().length()
+                        + (e.data() instanceof EventData.Json j ? j.json().length() : 0)
+                        + (e.data() instanceof EventData.Base64 b ? b.base64().length() : 0);
+            }
+            this.chars = n;
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package events.adapters.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import events.domain.EventsException;
+import events.ports.EventStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Objects;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The stores of one database (embedded H2 or PostgreSQL). Opening migrates the schema (Flyway); closing
+ * stops the stores and closes the connection pool when this object opened it.
+ *
+ * <pre>{@code
+ * try (JdbcStores stores = JdbcStores.h2(Path.of("data"))) {
+ *     EventStore events = stores.eventStore();
+ * }
+ * }</pre>
+ */
+public final class JdbcStores implements AutoCloseable {
+    static final String MIGRATIONS = "classpath:events/adapters/jdbc/migration";
+    /**
+     * H2 settings added to an H2 URL unless it sets them itself. {@code WRITE_DELAY=0}: a commit is written
+     * to the file before it returns (the default, 500 ms, loses acknowledged events on kill -9).
+     */
+    private static final String[][] H2_SETTINGS = {
+        {"WRITE_DELAY", "0"}, {"LOCK_TIMEOUT", "10000"}, {"DB_CLOSE_ON_EXIT", "FALSE"},
+    };
+
+    private final JdbcEventStore eventStore;
+    private final HikariDataSource ownedPool;
+
+    private JdbcStores(DataSource dataSource, HikariDataSource ownedPool) {
+        this.ownedPool = ownedPool;
+        try {
+            Flyway.configure()
+                    .dataSource(dataSource)
+                    .locations(MIGRATIONS)
+                    .load()
+                    .migrate();
+        } catch (RuntimeException e) {
+            throw new EventsException("Unable to migrate the database schema: " + e.getMessage(), e);
+        }
+        this.eventStore = new JdbcEventStore(dataSource);
+    }
+
+    /** An embedded H2 database in files under {@code directory}, which is created if missing. */
+    public static JdbcStores h2(Path directory) {
+        Objects.requireNonNull(directory, "directory");
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Unable to create the data directory " + directory, e);
+        }
+        return open("jdbc:h2:file:" + directory.toAbsolutePath().resolve("events"), "sa", "");
+    }
+
+    /**
+     * A database by JDBC URL ({@code jdbc:h2:...} or {@code jdbc:postgresql:...}) with a connection pool of
+     * its own, closed by {@link #close()}.
+     */
+    public static JdbcStores open(String jdbcUrl, String user, String password) {
+        Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("events-jdbc");
+        config.setJdbcUrl(isH2(jdbcUrl) ? withH2Settings(jdbcUrl) : jdbcUrl);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setMaximumPoolSize(10);
+        config.setConnectionTimeout(5_000);
+        config.setValidationTimeout(2_000);
+        if (jdbcUrl.startsWith("jdbc:postgresql:")) {
+            config.addDataSourceProperty("reWriteBatchedInserts", "true");
+        }
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new EventsException("Unable to connect to the database " + withoutQuery(jdbcUrl) + ": "
+                    + e.getMessage(), e);
+        }
+        try {
+            return new JdbcStores(pool, pool);
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    /** PostgreSQL through a pool the caller owns (and closes after this). */
+    public static JdbcStores postgres(DataSource dataSource) {
+        return new JdbcStores(Objects.requireNonNull(dataSource, "dataSource"), null);
+    }
+
+    public EventStore eventStore() {
+        return eventStore;
+    }
+
+    @Override
+    public void close() {
+        try {
+            eventStore.close();
+        } finally {
+            if (ownedPool != null) {
+                ownedPool.close();
+            }
+        }
+    }
+
+    private static boolean isH2(String jdbcUrl) {
+        return jdbcUrl.regionMatches(true, 0, "jdbc:h2:", 0, "jdbc:h2:".length());
+    }
+
+    static String withH2Settings(String jdbcUrl) {
+        StringBuilder url = new StringBuilder(jdbcUrl);
+        String upper = jdbcUrl.toUpperCase(Locale.ROOT);
+        for (String[] setting : H2_SETTINGS) {
+            if (!upper.contains(";" + setting[0] + "=")) {
+                url.append(';').append(setting[0]).append('=').append(setting[1]);
+            }
+        }
+        return url.toString();
+    }
+
+    private static String withoutQuery(String jdbcUrl) {
+        int cut = jdbcUrl.length();
+        for (char c : new char[] {'?', ';'}) {
+            int at = jdbcUrl.indexOf(c);
+            if (at >= 0) {
+                cut = Math.min(cut, at);
+            }
+        }
+        return jdbcUrl.substring(0, cut);
+    }
+}

@@ -1,0 +1,269 @@
+package events.bench;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import okhttp3.ConnectionPool;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+
+/**
+ * Closed-loop publish load: {@code concurrency} threads, each on its own keep-alive connection, send one
+ * structured CloudEvent (unique id) and wait for the answer before sending the next. Runs a warmup, then
+ * measures for a fixed duration, and stops by itself. Only 200 counts as success; anything else (other
+ * status, I/O error, timeout) is an error.
+ *
+ * <p>Prints a human summary and one machine-readable line:
+ * {@code RESULT label=<l> requests=<n> rps=<r> p50ms=<x> p99ms=<y> errors=<e>}.
+ *
+ * <p>Flags: {@code --url} (required; loopback only), {@code --token}, {@code --concurrency} (32),
+ * {@code --warmup} seconds (5), {@code --duration} seconds (15), {@code --label}.
+ */
+public final class LoadGenerator {
+    private static final MediaType CLOUDEVENTS_JSON = MediaType.get("application/cloudevents+json");
+    private static final int MAX_SECONDS = 600;
+    private static final int MAX_CONCURRENCY = 1024;
+
+    private final HttpUrl httpUrl;
+    private final String token;
+    private final int concurrency;
+    private final Duration warmup;
+    private final Duration duration;
+
+    LoadGenerator(URI url, String token, int concurrency, Duration warmup, Duration duration) {
+        this.httpUrl = HttpUrl.get(url.toString());
+        this.token = token;
+        this.concurrency = concurrency;
+        this.warmup = warmup;
+        this.duration = duration;
+    }
+
+    /** What one run measured. */
+    record Result(long requests, double seconds, long errors, long[] sortedLatencyNanos, String firstError) {
+        double requestsPerSecond() {
+            return requests / seconds;
+        }
+
+        double percentileMillis(double p) {
+            if (sortedLatencyNanos.length == 0) {
+                return Double.NaN;
+            }
+            int rank = (int) Math.ceil(p / 100.0 * sortedLatencyNanos.length) - 1;
+            return sortedLatencyNanos[Math.max(0, Math.min(rank, sortedLatencyNanos.length - 1))] / 1e6;
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Flags flags = Flags.parse(args);
+        URI url = URI.create(flags.require("--url"));
+        requireLoopback(url);
+        int concurrency = flags.intValue("--concurrency", 32, 1, MAX_CONCURRENCY);
+        int warmup = flags.intValue("--warmup", 5, 0, MAX_SECONDS);
+        int duration = flags.intValue("--duration", 15, 1, MAX_SECONDS);
+        String label = flags.value("--label", url.toString());
+        String token = flags.value("--token", null);
+
+        Result r = new LoadGenerator(url, token, concurrency, Duration.ofSeconds(warmup), Duration.ofSeconds(duration))
+                .run();
+
+        System.out.printf(Locale.ROOT, "%s: %d ok in %.1f s = %.0f req/s, p50 %.2f ms, p99 %.2f ms, %d errors%n",
+                label, r.requests(), r.seconds(), r.requestsPerSecond(), r.percentileMillis(50),
+                r.percentileMillis(99), r.errors());
+        if (r.firstError() != null) {
+            System.out.println("first error: " + r.firstError());
+        }
+        System.out.printf(Locale.ROOT, "RESULT label=%s requests=%d rps=%.0f p50ms=%.2f p99ms=%.2f errors=%d%n",
+                label.replace(' ', '_'), r.requests(), r.requestsPerSecond(), r.percentileMillis(50),
+                r.percentileMillis(99), r.errors());
+    }
+
+    static void requireLoopback(URI url) throws IOException {
+        String host = url.getHost();
+        if (host == null || !"http".equals(url.getScheme())) {
+            throw new IllegalArgumentException("--url must be an http URL: " + url);
+        }
+        for (InetAddress address : InetAddress.getAllByName(host)) {
+            if (!address.isLoopbackAddress()) {
+                throw new IllegalArgumentException("refusing to load a non-loopback address: " + address);
+            }
+        }
+    }
+
+    Result run() throws InterruptedException {
+        OkHttpClient client = new OkHttpClient.Builder()
+                .connectionPool(new ConnectionPool(concurrency + 4, 1, TimeUnit.MINUTES))
+                .followRedirects(false)
+                .retryOnConnectionFailure(false)
+                .connectTimeout(Duration.ofSeconds(5))
+                .callTimeout(Duration.ofSeconds(10))
+                .build();
+        long start = System.nanoTime();
+        long measureFrom = start + warmup.toNanos();
+        long measureUntil = measureFrom + duration.toNanos();
+        AtomicLong errors = new AtomicLong();
+        ConcurrentHashMap<String, String> firstError = new ConcurrentHashMap<>();
+        List<Worker> workers = new ArrayList<>();
+        for (int i = 0; i < concurrency; i++) {
+            Worker w = new Worker(client, i, measureFrom, measureUntil, errors, firstError);
+            workers.add(w);
+            w.thread.start();
+        }
+        long deadline = measureUntil + TimeUnit.SECONDS.toNanos(15);
+        for (Worker w : workers) {
+            w.thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            if (w.thread.isAlive()) {
+                w.thread.interrupt();
+            }
+        }
+        client.dispatcher().executorService().shutdown();
+        client.connectionPool().evictAll();
+
+        long total = workers.stream().mapToLong(w -> w.count).sum();
+        long[] all = new long[Math.toIntExact(total)];
+        int at = 0;
+        for (Worker w : workers) {
+            System.arraycopy(w.latencies, 0, all, at, w.count);
+            at += w.count;
+        }
+        Arrays.sort(all);
+        return new Result(total, duration.toNanos() / 1e9, errors.get(), all, firstError.get("first"));
+    }
+
+    private final class Worker implements Runnable {
+        final Thread thread;
+        private final OkHttpClient client;
+        private final long measureFrom;
+        private final long measureUntil;
+        private final AtomicLong errors;
+        private final ConcurrentHashMap<String, String> firstError;
+        long[] latencies = new long[1 << 14];
+        int count;
+        private long sequence;
+
+        Worker(OkHttpClient client, int index, long measureFrom, long measureUntil, AtomicLong errors,
+                ConcurrentHashMap<String, String> firstError) {
+            this.client = client;
+            this.measureFrom = measureFrom;
+            this.measureUntil = measureUntil;
+            this.errors = errors;
+            this.firstError = firstError;
+            this.thread = new Thread(this, "load-" + index);
+            this.thread.setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            while (!Thread.currentThread().isInterrupted()) {
+                long sent = System.nanoTime();
+                if (sent >= measureUntil) {
+                    return;
+                }
+                boolean ok = send();
+                long took = System.nanoTime() - sent;
+                if (sent < measureFrom) {
+                    continue;
+                }
+                if (!ok) {
+                    errors.incrementAndGet();
+                    continue;
+                }
+                if (count == latencies.length) {
+                    latencies = Arrays.copyOf(latencies, count * 2);
+                }
+                latencies[count++] = took;
+            }
+        }
+
+        private boolean send() {
+            Request.Builder request = new Request.Builder()
+                    .url(httpUrl)
+                    .post(RequestBody.create(body(randomUuid(), ++sequence), CLOUDEVENTS_JSON));
+            if (token != null) {
+                request.header("Authorization", "Bearer " + token);
+            }
+            try (Response response = client.newCall(request.build()).execute()) {
+                String answer = response.body().string();
+                if (response.code() == 200) {
+                    return true;
+                }
+                firstError.putIfAbsent("first", "HTTP " + response.code() + " " + truncate(answer));
+                return false;
+            } catch (IOException | RuntimeException e) {
+                firstError.putIfAbsent("first", e.toString());
+                return false;
+            }
+        }
+    }
+
+    /** A version-4 UUID without {@code UUID.randomUUID()}'s shared SecureRandom (a lock all workers would contend on). */
+    static String randomUuid() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long msb = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long lsb = (random.nextLong() & ~(0xC000L << 48)) | (0x8000L << 48);
+        return new UUID(msb, lsb).toString();
+    }
+
+    static String body(String id, long n) {
+        return "{\"specversion\":\"1.0\",\"id\":\"" + id + "\",\"source\":\"https://bench.example/src\","
+                + "\"type\":\"bench.created\",\"subject\":\"/party/1337\",\"time\":\"2026-11-27T10:00:00Z\","
+                + "\"resource\":\"urn:altinn:resource:bench\",\"datacontenttype\":\"application/json\","
+                + "\"data\":{\"n\":" + n + "}}";
+    }
+
+    private static String truncate(String s) {
+        return s.length() <= 300 ? s : s.substring(0, 300) + "...";
+    }
+
+    /** {@code --name value} or {@code --name=value}. */
+    private record Flags(java.util.Map<String, String> values) {
+        static Flags parse(String[] args) {
+            java.util.Map<String, String> values = new java.util.HashMap<>();
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                int eq = a.indexOf('=');
+                if (a.startsWith("--") && eq > 0) {
+                    values.put(a.substring(0, eq), a.substring(eq + 1));
+                } else if (a.startsWith("--") && i + 1 < args.length) {
+                    values.put(a, args[++i]);
+                } else {
+                    throw new IllegalArgumentException("unexpected argument: " + a);
+                }
+            }
+            return new Flags(values);
+        }
+
+        String value(String name, String otherwise) {
+            return values.getOrDefault(name, otherwise);
+        }
+
+        String require(String name) {
+            String v = values.get(name);
+            if (v == null) {
+                throw new IllegalArgumentException(name + " is required");
+            }
+            return v;
+        }
+
+        int intValue(String name, int otherwise, int min, int max) {
+            int v = values.containsKey(name) ? Integer.parseInt(values.get(name)) : otherwise;
+            if (v < min || v > max) {
+                throw new IllegalArgumentException(name + " must be between " + min + " and " + max);
+            }
+            return v;
+        }
+    }
+}

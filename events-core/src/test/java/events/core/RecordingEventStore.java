@@ -1,0 +1,48 @@
+package events.core;
+
+import events.domain.CloudEvent;
+import events.domain.EventPage;
+import events.domain.EventQuery;
+import events.domain.StoredEvent;
+import events.ports.EventStore;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** Delegates to a working store and records every read with what it returned. */
+final class RecordingEventStore implements EventStore {
+    record Read(EventQuery query, EventPage page) {
+    }
+
+    private final EventStore delegate;
+    private final List<Read> reads = new CopyOnWriteArrayList<>();
+
+    RecordingEventStore(EventStore delegate) {
+        this.delegate = delegate;
+    }
+
+    @Override
+    public List<StoredEvent> append(List<CloudEvent> events) {
+        return delegate.append(events);
+    }
+
+    @Override
+    public EventPage read(EventQuery query) {
+        EventPage page = delegate.read(query);
+        reads.add(new Read(query, page));
+        return page;
+    }
+
+    @Override
+    public boolean isAvailable() {
+        return delegate.isAvailable();
+    }
+
+    List<Read> reads() {
+        return reads;
+    }
+
+    /** How many events the store handed out over all reads: what the use case examined. */
+    int examined() {
+        return reads.stream().mapToInt(r -> r.page().events().size()).sum();
+    }
+}

@@ -1,0 +1,185 @@
+package events.server;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Every setting of the server, read in exactly one place: command-line flags ({@code --port 5080}) win over
+ * environment variables ({@code EVENTS_PORT}), which win over defaults. Invalid values fail with a
+ * {@link SettingsException} whose message names the setting.
+ */
+public record ServerSettings(
+        int port,
+        Optional<String> baseUrl,
+        Path dataDir,
+        Optional<String> dbUrl,
+        Optional<String> dbUser,
+        Optional<String> dbPassword,
+        Optional<String> jwtSecret,
+        Optional<String> jwtJwks,
+        Optional<String> jwtIssuer,
+        Optional<String> jwtAudience,
+        int maxEventBytes,
+        int maxBatchBytes) {
+
+    static final int MIN_SECRET_BYTES = 32;
+
+    /** Reads the process environment and the given flags. */
+    public static ServerSettings fromEnvironment(List<String> flags) {
+        return from(System.getenv(), flags);
+    }
+
+    /** Reads the given environment and flags (for tests and embedders). */
+    public static ServerSettings from(Map<String, String> env, List<String> flags) {
+        Source s = new Source(env, parseFlags(flags));
+        int port = s.get("EVENTS_PORT", "--port").map(v -> parseInt("EVENTS_PORT", v, 0, 65535)).orElse(5080);
+        Optional<String> baseUrl = s.get("EVENTS_BASE_URL", "--base-url").map(ServerSettings::checkBaseUrl);
+        Path dataDir = Path.of(s.get("EVENTS_DATA_DIR", "--data-dir").orElse("data"));
+        Optional<String> dbUrl = s.get("EVENTS_DB_URL", "--db-url").map(ServerSettings::checkDbUrl);
+        Optional<String> secret = s.get("EVENTS_JWT_SECRET", null).map(ServerSettings::checkSecret);
+        Optional<String> jwks = s.get("EVENTS_JWT_JWKS", "--jwt-jwks");
+        int maxEventBytes = s.get("EVENTS_MAX_EVENT_SIZE", "--max-event-size")
+                .map(v -> parseSize("EVENTS_MAX_EVENT_SIZE", v)).orElse(256 * 1024);
+        int maxBatchBytes = s.get("EVENTS_MAX_BATCH_SIZE", "--max-batch-size")
+                .map(v -> parseSize("EVENTS_MAX_BATCH_SIZE", v)).orElse(4 * 1024 * 1024);
+        if (maxBatchBytes < maxEventBytes) {
+            throw new SettingsException("EVENTS_MAX_BATCH_SIZE must be at least EVENTS_MAX_EVENT_SIZE");
+        }
+        Optional<String> dbUser = s.get("EVENTS_DB_USER", "--db-user");
+        Optional<String> issuer = s.get("EVENTS_JWT_ISSUER", "--jwt-issuer");
+        Optional<String> audience = s.get("EVENTS_JWT_AUDIENCE", "--jwt-audience");
+        s.rejectUnknownFlags();
+        return new ServerSettings(port, baseUrl, dataDir, dbUrl,
+                dbUser, s.get("EVENTS_DB_PASSWORD", null), secret, jwks, issuer, audience,
+                maxEventBytes, maxBatchBytes);
+    }
+
+    private static Map<String, String> parseFlags(List<String> flags) {
+        Map<String, String> values = new HashMap<>();
+        for (int i = 0; i < flags.size(); i++) {
+            String flag = flags.get(i);
+            if (!flag.startsWith("--")) {
+                throw new SettingsException("unexpected argument '" + flag + "'");
+            }
+            int eq = flag.indexOf('=');
+            if (eq > 0) {
+                values.put(flag.substring(0, eq), flag.substring(eq + 1));
+            } else if (i + 1 < flags.size()) {
+                values.put(flag, flags.get(++i));
+            } else {
+                throw new SettingsException("flag " + flag + " needs a value");
+            }
+        }
+        return values;
+    }
+
+    private static int parseInt(String name, String value, int min, int max) {
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new SettingsException(name + "=" + value + " is not an integer from " + min + " to " + max);
+    }
+
+    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|kib|kb|k|mib|mb|m)?", Pattern.CASE_INSENSITIVE);
+
+    /** Sizes like {@code 262144}, {@code 256KiB}, {@code 4MiB}. */
+    static int parseSize(String name, String value) {
+        Matcher m = SIZE.matcher(value.trim());
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
+            long bytes = switch (unit) {
+                case "b" -> n;
+                case "kib", "kb", "k" -> n * 1024;
+                default -> n * 1024 * 1024;
+            };
+            if (bytes >= 1024 && bytes <= 512L * 1024 * 1024) {
+                return (int) bytes;
+            }
+        }
+        throw new SettingsException(name + "=" + value + " is not a size from 1KiB to 512MiB (e.g. 256KiB, 4MiB)");
+    }
+
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+
+    /** Durations like {@code 30s}, {@code 5m}, {@code 12h}, {@code 90d}, {@code 1h30m}. */
+    static Duration parseDuration(String name, String value) {
+        Matcher m = DURATION.matcher(value.trim());
+        Duration total = Duration.ZERO;
+        int end = 0;
+        while (m.find() && m.start() == end) {
+            long n = Long.parseLong(m.group(1));
+            total = total.plus(switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            });
+            end = m.end();
+        }
+        if (end == 0 || end != value.trim().length()) {
+            throw new SettingsException(name + "=" + value + " is not a duration (e.g. 30s, 5m, 12h, 90d)");
+        }
+        return total;
+    }
+
+    private static String checkBaseUrl(String value) {
+        String v = value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
+        if (!v.matches("https?://[^/?#\\s]+(/[^?#\\s]*)?")) {
+            throw new SettingsException("EVENTS_BASE_URL=" + value + " is not an absolute http(s) URL");
+        }
+        return v;
+    }
+
+    private static String checkDbUrl(String value) {
+        if (!value.startsWith("jdbc:h2:") && !value.startsWith("jdbc:postgresql:")) {
+            throw new SettingsException("EVENTS_DB_URL must start with jdbc:h2: or jdbc:postgresql:");
+        }
+        return value;
+    }
+
+    private static String checkSecret(String value) {
+        if (value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
+            throw new SettingsException("EVENTS_JWT_SECRET must be at least " + MIN_SECRET_BYTES + " bytes long");
+        }
+        return value;
+    }
+
+    /** Flags first, then environment; blank values count as unset. */
+    private record Source(Map<String, String> env, Map<String, String> flags) {
+        Optional<String> get(String envName, String flagName) {
+            Function<String, Optional<String>> nonBlank = v -> v == null || v.isBlank() ? Optional.empty() : Optional.of(v);
+            if (flagName != null && flags.containsKey(flagName)) {
+                return nonBlank.apply(flags.remove(flagName));
+            }
+            return nonBlank.apply(env.get(envName));
+        }
+
+        void rejectUnknownFlags() {
+            if (!flags.isEmpty()) {
+                throw new SettingsException("unknown flag " + flags.keySet().iterator().next());
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ServerSettings[port=" + port + ", baseUrl=" + baseUrl.orElse("(default)") + ", dataDir=" + dataDir
+                + ", db=" + dbUrl.orElse("embedded H2") + ", jwt=" + (jwtSecret.isPresent() ? "HS256 " : "")
+                + jwtJwks.map(j -> "JWKS " + j).orElse("") + "]";
+    }
+}

@@ -1,0 +1,84 @@
+package events.server;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The hexagon's walls (SPEC section 2), checked on the compiled main classes of every module. */
+class ArchitectureTest {
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importClasses() {
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("events");
+    }
+
+    @Test
+    void domainDependsOnlyOnTheJdk() {
+        classes().that().resideInAPackage("events.domain..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "events.domain..")
+                .check(classes);
+    }
+
+    @Test
+    void portsDependOnlyOnTheDomain() {
+        classes().that().resideInAPackage("events.ports..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "events.domain..", "events.ports..")
+                .check(classes);
+    }
+
+    @Test
+    void coreDependsOnlyOnPortsDomainAndLogging() {
+        classes().that().resideInAPackage("events.core..")
+                .should().onlyDependOnClassesThat()
+                .resideInAnyPackage("java..", "events.domain..", "events.ports..", "events.core..", "org.slf4j..")
+                .check(classes);
+    }
+
+    @Test
+    void adaptersNeverImportEachOtherNorTheCore() {
+        String[] adapters = {"events.adapters.jdbc..", "events.adapters.http..", "events.authz.xacml.."};
+        for (String adapter : adapters) {
+            for (String other : adapters) {
+                if (!other.equals(adapter)) {
+                    noClasses().that().resideInAPackage(adapter)
+                            .should().dependOnClassesThat().resideInAPackage(other)
+                            .check(classes);
+                }
+            }
+            noClasses().that().resideInAPackage(adapter)
+                    .should().dependOnClassesThat().resideInAnyPackage("events.core..", "events.server..")
+                    .check(classes);
+        }
+    }
+
+    @Test
+    void onlyTheServerReadsTheEnvironment() {
+        noClasses().that().resideOutsideOfPackage("events.server..")
+                .should().callMethod(System.class, "getenv")
+                .orShould().callMethod(System.class, "getenv", String.class)
+                .check(classes);
+    }
+
+    @Test
+    void nothingDependsOnTheServer() {
+        noClasses().that().resideOutsideOfPackage("events.server..")
+                .should().dependOnClassesThat().resideInAPackage("events.server..")
+                .check(classes);
+    }
+
+    @Test
+    void testkitBuildsOnlyOnPortsAndDomain() {
+        noClasses().that().resideInAPackage("events.testkit..")
+                .should().dependOnClassesThat()
+                .resideInAnyPackage("events.core..", "events.adapters..", "events.authz..", "events.server..")
+                .check(classes);
+    }
+}

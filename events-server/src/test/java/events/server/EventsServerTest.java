@@ -1,0 +1,66 @@
+package events.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The composition root in-process: defaults, wiring, the quickstart flow. */
+class EventsServerTest {
+    @TempDir
+    Path dataDir;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void servesTheQuickstartWithEmbeddedDefaults() throws Exception {
+        ServerSettings settings = ServerSettings.from(Map.of(), List.of("--port", "0", "--data-dir", dataDir.toString()));
+        try (EventsServer server = EventsServer.start(settings)) {
+            String token = Main.token(List.of("--org", "ttd", "--scope", "altinn:events.publish altinn:events.subscribe",
+                    "--data-dir", dataDir.toString()));
+            HttpResponse<String> published = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/events/api/v1/events"))
+                    .header("Authorization", "Bearer " + token)
+                    .header("Content-Type", "application/cloudevents+json")
+                    .POST(HttpRequest.BodyPublishers.ofString("""
+                            {"specversion":"1.0","id":"q1","source":"https://ttd.example/app","type":"app.created",
+                             "resource":"urn:altinn:resource:ttd-app","time":"2026-11-27T10:15:30.5+01:00","data":{"a":[1,2]}}"""))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(published.statusCode()).as(published.body()).isEqualTo(200);
+
+            HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl()
+                            + "/events/api/v1/events?resource=urn:altinn:resource:ttd-app&after=0"))
+                    .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.body()).contains("\"id\":\"q1\"", "\"time\":\"2026-11-27T10:15:30.5+01:00\"");
+            assertThat(page.headers().firstValue("next")).hasValueSatisfying(
+                    next -> assertThat(next).startsWith("http://localhost:" + server.port() + "/events/api/v1/events?"));
+
+            assertThat(http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/health/ready")).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+            assertThat(dataDir.resolve("jwt-secret")).exists();
+        }
+    }
+
+    @Test
+    void refusesTokensSignedWithAnotherSecret() throws Exception {
+        ServerSettings settings = ServerSettings.from(Map.of(), List.of("--port", "0", "--data-dir", dataDir.toString()));
+        try (EventsServer server = EventsServer.start(settings)) {
+            String foreign = events.adapters.http.JwtTokens.mintHs256(
+                    "another-secret-another-secret-another".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    Map.of("urn:altinn:org", "ttd", "scope", "altinn:events.subscribe"), java.time.Duration.ofMinutes(5));
+            HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl()
+                            + "/events/api/v1/events?resource=urn:altinn:resource:ttd-app&after=0"))
+                    .header("Authorization", "Bearer " + foreign).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(page.statusCode()).isEqualTo(401);
+            assertThat(page.headers().firstValue("content-type")).hasValueSatisfying(
+                    ct -> assertThat(ct).startsWith("application/problem+json"));
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package events.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ServerSettingsTest {
+
+    @Test
+    void usesSpecDefaultsWhenNothingIsSet() {
+        ServerSettings s = ServerSettings.from(Map.of(), List.of());
+        assertThat(s.port()).isEqualTo(5080);
+        assertThat(s.dataDir()).isEqualTo(Path.of("data"));
+        assertThat(s.dbUrl()).isEmpty();
+        assertThat(s.baseUrl()).isEmpty();
+        assertThat(s.jwtSecret()).isEmpty();
+        assertThat(s.maxEventBytes()).isEqualTo(256 * 1024);
+    }
+
+    @Test
+    void flagsWinOverEnvironment() {
+        ServerSettings s = ServerSettings.from(Map.of("EVENTS_PORT", "7000", "EVENTS_DATA_DIR", "/tmp/x"),
+                List.of("--port", "7001", "--base-url=https://events.example.com/"));
+        assertThat(s.port()).isEqualTo(7001);
+        assertThat(s.dataDir()).isEqualTo(Path.of("/tmp/x"));
+        assertThat(s.baseUrl()).contains("https://events.example.com");
+    }
+
+    @Test
+    void readsDatabaseAndJwtSettings() {
+        ServerSettings s = ServerSettings.from(Map.of(
+                "EVENTS_DB_URL", "jdbc:postgresql://127.0.0.1:5432/test",
+                "EVENTS_DB_USER", "postgres",
+                "EVENTS_JWT_SECRET", "0123456789abcdef0123456789abcdef",
+                "EVENTS_JWT_ISSUER", "https://idp",
+                "EVENTS_JWT_AUDIENCE", "events",
+                "EVENTS_MAX_EVENT_SIZE", "64KiB"), List.of());
+        assertThat(s.dbUrl()).contains("jdbc:postgresql://127.0.0.1:5432/test");
+        assertThat(s.dbUser()).contains("postgres");
+        assertThat(s.jwtIssuer()).contains("https://idp");
+        assertThat(s.jwtAudience()).contains("events");
+        assertThat(s.maxEventBytes()).isEqualTo(64 * 1024);
+    }
+
+    static Stream<Arguments> badSettings() {
+        return Stream.of(
+                Arguments.of(Map.of("EVENTS_PORT", "http"), List.of(), "EVENTS_PORT=http"),
+                Arguments.of(Map.of("EVENTS_PORT", "70000"), List.of(), "EVENTS_PORT=70000"),
+                Arguments.of(Map.of("EVENTS_BASE_URL", "localhost:5080"), List.of(), "EVENTS_BASE_URL"),
+                Arguments.of(Map.of("EVENTS_DB_URL", "jdbc:mysql://x"), List.of(), "EVENTS_DB_URL"),
+                Arguments.of(Map.of("EVENTS_JWT_SECRET", "short"), List.of(), "at least 32 bytes"),
+                Arguments.of(Map.of("EVENTS_MAX_EVENT_SIZE", "lots"), List.of(), "EVENTS_MAX_EVENT_SIZE"),
+                Arguments.of(Map.of("EVENTS_MAX_EVENT_SIZE", "8MiB"), List.of(), "EVENTS_MAX_BATCH_SIZE"),
+                Arguments.of(Map.of(), List.of("--prot", "1"), "unknown flag --prot"),
+                Arguments.of(Map.of(), List.of("--port"), "needs a value"),
+                Arguments.of(Map.of(), List.of("serve"), "unexpected argument"));
+    }
+
+    @ParameterizedTest(name = "{2}")
+    @MethodSource("badSettings")
+    void rejectsBadSettingsWithOneLineNamingTheSetting(Map<String, String> env, List<String> flags, String expected) {
+        assertThatThrownBy(() -> ServerSettings.from(env, flags))
+                .isInstanceOf(SettingsException.class)
+                .hasMessageContaining(expected)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    @Test
+    void parsesDurationsAndSizes() {
+        assertThat(ServerSettings.parseDuration("x", "1h30m")).isEqualTo(Duration.ofMinutes(90));
+        assertThat(ServerSettings.parseDuration("x", "90d")).isEqualTo(Duration.ofDays(90));
+        assertThat(ServerSettings.parseSize("x", "4MiB")).isEqualTo(4 * 1024 * 1024);
+        assertThatThrownBy(() -> ServerSettings.parseDuration("x", "10 parsecs")).isInstanceOf(SettingsException.class);
+    }
+}
