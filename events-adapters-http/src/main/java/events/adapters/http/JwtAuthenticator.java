@@ -1,5 +1,8 @@
 package events.adapters.http;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.KeySourceException;
@@ -26,6 +29,7 @@ import java.net.URL;
 import java.security.Key;
 import java.text.ParseException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -65,7 +69,21 @@ public final class JwtAuthenticator {
             Map.entry("urn:altinn:orgNumber", "/organisation/"),
             Map.entry("sub", "/sub/"));
 
+    /** Longest time a verified token is trusted without verifying it again. */
+    static final Duration MAX_CACHE_TIME = Duration.ofSeconds(60);
+
     private final DefaultJWTProcessor<SecurityContext> processor;
+    /**
+     * Tokens verified recently, until their {@code exp} or {@link #MAX_CACHE_TIME}, whichever comes first:
+     * a client sends the same token many times, and verifying it again costs more than the rest of a publish.
+     */
+    private final Cache<String, Verified> verified = Caffeine.newBuilder()
+            .maximumSize(10_000)
+            .expireAfter(Expiry.creating((String token, Verified v) -> Duration.between(Instant.now(), v.expires())))
+            .build();
+
+    private record Verified(Caller caller, Instant expires) {
+    }
 
     private JwtAuthenticator(Builder b) {
         SecretKeySpec secret = b.secret == null ? null : new SecretKeySpec(b.secret, "HmacSHA256");
@@ -106,6 +124,10 @@ public final class JwtAuthenticator {
      */
     public Caller authenticate(String authorizationHeaderValue) throws AuthenticationException {
         String token = bearerToken(authorizationHeaderValue);
+        Verified cached = verified.getIfPresent(token);
+        if (cached != null && Instant.now().isBefore(cached.expires())) {
+            return cached.caller();
+        }
         JWTClaimsSet claims;
         try {
             claims = processor.process(token, null);
@@ -118,7 +140,13 @@ public final class JwtAuthenticator {
         } catch (com.nimbusds.jose.JOSEException | RuntimeException e) {
             throw new AuthenticationException("the bearer token could not be verified");
         }
-        return toCaller(claims);
+        Caller caller = toCaller(claims);
+        Instant until = Instant.now().plus(MAX_CACHE_TIME);
+        if (claims.getExpirationTime() != null && claims.getExpirationTime().toInstant().isBefore(until)) {
+            until = claims.getExpirationTime().toInstant();
+        }
+        verified.put(token, new Verified(caller, until));
+        return caller;
     }
 
     private static String bearerToken(String header) {

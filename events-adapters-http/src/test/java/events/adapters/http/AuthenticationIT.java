@@ -2,6 +2,7 @@ package events.adapters.http;
 
 import static events.adapters.http.TestServer.json;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -295,5 +296,22 @@ class AuthenticationIT {
         cases.forEach((claims, consumer) -> assertThat(
                 auth.authenticate("Bearer " + JwtTokens.mintHs256(TestServer.SECRET, claims, Duration.ofMinutes(1)))
                         .consumer()).isEqualTo(consumer));
+    }
+
+    @Test
+    void acceptsARepeatedTokenAndStillRefusesATamperedCopyOfIt() {
+        JwtAuthenticator auth = JwtAuthenticator.builder().hs256Secret(TestServer.SECRET).build();
+        String token = JwtTokens.mintHs256(TestServer.SECRET,
+                Map.of("urn:altinn:org", "ttd", "scope", "altinn:events.publish"), Duration.ofMinutes(5));
+        Caller first = auth.authenticate("Bearer " + token);
+        Caller again = auth.authenticate("Bearer " + token);
+        assertThat(again).isEqualTo(first);
+
+        String[] parts = token.split("\\.");
+        String otherPayload = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                ("{\"urn:altinn:org\":\"evil\",\"scope\":\"altinn:events.publish\",\"exp\":"
+                        + (java.time.Instant.now().getEpochSecond() + 300) + "}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String tampered = parts[0] + "." + otherPayload + "." + parts[2];
+        assertThatThrownBy(() -> auth.authenticate("Bearer " + tampered)).isInstanceOf(AuthenticationException.class);
     }
 }

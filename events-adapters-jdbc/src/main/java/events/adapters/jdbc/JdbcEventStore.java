@@ -16,11 +16,9 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -64,13 +62,16 @@ final class JdbcEventStore implements EventStore, AutoCloseable {
             + " data_json, data_base64";
     private static final String INSERT = "INSERT INTO events (" + COLUMNS + ", dedup_key) VALUES (:seq,"
             + " :specVersion, :id, :source, :type, :subject, :time, :dataContentType, :dataSchema, :resource,"
-            + " :resourceInstance, :alternativeSubject, :extensions, :dataJson, :dataBase64, :dedupKey)";
+            + " :resourceInstance, :alternativeSubject, :extensions, :dataJson, :dataBase64, :dedupKey)"
+            + " ON CONFLICT DO NOTHING";
 
     private final Jdbi jdbi;
     private final DataSource dataSource;
     private final BlockingQueue<PendingAppend> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
     private volatile boolean closed;
+    /** Used only by the writer thread. */
+    private Handle writerHandle;
 
     JdbcEventStore(DataSource dataSource) {
         this.dataSource = dataSource;
@@ -130,6 +131,7 @@ final class JdbcEventStore implements EventStore, AutoCloseable {
             }
             writeGroup(group);
         }
+        discardWriterHandle();
         PendingAppend left;
         while ((left = queue.poll()) != null) {
             left.result.completeExceptionally(new UnableToStoreEventException("the event store is closed", null));
@@ -160,50 +162,99 @@ final class JdbcEventStore implements EventStore, AutoCloseable {
     }
 
     private List<List<StoredEvent>> insertInOneTransaction(List<PendingAppend> group) {
-        return jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, handle -> {
+        Handle handle = writerHandle();
+        try {
+            handle.begin();
             long last = handle.createQuery("SELECT last_seq FROM event_sequence WHERE id = 1 FOR UPDATE")
                     .mapTo(Long.class).one();
-            Map<CloudEvent, String> keys = new IdentityHashMap<>();
-            Set<String> allKeys = new LinkedHashSet<>();
-            for (PendingAppend p : group) {
-                for (CloudEvent e : p.events) {
-                    String key = keys.computeIfAbsent(e, JdbcEventStore::dedupKey);
-                    allKeys.add(key);
-                }
-            }
-            Set<String> taken = existingKeys(handle, allKeys);
-            List<List<StoredEvent>> results = new ArrayList<>(group.size());
+            // Each distinct (source, id) of the group gets the next sequence; the insert skips those already
+            // stored (ON CONFLICT DO NOTHING), leaving gaps in the sequence, which readers never notice.
+            Map<String, StoredEvent> candidates = new LinkedHashMap<>();
             PreparedBatch batch = handle.prepareBatch(INSERT);
             for (PendingAppend p : group) {
-                List<StoredEvent> stored = new ArrayList<>();
-                for (CloudEvent e : p.events) {
-                    String key = keys.get(e);
-                    if (taken.add(key)) {
-                        StoredEvent s = new StoredEvent(++last, e);
-                        stored.add(s);
+                for (int i = 0; i < p.events.size(); i++) {
+                    String key = p.keys.get(i);
+                    if (!candidates.containsKey(key)) {
+                        StoredEvent s = new StoredEvent(++last, p.events.get(i));
+                        candidates.put(key, s);
                         bind(batch, s, key);
                     }
                 }
-                results.add(List.copyOf(stored));
             }
-            if (batch.size() > 0) {
-                batch.execute();
-                handle.createUpdate("UPDATE event_sequence SET last_seq = :last WHERE id = 1")
-                        .bind("last", last).execute();
+            Set<Long> stored = storedSequences(handle, batch, candidates.values());
+            handle.createUpdate("UPDATE event_sequence SET last_seq = :last WHERE id = 1").bind("last", last).execute();
+            handle.commit();
+            List<List<StoredEvent>> results = new ArrayList<>(group.size());
+            Set<String> reported = new HashSet<>();
+            for (PendingAppend p : group) {
+                List<StoredEvent> mine = new ArrayList<>();
+                for (String key : p.keys) {
+                    StoredEvent s = candidates.get(key);
+                    if (stored.contains(s.sequence()) && reported.add(key)) {
+                        mine.add(s);
+                    }
+                }
+                results.add(List.copyOf(mine));
             }
             return results;
-        });
+        } catch (RuntimeException | Error e) {
+            discardWriterHandle();
+            throw e;
+        }
     }
 
-    private static Set<String> existingKeys(Handle handle, Set<String> keys) {
-        Set<String> existing = new HashSet<>();
-        List<String> all = new ArrayList<>(keys);
-        for (int from = 0; from < all.size(); from += KEYS_PER_LOOKUP) {
-            List<String> chunk = all.subList(from, Math.min(all.size(), from + KEYS_PER_LOOKUP));
-            existing.addAll(handle.createQuery("SELECT dedup_key FROM events WHERE dedup_key IN (<keys>)")
-                    .bindList("keys", chunk).mapTo(String.class).list());
+    /** Runs the batch and tells which candidates were inserted (the others were already stored). */
+    private static Set<Long> storedSequences(Handle handle, PreparedBatch batch, java.util.Collection<StoredEvent> candidates) {
+        int[] counts = batch.execute();
+        Set<Long> stored = new HashSet<>();
+        boolean countsKnown = true;
+        int i = 0;
+        for (StoredEvent s : candidates) {
+            int count = counts[i++];
+            if (count == java.sql.Statement.SUCCESS_NO_INFO) {
+                countsKnown = false;
+                break;
+            }
+            if (count > 0) {
+                stored.add(s.sequence());
+            }
         }
-        return existing;
+        if (!countsKnown) {
+            // Drivers that rewrite batches (PostgreSQL's reWriteBatchedInserts) do not report rows one by one.
+            stored.clear();
+            List<Long> sequences = candidates.stream().map(StoredEvent::sequence).toList();
+            for (int from = 0; from < sequences.size(); from += KEYS_PER_LOOKUP) {
+                stored.addAll(handle.createQuery("SELECT seq FROM events WHERE seq IN (<seqs>)")
+                        .bindList("seqs", sequences.subList(from, Math.min(sequences.size(), from + KEYS_PER_LOOKUP)))
+                        .mapTo(Long.class).list());
+            }
+        }
+        return stored;
+    }
+
+    /** The writer thread's own connection, kept between groups and replaced after any failure. */
+    private Handle writerHandle() {
+        if (writerHandle == null) {
+            writerHandle = jdbi.open();
+            writerHandle.setTransactionIsolationLevel(TransactionIsolationLevel.READ_COMMITTED);
+        }
+        return writerHandle;
+    }
+
+    private void discardWriterHandle() {
+        if (writerHandle != null) {
+            try {
+                writerHandle.rollback();
+            } catch (RuntimeException ignored) {
+                // the connection may be gone; closing it below returns or evicts it
+            }
+            try {
+                writerHandle.close();
+            } catch (RuntimeException ignored) {
+                // nothing more to do
+            }
+            writerHandle = null;
+        }
     }
 
     private static void bind(PreparedBatch batch, StoredEvent stored, String key) {
@@ -366,10 +417,13 @@ final class JdbcEventStore implements EventStore, AutoCloseable {
         final List<CloudEvent> events;
         /** Approximate size, to bound the memory a group takes. */
         final long chars;
+        /** The duplicate key of each event, computed by the caller's thread, not the writer's. */
+        final List<String> keys;
         final CompletableFuture<List<StoredEvent>> result = new CompletableFuture<>();
 
         PendingAppend(List<CloudEvent> events) {
             this.events = events;
+            this.keys = events.stream().map(JdbcEventStore::dedupKey).toList();
             long n = 0;
             for (CloudEvent e : events) {
                 n += 512 + e.id().length() + e.source().length()

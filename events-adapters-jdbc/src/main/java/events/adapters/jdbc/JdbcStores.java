@@ -28,9 +28,10 @@ public final class JdbcStores implements AutoCloseable {
     /**
      * H2 settings added to an H2 URL unless it sets them itself. {@code WRITE_DELAY=0}: a commit is written
      * to the file before it returns (the default, 500 ms, loses acknowledged events on kill -9).
+     * {@code MODE=PostgreSQL}: the same SQL ({@code ON CONFLICT DO NOTHING}) runs on both databases.
      */
     private static final String[][] H2_SETTINGS = {
-        {"WRITE_DELAY", "0"}, {"LOCK_TIMEOUT", "10000"}, {"DB_CLOSE_ON_EXIT", "FALSE"},
+        {"WRITE_DELAY", "0"}, {"LOCK_TIMEOUT", "10000"}, {"DB_CLOSE_ON_EXIT", "FALSE"}, {"MODE", "PostgreSQL"},
     };
 
     private final JdbcEventStore eventStore;
@@ -75,9 +76,6 @@ public final class JdbcStores implements AutoCloseable {
         config.setMaximumPoolSize(10);
         config.setConnectionTimeout(5_000);
         config.setValidationTimeout(2_000);
-        if (jdbcUrl.startsWith("jdbc:postgresql:")) {
-            config.addDataSourceProperty("reWriteBatchedInserts", "true");
-        }
         HikariDataSource pool;
         try {
             pool = new HikariDataSource(config);
@@ -120,6 +118,9 @@ public final class JdbcStores implements AutoCloseable {
     static String withH2Settings(String jdbcUrl) {
         StringBuilder url = new StringBuilder(jdbcUrl);
         String upper = jdbcUrl.toUpperCase(Locale.ROOT);
+        if (upper.contains(";MODE=") && !upper.contains(";MODE=POSTGRESQL")) {
+            throw new IllegalArgumentException("an H2 URL for the event store must use MODE=PostgreSQL (or leave MODE out)");
+        }
         for (String[] setting : H2_SETTINGS) {
             if (!upper.contains(";" + setting[0] + "=")) {
                 url.append(';').append(setting[0]).append('=').append(setting[1]);

@@ -127,8 +127,29 @@ class PostgresJdbcStoresTest {
         }
     }
 
-    private static HikariDataSource pool(PostgresDatabase.Schema schema) {
+    @Test
+    void detectsDuplicatesAlsoWhenTheDriverRewritesBatches() {
+        try (PostgresDatabase.Schema schema = POSTGRES.newSchema();
+             HikariDataSource pool = pool(schema, "reWriteBatchedInserts")) {
+            try (JdbcStores stores = JdbcStores.postgres(pool)) {
+                EventStore store = stores.eventStore();
+                CloudEvent first = TestEvents.anEvent().build();
+                CloudEvent second = TestEvents.anEvent().build();
+                assertThat(store.append(List.of(first))).hasSize(1);
+
+                List<StoredEvent> stored = store.append(List.of(first, second, TestEvents.anEvent().build()));
+
+                assertThat(stored).extracting(StoredEvent::event).doesNotContain(first).contains(second).hasSize(2);
+                assertThat(store.read(EventQuery.from(TestEvents.RESOURCE, 0)).events()).hasSize(3);
+            }
+        }
+    }
+
+    private static HikariDataSource pool(PostgresDatabase.Schema schema, String... enabledDriverProperties) {
         HikariConfig config = new HikariConfig();
+        for (String property : enabledDriverProperties) {
+            config.addDataSourceProperty(property, "true");
+        }
         config.setJdbcUrl(schema.jdbcUrl());
         config.setUsername(schema.user());
         config.setPassword(schema.password());

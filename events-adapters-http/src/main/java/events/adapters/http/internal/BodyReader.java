@@ -20,11 +20,18 @@ final class BodyReader {
         if (declaredLength > limit) {
             throw tooLarge(what, limit);
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(
-                (int) Math.min(limit, declaredLength > 0 ? declaredLength : 8192));
-        byte[] buffer = new byte[16384];
-        long total = 0;
         try {
+            if (declaredLength >= 0) {
+                // The server frames the body by Content-Length: exactly this many bytes can arrive.
+                byte[] body = in.readNBytes((int) declaredLength);
+                if (body.length < declaredLength) {
+                    throw incomplete();
+                }
+                return body;
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
+            byte[] buffer = new byte[8192];
+            long total = 0;
             int n;
             while ((n = in.read(buffer)) != -1) {
                 total += n;
@@ -33,10 +40,14 @@ final class BodyReader {
                 }
                 out.write(buffer, 0, n);
             }
+            return out.toByteArray();
         } catch (IOException e) {
-            throw new InvalidEventException(new Violation("body", "could not be read completely"));
+            throw incomplete();
         }
-        return out.toByteArray();
+    }
+
+    private static InvalidEventException incomplete() {
+        return new InvalidEventException(new Violation("body", "could not be read completely"));
     }
 
     private static PayloadTooLargeException tooLarge(String what, int limit) {
