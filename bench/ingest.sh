@@ -9,7 +9,7 @@
 # The same closed-loop load (events.bench.LoadGenerator) runs against each; then a table is printed.
 #
 # Environment (all optional):
-#   BENCH_CONCURRENCY (32)  BENCH_DURATION seconds (15)  BENCH_WARMUP seconds (5)
+#   BENCH_CONCURRENCY (32)  BENCH_DURATION seconds (15)  BENCH_WARMUP seconds (45: the JIT needs about that long on 2 cores)
 #   BENCH_TARGETS ("bare h2 pg")  BENCH_BUILD=1 to rebuild even if the jars exist
 #   PGHOST (127.0.0.1) PGPORT (5432) PGUSER (postgres) PGDATABASE (test) PGPASSWORD
 # Never run by CI. Only ever sends traffic to 127.0.0.1.
@@ -20,7 +20,7 @@ cd "$ROOT"
 
 CONCURRENCY="${BENCH_CONCURRENCY:-32}"
 DURATION="${BENCH_DURATION:-15}"
-WARMUP="${BENCH_WARMUP:-5}"
+WARMUP="${BENCH_WARMUP:-45}"
 TARGETS="${BENCH_TARGETS:-bare h2 pg}"
 PGHOST="${PGHOST:-127.0.0.1}"
 PGPORT="${PGPORT:-5432}"

@@ -35,7 +35,7 @@ class ServerProcessIT {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private Map<String, String> env() {
+    Map<String, String> env() {
         Map<String, String> env = new HashMap<>();
         env.put("EVENTS_PORT", "0");
         env.put("EVENTS_DATA_DIR", dataDir.toString());
@@ -43,8 +43,11 @@ class ServerProcessIT {
     }
 
     @Test
-    void everyAcknowledgedEventSurvivesKill9AndIsPolledBackAfterRestart() throws Exception {
-        Map<String, String> env = env();
+    void everyAcknowledgedEventSurvivesKill9OnH2() throws Exception {
+        publishKillRestartAndPollEverythingBack(env());
+    }
+
+    void publishKillRestartAndPollEverythingBack(Map<String, String> env) throws Exception {
         String token = mintToken(env);
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
         try (ServerProcess server = ServerProcess.serve(env)) {
