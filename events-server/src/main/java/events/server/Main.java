@@ -52,7 +52,7 @@ public final class Main {
         } catch (SettingsException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new SettingsException("cannot start: " + rootMessage(e));
+            throw new SettingsException("cannot start: " + oneLine(e));
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "events-shutdown"));
         org.slf4j.LoggerFactory.getLogger(Main.class).info(
@@ -103,11 +103,18 @@ public final class Main {
         return JwtTokens.mintHs256(secret, claims, ttl);
     }
 
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
+    /** The failure's own message, plus its root cause's when that adds something: one line. */
+    private static String oneLine(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
         }
+        String top = firstLine(e);
+        String cause = firstLine(root);
+        return top.isEmpty() ? cause : top.contains(cause) ? top : top + " (" + cause + ")";
+    }
+
+    private static String firstLine(Throwable t) {
         String m = t.getMessage();
         return (m == null ? t.getClass().getSimpleName() : m).lines().findFirst().orElse("");
     }

@@ -122,6 +122,18 @@ class ServerProcessIT {
         assertThat(result.stderr().strip()).isEqualTo("events: EVENTS_PORT=eighty is not an integer from 0 to 65535");
     }
 
+    @Test
+    void anUnreachableDatabaseStopsTheServerWithOneClearLine() throws Exception {
+        Map<String, String> env = env();
+        env.put("EVENTS_DB_URL", "jdbc:postgresql://127.0.0.1:1/events");
+        ServerProcess.Result result = ServerProcess.run(env);
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr().strip()).startsWith(
+                "events: cannot start: Unable to connect to the database jdbc:postgresql://127.0.0.1:1/events")
+                .doesNotContain("\n");
+        assertThat(result.stdout()).doesNotContain("\tat ");
+    }
+
     private String mintToken(Map<String, String> env) throws Exception {
         ServerProcess.Result result = ServerProcess.run(env, "token", "--org", "ttd", "--scope", SCOPES);
         assertThat(result.exitCode()).as(result.stderr()).isZero();
