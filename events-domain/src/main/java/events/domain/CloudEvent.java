@@ -41,13 +41,12 @@ public record CloudEvent(
             "specversion", "id", "source", "type", "subject", "time", "datacontenttype", "dataschema",
             "data", "data_base64");
 
-    private static final Pattern ATTRIBUTE_NAME = Pattern.compile("[a-z0-9]+");
     /** Altinn's rule for resource URNs. */
     private static final Pattern RESOURCE_URN =
             Pattern.compile("^urn:[a-z0-9-]{1,30}(:[a-z0-9()+,.\\-;$_!/]{1,100}){1,10}$");
-    /** RFC 3339 section 5.6 {@code date-time}; field ranges are checked separately. */
-    private static final Pattern RFC3339 = Pattern.compile(
-            "(\\d{4})-(\\d{2})-(\\d{2})[Tt](\\d{2}):(\\d{2}):(\\d{2})(\\.\\d+)?([Zz]|[+-](\\d{2}):(\\d{2}))");
+    /** Sources and resources recently found valid: publishers repeat them, and checking them is not free. */
+    private static final RecentlyValid VALID_SOURCES = new RecentlyValid(CloudEvent::isUriReference);
+    private static final RecentlyValid VALID_RESOURCES = new RecentlyValid(urn -> RESOURCE_URN.matcher(urn).matches());
 
     public CloudEvent {
         List<Violation> violations = new ArrayList<>();
@@ -55,12 +54,8 @@ public record CloudEvent(
             violations.add(new Violation("specversion", specVersion == null ? "is required" : "must be 1.0"));
         }
         requireNonEmpty("id", id, violations);
-        if (requireNonEmpty("source", source, violations)) {
-            try {
-                new URI(source);
-            } catch (URISyntaxException e) {
-                violations.add(new Violation("source", "must be a URI-reference"));
-            }
+        if (requireNonEmpty("source", source, violations) && !VALID_SOURCES.test(source)) {
+            violations.add(new Violation("source", "must be a URI-reference"));
         }
         requireNonEmpty("type", type, violations);
         if (subject != null && subject.isEmpty()) {
@@ -82,7 +77,7 @@ public record CloudEvent(
         Object resource = extensions.get(RESOURCE);
         if (resource == null) {
             violations.add(new Violation(RESOURCE, "is required"));
-        } else if (!(resource instanceof String urn) || !RESOURCE_URN.matcher(urn).matches()) {
+        } else if (!(resource instanceof String urn) || !VALID_RESOURCES.test(urn)) {
             violations.add(new Violation(RESOURCE, "must be a lower-case URN such as urn:altinn:resource:my-service"));
         }
         for (String name : List.of(RESOURCE_INSTANCE, ALTERNATIVE_SUBJECT)) {
@@ -147,7 +142,7 @@ public record CloudEvent(
         for (Map.Entry<String, Object> e : raw.entrySet()) {
             String name = e.getKey();
             Object value = e.getValue();
-            if (name == null || !ATTRIBUTE_NAME.matcher(name).matches()) {
+            if (name == null || !isAttributeName(name)) {
                 violations.add(new Violation(String.valueOf(name), "attribute names use only a-z and 0-9"));
                 continue;
             }
@@ -175,20 +170,80 @@ public record CloudEvent(
         return Collections.unmodifiableMap(normalized);
     }
 
-    /** RFC 3339 date-time, including leap seconds ({@code :60}) and any offset up to 23:59. */
-    static boolean isRfc3339(String time) {
-        java.util.regex.Matcher m = RFC3339.matcher(time);
-        if (!m.matches()) {
+    /**
+     * RFC 3339 section 5.6 {@code date-time}: {@code 2026-11-27T10:15:30.5+01:00}, {@code t}/{@code z} in
+     * either case, any number of fraction digits, leap seconds ({@code :60}) and offsets up to 23:59.
+     */
+    static boolean isRfc3339(String t) {
+        int n = t.length();
+        if (n < 20 || t.charAt(4) != '-' || t.charAt(7) != '-' || (t.charAt(10) != 'T' && t.charAt(10) != 't')
+                || t.charAt(13) != ':' || t.charAt(16) != ':') {
             return false;
         }
+        int year = digits(t, 0, 4);
+        int month = digits(t, 5, 2);
+        int day = digits(t, 8, 2);
+        int hour = digits(t, 11, 2);
+        int minute = digits(t, 14, 2);
+        int second = digits(t, 17, 2);
+        if (year < 0 || month < 1 || month > 12 || day < 1 || day > java.time.YearMonth.of(year, month).lengthOfMonth()
+                || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) {
+            return false;
+        }
+        int i = 19;
+        if (i < n && t.charAt(i) == '.') {
+            int start = ++i;
+            while (i < n && t.charAt(i) >= '0' && t.charAt(i) <= '9') {
+                i++;
+            }
+            if (i == start) {
+                return false;
+            }
+        }
+        if (i == n - 1) {
+            return t.charAt(i) == 'Z' || t.charAt(i) == 'z';
+        }
+        if (i != n - 6 || (t.charAt(i) != '+' && t.charAt(i) != '-') || t.charAt(i + 3) != ':') {
+            return false;
+        }
+        int offsetHours = digits(t, i + 1, 2);
+        int offsetMinutes = digits(t, i + 4, 2);
+        return offsetHours >= 0 && offsetHours <= 23 && offsetMinutes >= 0 && offsetMinutes <= 59;
+    }
+
+    /** The number written with {@code count} ASCII digits at {@code from}, or -1. */
+    private static int digits(String s, int from, int count) {
+        int value = 0;
+        for (int i = from; i < from + count; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
+    }
+
+    private static boolean isAttributeName(String name) {
+        if (name.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (!(c >= 'a' && c <= 'z') && !(c >= '0' && c <= '9')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isUriReference(String value) {
         try {
-            java.time.LocalDate.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)));
-        } catch (java.time.DateTimeException e) {
+            new URI(value);
+            return true;
+        } catch (URISyntaxException e) {
             return false;
         }
-        return Integer.parseInt(m.group(4)) <= 23 && Integer.parseInt(m.group(5)) <= 59
-                && Integer.parseInt(m.group(6)) <= 60
-                && (m.group(9) == null || Integer.parseInt(m.group(9)) <= 23 && Integer.parseInt(m.group(10)) <= 59);
     }
 
     private static boolean isAbsoluteUri(String value) {

@@ -41,9 +41,11 @@ import org.slf4j.LoggerFactory;
  * {@link EventStore} on H2 or PostgreSQL through Jdbi.
  *
  * <p>Writes: concurrent {@link #append} calls are queued and a single writer thread commits them in groups
- * (group commit), each group in one transaction. The transaction first locks the one row of
- * {@code event_sequence}, so transactions that append (from this or any other node) run one after the
- * other: duplicates are checked and sequences assigned under that lock, and sequence order is commit order.
+ * (group commit), each group in one transaction on the writer's own connection. The transaction first
+ * reserves its sequences by updating the one row of {@code event_sequence}, which locks that row until
+ * commit, so transactions that append (from this or any other node) run one after the other and sequence
+ * order is commit order. Events already stored are skipped by the insert itself ({@code ON CONFLICT DO
+ * NOTHING} on the unique (source, id) key), leaving unused sequences behind.
  * A caller returns once the transaction holding its events has committed. If a group fails, its members
  * are retried one by one, so a failing request fails alone and the others are still all-or-nothing.
  */
@@ -165,24 +167,29 @@ final class JdbcEventStore implements EventStore, AutoCloseable {
         Handle handle = writerHandle();
         try {
             handle.begin();
-            long last = handle.createQuery("SELECT last_seq FROM event_sequence WHERE id = 1 FOR UPDATE")
-                    .mapTo(Long.class).one();
-            // Each distinct (source, id) of the group gets the next sequence; the insert skips those already
-            // stored (ON CONFLICT DO NOTHING), leaving gaps in the sequence, which readers never notice.
-            Map<String, StoredEvent> candidates = new LinkedHashMap<>();
-            PreparedBatch batch = handle.prepareBatch(INSERT);
+            Map<String, CloudEvent> distinct = new LinkedHashMap<>();
             for (PendingAppend p : group) {
                 for (int i = 0; i < p.events.size(); i++) {
-                    String key = p.keys.get(i);
-                    if (!candidates.containsKey(key)) {
-                        StoredEvent s = new StoredEvent(++last, p.events.get(i));
-                        candidates.put(key, s);
-                        bind(batch, s, key);
-                    }
+                    distinct.putIfAbsent(p.keys.get(i), p.events.get(i));
                 }
             }
+            // Reserving the sequences locks the counter row until commit: appending transactions, from this
+            // or any other node, run one after the other, so sequence order is commit order.
+            long last = handle.createUpdate("UPDATE event_sequence SET last_seq = last_seq + :n WHERE id = 1")
+                    .bind("n", distinct.size())
+                    .executeAndReturnGeneratedKeys("last_seq")
+                    .mapTo(Long.class).one();
+            long next = last - distinct.size();
+            // The insert skips events already stored (ON CONFLICT DO NOTHING); their reserved sequences stay
+            // unused, gaps that readers never notice.
+            Map<String, StoredEvent> candidates = new LinkedHashMap<>();
+            PreparedBatch batch = handle.prepareBatch(INSERT);
+            for (Map.Entry<String, CloudEvent> e : distinct.entrySet()) {
+                StoredEvent s = new StoredEvent(++next, e.getValue());
+                candidates.put(e.getKey(), s);
+                bind(batch, s, e.getKey());
+            }
             Set<Long> stored = storedSequences(handle, batch, candidates.values());
-            handle.createUpdate("UPDATE event_sequence SET last_seq = :last WHERE id = 1").bind("last", last).execute();
             handle.commit();
             List<List<StoredEvent>> results = new ArrayList<>(group.size());
             Set<String> reported = new HashSet<>();

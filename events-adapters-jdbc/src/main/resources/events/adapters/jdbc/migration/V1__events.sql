@@ -1,6 +1,6 @@
 -- Runs unchanged on H2 2.x and PostgreSQL 12+.
 
--- The last sequence given to an event. Writers lock this row (SELECT ... FOR UPDATE) for the whole
+-- The last sequence given to an event. Writers lock this row (by updating it) for the whole
 -- appending transaction, so sequences are assigned in commit order, also with several nodes.
 CREATE TABLE event_sequence (
     id       INTEGER PRIMARY KEY,
