@@ -62,22 +62,31 @@ final class JdbcEventStore implements EventStore, AutoCloseable {
     private static final String COLUMNS = "seq, spec_version, event_id, source, event_type, subject, event_time,"
             + " data_content_type, data_schema, resource, resource_instance, alternative_subject, extensions,"
             + " data_json, data_base64";
-    private static final String INSERT = "INSERT INTO events (" + COLUMNS + ", dedup_key) VALUES (:seq,"
-            + " :specVersion, :id, :source, :type, :subject, :time, :dataContentType, :dataSchema, :resource,"
-            + " :resourceInstance, :alternativeSubject, :extensions, :dataJson, :dataBase64, :dedupKey)"
-            + " ON CONFLICT DO NOTHING";
+    private static final List<String> INSERT_COLUMNS = List.of("seq", "spec_version", "event_id", "source",
+            "event_type", "subject", "event_time", "data_content_type", "data_schema", "resource",
+            "resource_instance", "alternative_subject", "extensions", "data_json", "data_base64", "dedup_key");
+    private static final String INSERT_VALUES = "INSERT INTO events (" + String.join(", ", INSERT_COLUMNS)
+            + ") VALUES (" + String.join(", ", java.util.Collections.nCopies(INSERT_COLUMNS.size(), "?"))
+            + ") ON CONFLICT DO NOTHING";
+    private static final String INSERT_ARRAYS = "INSERT INTO events (" + String.join(", ", INSERT_COLUMNS)
+            + ") SELECT * FROM unnest(" + String.join(", ", java.util.stream.IntStream.range(0, INSERT_COLUMNS.size())
+                    .mapToObj(i -> ":c" + i).toList())
+            + ") ON CONFLICT DO NOTHING RETURNING seq";
 
     private final Jdbi jdbi;
     private final DataSource dataSource;
     private final BlockingQueue<PendingAppend> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
     private volatile boolean closed;
+    /** PostgreSQL (else H2): picks the insert that is cheapest for the database. */
+    private final boolean postgres;
     /** Used only by the writer thread. */
     private Handle writerHandle;
 
     JdbcEventStore(DataSource dataSource) {
         this.dataSource = dataSource;
         this.jdbi = Jdbi.create(dataSource);
+        this.postgres = isPostgres(dataSource);
         this.writer = new Thread(this::writeLoop, "events-jdbc-writer");
         this.writer.setDaemon(true);
         this.writer.start();
@@ -183,13 +192,13 @@ final class JdbcEventStore implements EventStore, AutoCloseable {
             // The insert skips events already stored (ON CONFLICT DO NOTHING); their reserved sequences stay
             // unused, gaps that readers never notice.
             Map<String, StoredEvent> candidates = new LinkedHashMap<>();
-            PreparedBatch batch = handle.prepareBatch(INSERT);
+            List<Object[]> rows = new ArrayList<>(distinct.size());
             for (Map.Entry<String, CloudEvent> e : distinct.entrySet()) {
                 StoredEvent s = new StoredEvent(++next, e.getValue());
                 candidates.put(e.getKey(), s);
-                bind(batch, s, e.getKey());
+                rows.add(row(s, e.getKey()));
             }
-            Set<Long> stored = storedSequences(handle, batch, candidates.values());
+            Set<Long> stored = postgres ? insertAsArrays(handle, rows) : insertAsBatch(handle, rows);
             handle.commit();
             List<List<StoredEvent>> results = new ArrayList<>(group.size());
             Set<String> reported = new HashSet<>();
@@ -210,33 +219,53 @@ final class JdbcEventStore implements EventStore, AutoCloseable {
         }
     }
 
-    /** Runs the batch and tells which candidates were inserted (the others were already stored). */
-    private static Set<Long> storedSequences(Handle handle, PreparedBatch batch, java.util.Collection<StoredEvent> candidates) {
+    /**
+     * PostgreSQL: all rows in one statement, one array per column, which costs the database far less than
+     * one execution per row; {@code RETURNING} names the rows inserted.
+     */
+    private static Set<Long> insertAsArrays(Handle handle, List<Object[]> rows) {
+        Query insert = handle.createQuery(INSERT_ARRAYS);
+        Long[] seqs = new Long[rows.size()];
+        for (int r = 0; r < rows.size(); r++) {
+            seqs[r] = (Long) rows.get(r)[0];
+        }
+        insert.bindArray("c0", Long.class, (Object[]) seqs);
+        for (int c = 1; c < INSERT_COLUMNS.size(); c++) {
+            String[] column = new String[rows.size()];
+            for (int r = 0; r < rows.size(); r++) {
+                column[r] = (String) rows.get(r)[c];
+            }
+            insert.bindArray("c" + c, String.class, (Object[]) column);
+        }
+        return new HashSet<>(insert.mapTo(Long.class).list());
+    }
+
+    /** H2 (embedded, no network): a JDBC batch; its update counts name the rows inserted. */
+    private static Set<Long> insertAsBatch(Handle handle, List<Object[]> rows) {
+        PreparedBatch batch = handle.prepareBatch(INSERT_VALUES);
+        for (Object[] row : rows) {
+            batch.bind(0, (Long) row[0]);
+            for (int c = 1; c < row.length; c++) {
+                batch.bind(c, (String) row[c]);
+            }
+            batch.add();
+        }
         int[] counts = batch.execute();
         Set<Long> stored = new HashSet<>();
-        boolean countsKnown = true;
-        int i = 0;
-        for (StoredEvent s : candidates) {
-            int count = counts[i++];
-            if (count == java.sql.Statement.SUCCESS_NO_INFO) {
-                countsKnown = false;
-                break;
-            }
-            if (count > 0) {
-                stored.add(s.sequence());
-            }
-        }
-        if (!countsKnown) {
-            // Drivers that rewrite batches (PostgreSQL's reWriteBatchedInserts) do not report rows one by one.
-            stored.clear();
-            List<Long> sequences = candidates.stream().map(StoredEvent::sequence).toList();
-            for (int from = 0; from < sequences.size(); from += KEYS_PER_LOOKUP) {
-                stored.addAll(handle.createQuery("SELECT seq FROM events WHERE seq IN (<seqs>)")
-                        .bindList("seqs", sequences.subList(from, Math.min(sequences.size(), from + KEYS_PER_LOOKUP)))
-                        .mapTo(Long.class).list());
+        for (int r = 0; r < rows.size(); r++) {
+            if (counts[r] > 0) {
+                stored.add((Long) rows.get(r)[0]);
             }
         }
         return stored;
+    }
+
+    private static boolean isPostgres(DataSource dataSource) {
+        try (Connection c = dataSource.getConnection()) {
+            return c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres");
+        } catch (SQLException e) {
+            throw new UnableToStoreEventException("unable to reach the database", e);
+        }
     }
 
     /** The writer thread's own connection, kept between groups and replaced after any failure. */
@@ -264,29 +293,21 @@ final class JdbcEventStore implements EventStore, AutoCloseable {
         }
     }
 
-    private static void bind(PreparedBatch batch, StoredEvent stored, String key) {
+    /** The values of {@link #INSERT_COLUMNS} for one event: a Long, then Strings (null when absent). */
+    private static Object[] row(StoredEvent stored, String key) {
         CloudEvent e = stored.event();
         Map<String, Object> others = new LinkedHashMap<>(e.extensions());
         others.remove(CloudEvent.RESOURCE);
         others.remove(CloudEvent.RESOURCE_INSTANCE);
         others.remove(CloudEvent.ALTERNATIVE_SUBJECT);
-        batch.bind("seq", stored.sequence())
-                .bind("specVersion", e.specVersion())
-                .bind("id", e.id())
-                .bind("source", e.source())
-                .bind("type", e.type())
-                .bind("subject", e.subject())
-                .bind("time", e.time())
-                .bind("dataContentType", e.dataContentType())
-                .bind("dataSchema", e.dataSchema())
-                .bind("resource", e.resource())
-                .bind("resourceInstance", e.resourceInstance())
-                .bind("alternativeSubject", e.alternativeSubject())
-                .bind("extensions", others.isEmpty() ? null : ExtensionsJson.write(others))
-                .bind("dataJson", e.data() instanceof EventData.Json j ? j.json() : null)
-                .bind("dataBase64", e.data() instanceof EventData.Base64 b ? b.base64() : null)
-                .bind("dedupKey", key)
-                .add();
+        return new Object[] {
+            stored.sequence(), e.specVersion(), e.id(), e.source(), e.type(), e.subject(), e.time(),
+            e.dataContentType(), e.dataSchema(), e.resource(), e.resourceInstance(), e.alternativeSubject(),
+            others.isEmpty() ? null : ExtensionsJson.write(others),
+            e.data() instanceof EventData.Json j ? j.json() : null,
+            e.data() instanceof EventData.Base64 b ? b.base64() : null,
+            key,
+        };
     }
 
     /** Hex SHA-256 of (source, id), unambiguous for any strings. */
