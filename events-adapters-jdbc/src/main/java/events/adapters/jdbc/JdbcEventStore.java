@@ -55,7 +55,6 @@ final class JdbcEventStore implements EventStore, AutoCloseable {
     static final int MAX_GROUP_EVENTS = 1000;
     /** ... or until its events' approximate size reaches this many characters. */
     static final long MAX_GROUP_CHARS = 4L * 1024 * 1024;
-    private static final int KEYS_PER_LOOKUP = 1000;
     private static final char LIKE_ESCAPE = '!';
     private static final PendingAppend STOP = new PendingAppend(List.of());
 
