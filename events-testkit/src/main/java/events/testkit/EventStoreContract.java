@@ -428,7 +428,7 @@ public abstract class EventStoreContract {
     // ---------------------------------------------------------------- helpers
 
     /** Every event of {@link TestEvents#RESOURCE}, following {@code next} through pages of 1000. */
-    protected static List<StoredEvent> readAll(EventStore store) {
+    public static List<StoredEvent> readAll(EventStore store) {
         List<StoredEvent> all = new ArrayList<>();
         EventQuery query = EventQuery.from(TestEvents.RESOURCE, 0).withSize(EventQuery.MAX_SIZE);
         while (true) {

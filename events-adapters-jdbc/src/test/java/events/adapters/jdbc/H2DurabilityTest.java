@@ -1,12 +1,10 @@
 package events.adapters.jdbc;
 
+import static events.testkit.EventStoreContract.readAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import events.domain.EventPage;
-import events.domain.EventQuery;
 import events.domain.StoredEvent;
 import events.ports.EventStore;
-import events.testkit.TestEvents;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -82,18 +80,5 @@ class H2DurabilityTest {
             assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
         }
         return acknowledged;
-    }
-
-    private static List<StoredEvent> readAll(EventStore store) {
-        List<StoredEvent> all = new ArrayList<>();
-        EventQuery query = EventQuery.from(TestEvents.RESOURCE, 0).withSize(EventQuery.MAX_SIZE);
-        while (true) {
-            EventPage page = store.read(query);
-            if (page.events().isEmpty()) {
-                return all;
-            }
-            all.addAll(page.events());
-            query = query.withAfter(page.next());
-        }
     }
 }
