@@ -11,6 +11,7 @@ import events.ports.Caller;
 import events.ports.EventStore;
 import events.ports.PublishEvents;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /** Publish use case: authorize every event (unless the caller is a publish admin), then store all durably. */
 final class EventPublisher implements PublishEvents {
@@ -24,6 +25,17 @@ final class EventPublisher implements PublishEvents {
 
     @Override
     public void publish(Caller caller, List<CloudEvent> events) {
+        authorize(caller, events);
+        store.append(events);
+    }
+
+    @Override
+    public CompletableFuture<Void> publishAsync(Caller caller, List<CloudEvent> events) {
+        authorize(caller, events);
+        return store.appendAsync(events).thenApply(stored -> null);
+    }
+
+    private void authorize(Caller caller, List<CloudEvent> events) {
         if (events.isEmpty()) {
             throw new InvalidEventException(new Violation("batch", "must hold at least one event"));
         }
@@ -39,6 +51,5 @@ final class EventPublisher implements PublishEvents {
                 }
             }
         }
-        store.append(events);
     }
 }

@@ -2,22 +2,27 @@ package events.core;
 
 import static events.testkit.TestEvents.anEvent;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import events.domain.AccessDeniedException;
 import events.domain.CloudEvent;
+import events.domain.EventPage;
 import events.domain.EventQuery;
 import events.domain.InvalidEventException;
 import events.domain.StoredEvent;
+import events.domain.UnableToStoreEventException;
 import events.domain.Violation;
 import events.ports.AccessRequest;
 import events.ports.Action;
 import events.ports.Caller;
+import events.ports.EventStore;
 import events.testkit.InMemoryEventStore;
 import events.testkit.TestEvents;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 class PublishEventsTest {
@@ -70,6 +75,41 @@ class PublishEventsTest {
 
         assertThat(e).hasMessageContaining(TestEvents.RESOURCE);
         assertThat(store.size()).isZero();
+    }
+
+    @Test
+    void publishAsyncRefusesADeniedPublishAtOnceAndStoresNothing() {
+        assertThatThrownBy(() -> events(RecordingAuthorizer.denyAll()).publishEvents()
+                .publishAsync(PUBLISHER, List.of(anEvent().build())))
+                .isInstanceOf(AccessDeniedException.class);
+        assertThat(store.size()).isZero();
+    }
+
+    @Test
+    void publishAsyncCompletesOnceStoredAndFailsWhenStorageFails() throws Exception {
+        CloudEvent event = anEvent().build();
+        events(RecordingAuthorizer.permitAll()).publishEvents().publishAsync(PUBLISHER, List.of(event)).get();
+        assertThat(stored()).containsExactly(event);
+
+        EventStore brokenStore = new EventStore() {
+            @Override
+            public List<StoredEvent> append(List<CloudEvent> events) {
+                throw new UnableToStoreEventException("disk on fire", null);
+            }
+
+            @Override
+            public EventPage read(EventQuery query) {
+                return new EventPage(List.of(), query.after());
+            }
+
+            @Override
+            public boolean isAvailable() {
+                return false;
+            }
+        };
+        CompletableFuture<Void> failed = Events.builder().eventStore(brokenStore).build().publishEvents()
+                .publishAsync(PUBLISHER, List.of(anEvent().build()));
+        assertThatThrownBy(failed::get).hasCauseInstanceOf(UnableToStoreEventException.class);
     }
 
     @Test

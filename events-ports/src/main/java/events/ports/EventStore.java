@@ -5,6 +5,7 @@ import events.domain.EventPage;
 import events.domain.EventQuery;
 import events.domain.StoredEvent;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Durable, append-only storage of events. Implementations are thread-safe.
@@ -24,6 +25,18 @@ public interface EventStore {
      * @throws events.domain.UnableToStoreEventException when nothing could be stored
      */
     List<StoredEvent> append(List<CloudEvent> events);
+
+    /**
+     * {@link #append} without blocking the caller: the future completes once the events are durable, or
+     * fails with {@link events.domain.UnableToStoreEventException}. The default runs {@link #append} at once.
+     */
+    default CompletableFuture<List<StoredEvent>> appendAsync(List<CloudEvent> events) {
+        try {
+            return CompletableFuture.completedFuture(append(events));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
 
     /**
      * Up to {@code query.size()} matching events with sequence greater than {@code query.after()}, in

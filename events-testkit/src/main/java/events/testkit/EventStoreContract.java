@@ -46,6 +46,19 @@ public abstract class EventStoreContract {
     // ---------------------------------------------------------------- round trip
 
     @Test
+    void appendAsyncCompletesWithTheNewlyStoredEventsOnceTheyAreReadable() throws Exception {
+        EventStore store = newStore();
+        CloudEvent first = TestEvents.anEvent().build();
+        CloudEvent second = TestEvents.anEvent().build();
+        store.append(List.of(first));
+
+        List<StoredEvent> stored = store.appendAsync(List.of(first, second)).get(10, java.util.concurrent.TimeUnit.SECONDS);
+
+        assertThat(stored).extracting(StoredEvent::event).containsExactly(second);
+        assertThat(readAll(store)).extracting(StoredEvent::event).containsExactly(first, second);
+    }
+
+    @Test
     void returnsEveryAttributeAndExtensionExactlyAsAppended() {
         EventStore store = newStore();
         CloudEvent event = TestEvents.anEvent()

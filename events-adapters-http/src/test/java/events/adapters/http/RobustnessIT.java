@@ -163,4 +163,35 @@ class RobustnessIT {
             assertThat(json(response.body()).get("detail").asText()).contains("not allowed");
         }
     }
+
+    @Test
+    void answersOnlyWhenStorageCompletesLaterAndMapsALateFailure() {
+        java.util.concurrent.Executor later = java.util.concurrent.CompletableFuture.delayedExecutor(
+                50, java.util.concurrent.TimeUnit.MILLISECONDS);
+        java.util.concurrent.atomic.AtomicBoolean fail = new java.util.concurrent.atomic.AtomicBoolean();
+        events.ports.PublishEvents slowStorage = new events.ports.PublishEvents() {
+            @Override
+            public void publish(events.ports.Caller caller, java.util.List<events.domain.CloudEvent> events) {
+                throw new AssertionError("the API must not block on storage");
+            }
+
+            @Override
+            public java.util.concurrent.CompletableFuture<Void> publishAsync(
+                    events.ports.Caller caller, java.util.List<events.domain.CloudEvent> events) {
+                return java.util.concurrent.CompletableFuture.runAsync(() -> {
+                    if (fail.get()) {
+                        throw new UnableToStoreEventException("db down", null);
+                    }
+                }, later);
+            }
+        };
+        try (TestServer server = TestServer.start(b -> b.publishEvents(slowStorage))) {
+            assertThat(server.publish(PublishEventsIT.VALID.formatted("a")).statusCode()).isEqualTo(200);
+
+            fail.set(true);
+            HttpResponse<String> failed = server.publish(PublishEventsIT.VALID.formatted("b"));
+            assertThat(failed.statusCode()).isEqualTo(503);
+            assertThat(failed.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        }
+    }
 }

@@ -76,6 +76,12 @@ final class JdbcEventStore implements EventStore, AutoCloseable {
     private final DataSource dataSource;
     private final BlockingQueue<PendingAppend> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
+    private final java.util.concurrent.ExecutorService acknowledger =
+            java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "events-jdbc-acknowledger");
+                t.setDaemon(true);
+                return t;
+            });
     private volatile boolean closed;
     /** PostgreSQL (else H2): picks the insert that is cheapest for the database. */
     private final boolean postgres;
@@ -95,25 +101,30 @@ final class JdbcEventStore implements EventStore, AutoCloseable {
 
     @Override
     public List<StoredEvent> append(List<CloudEvent> events) {
-        if (events.isEmpty()) {
-            return List.of();
-        }
-        if (closed) {
-            throw new UnableToStoreEventException("the event store is closed", null);
-        }
-        PendingAppend pending = new PendingAppend(List.copyOf(events));
-        queue.add(pending);
-        if (closed && queue.remove(pending)) {
-            throw new UnableToStoreEventException("the event store is closed", null);
-        }
         try {
-            return pending.result.join();
+            return appendAsync(events).join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof UnableToStoreEventException u) {
                 throw new UnableToStoreEventException(u.getMessage(), u.getCause());
             }
             throw new UnableToStoreEventException("unable to store events", e.getCause());
         }
+    }
+
+    @Override
+    public CompletableFuture<List<StoredEvent>> appendAsync(List<CloudEvent> events) {
+        if (events.isEmpty()) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        if (closed) {
+            return CompletableFuture.failedFuture(new UnableToStoreEventException("the event store is closed", null));
+        }
+        PendingAppend pending = new PendingAppend(List.copyOf(events));
+        queue.add(pending);
+        if (closed && queue.remove(pending)) {
+            return CompletableFuture.failedFuture(new UnableToStoreEventException("the event store is closed", null));
+        }
+        return pending.result;
     }
 
     private void writeLoop() {
@@ -151,9 +162,13 @@ final class JdbcEventStore implements EventStore, AutoCloseable {
     private void writeGroup(List<PendingAppend> group) {
         try {
             List<List<StoredEvent>> results = insertInOneTransaction(group);
-            for (int i = 0; i < group.size(); i++) {
-                group.get(i).result.complete(results.get(i));
-            }
+            List<PendingAppend> committed = List.copyOf(group);
+            // Callers continue (e.g. write their HTTP response) on this thread, not on the writer's.
+            acknowledger.execute(() -> {
+                for (int i = 0; i < committed.size(); i++) {
+                    committed.get(i).result.complete(results.get(i));
+                }
+            });
         } catch (RuntimeException | Error groupFailure) {
             if (group.size() == 1 || groupFailure instanceof ConnectionException) {
                 // Alone, or the database is unreachable (retrying each would only wait for it again).
@@ -438,6 +453,7 @@ final class JdbcEventStore implements EventStore, AutoCloseable {
         while ((left = queue.poll()) != null) {
             left.result.completeExceptionally(new UnableToStoreEventException("the event store is closed", null));
         }
+        acknowledger.shutdown();
     }
 
     private static final class PendingAppend {

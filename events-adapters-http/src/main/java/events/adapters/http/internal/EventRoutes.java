@@ -87,8 +87,15 @@ public final class EventRoutes {
             throw new UnsupportedMediaTypeException("publish with Content-Type " + MediaType.CLOUDEVENTS_JSON
                     + " or " + MediaType.CLOUDEVENTS_BATCH_JSON + ", or in binary mode with ce-* headers");
         }
-        publishEvents.publish(caller, events);
-        ctx.status(200);
+        // The request thread is released while storage commits; the response is written on completion.
+        ctx.future(() -> publishEvents.publishAsync(caller, events).handle((done, failure) -> {
+            if (failure != null) {
+                throw failure instanceof java.util.concurrent.CompletionException c && c.getCause() instanceof RuntimeException r
+                        ? r : failure instanceof RuntimeException r ? r : new java.util.concurrent.CompletionException(failure);
+            }
+            ctx.status(200);
+            return done;
+        }));
     }
 
     void query(Context ctx) {
