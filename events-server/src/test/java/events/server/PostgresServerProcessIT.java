@@ -17,15 +17,13 @@ class PostgresServerProcessIT {
     @Test
     void everyAcknowledgedEventSurvivesKill9OnPostgres() throws Exception {
         try (PostgresDatabase.Schema schema = POSTGRES.newSchema()) {
-            ServerProcessIT scenario = new ServerProcessIT();
-            scenario.dataDir = dataDir;
-            Map<String, String> env = scenario.env();
+            Map<String, String> env = ServerProcessIT.env(dataDir);
             env.put("EVENTS_DB_URL", schema.jdbcUrl());
             env.put("EVENTS_DB_USER", schema.user());
             if (schema.password() != null) {
                 env.put("EVENTS_DB_PASSWORD", schema.password());
             }
-            scenario.publishKillRestartAndPollEverythingBack(env);
+            ServerProcessIT.publishKillRestartAndPollEverythingBack(env);
         }
     }
 }

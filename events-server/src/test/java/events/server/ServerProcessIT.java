@@ -33,9 +33,14 @@ class ServerProcessIT {
     @TempDir
     Path dataDir;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    Map<String, String> env() {
+    private Map<String, String> env() {
+        return env(dataDir);
+    }
+
+    /** The environment of a server on a free port with its data in {@code dataDir}. */
+    static Map<String, String> env(Path dataDir) {
         Map<String, String> env = new HashMap<>();
         env.put("EVENTS_PORT", "0");
         env.put("EVENTS_DATA_DIR", dataDir.toString());
@@ -47,7 +52,8 @@ class ServerProcessIT {
         publishKillRestartAndPollEverythingBack(env());
     }
 
-    void publishKillRestartAndPollEverythingBack(Map<String, String> env) throws Exception {
+    /** Publishes from 6 threads, SIGKILLs the server mid-load, restarts it and polls every acknowledged event back. */
+    static void publishKillRestartAndPollEverythingBack(Map<String, String> env) throws Exception {
         String token = mintToken(env);
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
         try (ServerProcess server = ServerProcess.serve(env)) {
@@ -134,13 +140,13 @@ class ServerProcessIT {
         assertThat(result.stdout()).doesNotContain("\tat ");
     }
 
-    private String mintToken(Map<String, String> env) throws Exception {
+    private static String mintToken(Map<String, String> env) throws Exception {
         ServerProcess.Result result = ServerProcess.run(env, "token", "--org", "ttd", "--scope", SCOPES);
         assertThat(result.exitCode()).as(result.stderr()).isZero();
         return result.stdout().strip();
     }
 
-    private HttpResponse<String> publish(String baseUrl, String token, String id) throws IOException, InterruptedException {
+    private static HttpResponse<String> publish(String baseUrl, String token, String id) throws IOException, InterruptedException {
         String body = """
                 {"specversion":"1.0","id":"%s","source":"https://it.example/app","type":"it.created",
                  "subject":"/party/1337","time":"2026-11-27T10:00:00Z","resource":"urn:altinn:resource:it",
@@ -153,7 +159,7 @@ class ServerProcessIT {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    private List<String> pollAll(String baseUrl, String token) throws IOException, InterruptedException {
+    private static List<String> pollAll(String baseUrl, String token) throws IOException, InterruptedException {
         List<String> ids = new ArrayList<>();
         String url = baseUrl + "/events/api/v1/events?resource=urn:altinn:resource:it&after=0&size=1000";
         for (int page = 0; page < 1000; page++) {

@@ -78,6 +78,14 @@ class JdbcStoresTest {
     }
 
     @Test
+    void runsH2InPostgresModeAndRefusesAnotherMode() {
+        assertThat(JdbcStores.withH2Settings("jdbc:h2:file:/tmp/x")).contains(";MODE=PostgreSQL");
+        assertThat(JdbcStores.withH2Settings("jdbc:h2:file:/tmp/x;MODE=PostgreSQL")).containsOnlyOnce("MODE=");
+        assertThatThrownBy(() -> JdbcStores.withH2Settings("jdbc:h2:file:/tmp/x;MODE=MySQL"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("MODE=PostgreSQL");
+    }
+
+    @Test
     void failsToOpenAnUnreachableDatabaseNamingItWithoutCredentials() {
         assertThatThrownBy(() -> JdbcStores.open("jdbc:postgresql://127.0.0.1:1/nowhere?password=secret", "u", "p"))
                 .isInstanceOf(EventsException.class)

@@ -33,17 +33,22 @@ final class CloudEventJsonReader {
     private CloudEventJsonReader() {
     }
 
+    /** Moves to the body's first token and checks that it opens what the body must be. */
+    private static void expectFirst(JsonParser p, JsonToken expected, String what) throws IOException {
+        JsonToken first = p.nextToken();
+        if (first == null) {
+            throw invalid("body", "is empty; expected " + what);
+        }
+        if (first != expected) {
+            throw invalid("body", "must be " + what);
+        }
+    }
+
     /** One event in structured mode. */
     static CloudEvent readEvent(byte[] body) {
         requireUtf8(body);
         try (JsonParser p = JSON.createParser(body)) {
-            JsonToken first = p.nextToken();
-            if (first == null) {
-                throw invalid("body", "is empty; expected a CloudEvent JSON object");
-            }
-            if (first != JsonToken.START_OBJECT) {
-                throw invalid("body", "must be a CloudEvent JSON object");
-            }
+            expectFirst(p, JsonToken.START_OBJECT, "a CloudEvent JSON object");
             Attributes attributes = readObject(p, body);
             if (p.nextToken() != null) {
                 throw invalid("body", "has content after the event object");
@@ -70,13 +75,7 @@ final class CloudEventJsonReader {
     static List<CloudEvent> readBatch(byte[] body, int maxEventBytes) {
         requireUtf8(body);
         try (JsonParser p = JSON.createParser(body)) {
-            JsonToken first = p.nextToken();
-            if (first == null) {
-                throw invalid("body", "is empty; expected a JSON array of CloudEvents");
-            }
-            if (first != JsonToken.START_ARRAY) {
-                throw invalid("body", "must be a JSON array of CloudEvents");
-            }
+            expectFirst(p, JsonToken.START_ARRAY, "a JSON array of CloudEvents");
             List<CloudEvent> events = new ArrayList<>();
             List<Violation> violations = new ArrayList<>();
             int index = 0;

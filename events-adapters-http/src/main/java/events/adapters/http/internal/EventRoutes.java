@@ -88,14 +88,7 @@ public final class EventRoutes {
                     + " or " + MediaType.CLOUDEVENTS_BATCH_JSON + ", or in binary mode with ce-* headers");
         }
         // The request thread is released while storage commits; the response is written on completion.
-        ctx.future(() -> publishEvents.publishAsync(caller, events).handle((done, failure) -> {
-            if (failure != null) {
-                throw failure instanceof java.util.concurrent.CompletionException c && c.getCause() instanceof RuntimeException r
-                        ? r : failure instanceof RuntimeException r ? r : new java.util.concurrent.CompletionException(failure);
-            }
-            ctx.status(200);
-            return done;
-        }));
+        ctx.future(() -> publishEvents.publishAsync(caller, events).thenRun(() -> ctx.status(200)));
     }
 
     void query(Context ctx) {
