@@ -10,8 +10,9 @@ INSERT INTO event_sequence (id, last_seq) VALUES (1, 0);
 
 CREATE TABLE events (
     seq                 BIGINT       PRIMARY KEY,
-    -- hex SHA-256 of (source, id): the duplicate key, fixed size whatever the length of source and id
-    dedup_key           CHAR(64)     NOT NULL,
+    -- the first 128 bits of SHA-256 of (source, id): the duplicate key, 16 bytes whatever the length of
+    -- source and id (UUID is the 16-byte type both databases store and compare natively)
+    dedup_key           UUID         NOT NULL,
     spec_version        VARCHAR      NOT NULL,
     event_id            VARCHAR      NOT NULL,
     source              VARCHAR      NOT NULL,
