@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * A CloudEvents 1.0.2 event as published. Constructing one validates it completely: an instance always
@@ -41,12 +40,8 @@ public record CloudEvent(
             "specversion", "id", "source", "type", "subject", "time", "datacontenttype", "dataschema",
             "data", "data_base64");
 
-    /** Altinn's rule for resource URNs. */
-    private static final Pattern RESOURCE_URN =
-            Pattern.compile("^urn:[a-z0-9-]{1,30}(:[a-z0-9()+,.\\-;$_!/]{1,100}){1,10}$");
-    /** Sources and resources recently found valid: publishers repeat them, and checking them is not free. */
+    /** Sources recently found valid: publishers repeat them, and checking them is not free. */
     private static final RecentlyValid VALID_SOURCES = new RecentlyValid(CloudEvent::isUriReference);
-    private static final RecentlyValid VALID_RESOURCES = new RecentlyValid(urn -> RESOURCE_URN.matcher(urn).matches());
 
     public CloudEvent {
         List<Violation> violations = new ArrayList<>();
@@ -77,7 +72,7 @@ public record CloudEvent(
         Object resource = extensions.get(RESOURCE);
         if (resource == null) {
             violations.add(new Violation(RESOURCE, "is required"));
-        } else if (!(resource instanceof String urn) || !VALID_RESOURCES.test(urn)) {
+        } else if (!(resource instanceof String urn) || !ResourceUrn.isValid(urn)) {
             violations.add(new Violation(RESOURCE, "must be a lower-case URN such as urn:altinn:resource:my-service"));
         }
         for (String name : List.of(RESOURCE_INSTANCE, ALTERNATIVE_SUBJECT)) {

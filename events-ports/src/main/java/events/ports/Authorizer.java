@@ -10,4 +10,12 @@ public interface Authorizer {
 
     /** One answer per request, in the same order: true = permit. */
     List<Boolean> decide(List<AccessRequest> requests);
+
+    /**
+     * The policies changed through this process: drop whatever was cached about them now. (Changes made by
+     * other processes sharing the {@link PolicyStore} are noticed by the authorizer itself.) Default: nothing
+     * cached.
+     */
+    default void policiesChanged() {
+    }
 }

@@ -4,10 +4,12 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import events.domain.EventsException;
 import events.ports.EventStore;
+import events.ports.PolicyStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Locale;
 import java.util.Objects;
 import javax.sql.DataSource;
@@ -20,6 +22,7 @@ import org.flywaydb.core.Flyway;
  * <pre>{@code
  * try (JdbcStores stores = JdbcStores.h2(Path.of("data"))) {
  *     EventStore events = stores.eventStore();
+ *     PolicyStore policies = stores.policyStore();
  * }
  * }</pre>
  */
@@ -35,6 +38,7 @@ public final class JdbcStores implements AutoCloseable {
     };
 
     private final JdbcEventStore eventStore;
+    private final JdbcPolicyStore policyStore;
     private final HikariDataSource ownedPool;
 
     private JdbcStores(DataSource dataSource, HikariDataSource ownedPool) {
@@ -49,6 +53,7 @@ public final class JdbcStores implements AutoCloseable {
             throw new EventsException("Unable to migrate the database schema: " + e.getMessage(), e);
         }
         this.eventStore = new JdbcEventStore(dataSource);
+        this.policyStore = new JdbcPolicyStore(dataSource, Clock.systemUTC());
     }
 
     /** An embedded H2 database in files under {@code directory}, which is created if missing. */
@@ -98,6 +103,10 @@ public final class JdbcStores implements AutoCloseable {
 
     public EventStore eventStore() {
         return eventStore;
+    }
+
+    public PolicyStore policyStore() {
+        return policyStore;
     }
 
     @Override

@@ -1,5 +1,5 @@
 /**
- * XACML 3.0 authorization (Balana) behind {@link events.ports.Authorizer}. Until it lands the server wires
- * the scope-only authorizer of the core.
+ * XACML 3.0 authorization (Balana) behind {@link events.ports.Authorizer}: {@link events.authz.xacml.XacmlAuthorizer}.
+ * Every Balana and XML type stays inside this package.
  */
 package events.authz.xacml;

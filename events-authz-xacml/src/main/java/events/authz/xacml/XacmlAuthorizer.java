@@ -1,0 +1,228 @@
+package events.authz.xacml;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import events.domain.InvalidPolicyException;
+import events.domain.ResourcePolicy;
+import events.domain.ResourceUrn;
+import events.ports.AccessRequest;
+import events.ports.Authorizer;
+import events.ports.PolicyLanguage;
+import events.ports.PolicyStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * XACML 3.0 authorization with Balana: each resource's policy comes from a {@link PolicyStore}; a request is
+ * permitted only when that policy answers Permit. No policy, Deny, NotApplicable and Indeterminate are all
+ * deny. Request attributes are Altinn's (see {@code RequestAttributes}), all strings.
+ *
+ * <p>Parsed policies and decisions are cached. A decision's cache key holds the resource, the policy's revision
+ * and the values of exactly the attributes the policy reads (its AttributeDesignators), so a cached answer is
+ * the answer the policy would give; policies that read the environment (such as the current time) are never
+ * cached. Any policy change, here ({@link #policiesChanged()}) or by another process sharing the store
+ * (noticed by checking {@link PolicyStore#revision()} every {@code refreshInterval}), drops both caches.
+ *
+ * <p>Also the {@link PolicyLanguage}: {@link #check} refuses documents that are not well-formed XML, not an
+ * XACML 3.0 Policy, or not accepted by Balana. Close it to stop the refresh thread.
+ */
+public final class XacmlAuthorizer implements Authorizer, PolicyLanguage, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(XacmlAuthorizer.class);
+
+    private final PolicyStore store;
+    private final Duration decisionTtl;
+    private final long maxDecisions;
+    private final long maxPolicies;
+    private final AtomicReference<Snapshot> snapshot = new AtomicReference<>();
+    private final ScheduledExecutorService refresher;
+    private volatile boolean refreshFailing;
+
+    private XacmlAuthorizer(Builder b) {
+        this.store = b.store;
+        this.decisionTtl = b.decisionTtl;
+        this.maxDecisions = b.maxDecisions;
+        this.maxPolicies = b.maxPolicies;
+        this.snapshot.set(new Snapshot(store.revision()));
+        this.refresher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "events-xacml-policy-refresh");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = b.refreshInterval.toMillis();
+        refresher.scheduleWithFixedDelay(this::refresh, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    public static Builder builder(PolicyStore store) {
+        return new Builder(store);
+    }
+
+    // ------------------------------------------------------------------ decisions
+
+    @Override
+    public List<Boolean> decide(List<AccessRequest> requests) {
+        Snapshot current = snapshot.get();
+        List<Boolean> answers = new ArrayList<>(requests.size());
+        // Within one call, equal questions are evaluated once even when they cannot be cached.
+        Map<CompiledPolicy.DecisionKey, Boolean> answeredNow = new HashMap<>();
+        for (AccessRequest request : requests) {
+            Optional<CompiledPolicy> policy = current.policy(request.resource());
+            if (policy.isEmpty()) {
+                answers.add(Boolean.FALSE);
+                continue;
+            }
+            CompiledPolicy p = policy.get();
+            SortedMap<String, SortedMap<String, SortedSet<String>>> attributes = RequestAttributes.of(request);
+            if (!p.cacheable()) {
+                answers.add(p.permits(attributes));
+                continue;
+            }
+            CompiledPolicy.DecisionKey key = p.keyFor(attributes);
+            Boolean answer = answeredNow.get(key);
+            if (answer == null) {
+                answer = current.decisions.get(key, k -> p.permits(attributes));
+                answeredNow.put(key, answer);
+            }
+            answers.add(answer);
+        }
+        return answers;
+    }
+
+    @Override
+    public void policiesChanged() {
+        refresh();
+    }
+
+    // ------------------------------------------------------------------ policy language
+
+    @Override
+    public void check(String resource, String document) {
+        Objects.requireNonNull(document, "document");
+        if (!ResourceUrn.isValid(resource)) {
+            throw new InvalidPolicyException("the resource must be a lower-case URN such as urn:altinn:resource:my-service");
+        }
+        CompiledPolicy.compile(resource, document, 0);
+    }
+
+    // ------------------------------------------------------------------ refresh
+
+    /** Starts over with empty caches if the store's revision moved since the current snapshot was made. */
+    private void refresh() {
+        try {
+            long revision = store.revision();
+            Snapshot current = snapshot.get();
+            if (revision != current.revision) {
+                snapshot.compareAndSet(current, new Snapshot(revision));
+            }
+            if (refreshFailing) {
+                refreshFailing = false;
+                LOG.info("Reading the policy revision works again");
+            }
+        } catch (RuntimeException e) {
+            if (!refreshFailing) {
+                refreshFailing = true;
+                LOG.warn("Unable to read the policy revision; policy changes by other nodes are not seen until it works", e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        refresher.shutdownNow();
+    }
+
+    /**
+     * The caches made since one store revision. Replaced as a whole on a change, so that a decision that
+     * was being computed from an old policy lands in a snapshot nobody reads any more.
+     */
+    private final class Snapshot {
+        final long revision;
+        final Cache<String, Optional<CompiledPolicy>> policies;
+        final Cache<CompiledPolicy.DecisionKey, Boolean> decisions;
+
+        Snapshot(long revision) {
+            this.revision = revision;
+            this.policies = Caffeine.newBuilder().maximumSize(maxPolicies).build();
+            this.decisions = Caffeine.newBuilder().maximumSize(maxDecisions).expireAfterWrite(decisionTtl).build();
+        }
+
+        Optional<CompiledPolicy> policy(String resource) {
+            return policies.get(resource, this::load);
+        }
+
+        private Optional<CompiledPolicy> load(String resource) {
+            Optional<ResourcePolicy> stored = store.get(resource);
+            if (stored.isEmpty()) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(CompiledPolicy.compile(stored.get()));
+            } catch (InvalidPolicyException e) {
+                // Stored documents were checked when written; one that no longer loads denies everything.
+                LOG.error("The stored policy of {} cannot be used; denying every request for it: {}", resource,
+                        e.getMessage());
+                return Optional.empty();
+            }
+        }
+    }
+
+    /** Settings; the defaults suit a server. */
+    public static final class Builder {
+        private final PolicyStore store;
+        private Duration decisionTtl = Duration.ofSeconds(30);
+        private long maxDecisions = 100_000;
+        private long maxPolicies = 10_000;
+        private Duration refreshInterval = Duration.ofMillis(250);
+
+        private Builder(PolicyStore store) {
+            this.store = Objects.requireNonNull(store, "store");
+        }
+
+        /** How long a decision is reused (30 s). Policy changes drop cached decisions at once regardless. */
+        public Builder decisionTtl(Duration ttl) {
+            this.decisionTtl = requirePositive(ttl, "decisionTtl");
+            return this;
+        }
+
+        /** How many decisions are kept (100 000). */
+        public Builder maxDecisions(long max) {
+            this.maxDecisions = max;
+            return this;
+        }
+
+        /** How many parsed policies are kept (10 000). */
+        public Builder maxPolicies(long max) {
+            this.maxPolicies = max;
+            return this;
+        }
+
+        /** How often the store's revision is checked for changes made by other processes (250 ms). */
+        public Builder refreshInterval(Duration interval) {
+            this.refreshInterval = requirePositive(interval, "refreshInterval");
+            return this;
+        }
+
+        public XacmlAuthorizer build() {
+            return new XacmlAuthorizer(this);
+        }
+
+        private static Duration requirePositive(Duration d, String name) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive");
+            }
+            return d;
+        }
+    }
+}
