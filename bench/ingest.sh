@@ -6,6 +6,7 @@
 #   bare   events.bench.BareServer: the publish route answering 200 without doing anything (the ceiling)
 #   h2     the server jar on embedded H2 in a fresh temp dir
 #   pg     the server jar on PostgreSQL (127.0.0.1:5432, db test, user postgres) in a fresh schema
+# Both server targets load bench/policies (EVENTS_POLICY_DIR): every publish is authorized by XACML.
 # The same closed-loop load (events.bench.LoadGenerator) runs against each; then a table is printed.
 #
 # Environment (all optional):
@@ -139,7 +140,7 @@ start_target() {
     h2)
       mkdir -p "$WORK/h2"
       (cd "$WORK/h2" && exec env -u EVENTS_DB_URL -u EVENTS_DB_USER -u EVENTS_DB_PASSWORD -u EVENTS_DATA_DIR \
-        EVENTS_PORT="$port" EVENTS_JWT_SECRET="$JWT_SECRET" \
+        EVENTS_PORT="$port" EVENTS_JWT_SECRET="$JWT_SECRET" EVENTS_POLICY_DIR="$ROOT/bench/policies" \
         java -Xmx256m -jar "$SERVER_JAR") >"$WORK/$name.log" 2>&1 &
       ;;
     pg)
@@ -149,7 +150,7 @@ start_target() {
       local password=()
       [[ -n "${PGPASSWORD:-}" ]] && password=(EVENTS_DB_PASSWORD="$PGPASSWORD")
       (cd "$WORK/pg" && exec env -u EVENTS_DATA_DIR -u EVENTS_DB_PASSWORD \
-        EVENTS_PORT="$port" EVENTS_JWT_SECRET="$JWT_SECRET" \
+        EVENTS_PORT="$port" EVENTS_JWT_SECRET="$JWT_SECRET" EVENTS_POLICY_DIR="$ROOT/bench/policies" \
         EVENTS_DB_URL="jdbc:postgresql://$PGHOST:$PGPORT/$PGDATABASE?currentSchema=$PG_SCHEMA" \
         EVENTS_DB_USER="$PGUSER" ${password[@]+"${password[@]}"} \
         java -Xmx256m -jar "$SERVER_JAR") >"$WORK/$name.log" 2>&1 &

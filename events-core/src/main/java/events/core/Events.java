@@ -2,9 +2,13 @@ package events.core;
 
 import events.ports.Authorizer;
 import events.ports.EventStore;
+import events.ports.ManagePolicies;
+import events.ports.PolicyLanguage;
+import events.ports.PolicyStore;
 import events.ports.PublishEvents;
 import events.ports.QueryEvents;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The engine: use cases wired to the driven ports you give it. Build one with {@link #builder()}; the
@@ -13,7 +17,8 @@ import java.util.Objects;
  * <pre>{@code
  * Events events = Events.builder()
  *         .eventStore(store)
- *         .authorizer(authorizer)   // optional; default: decided by token scopes alone
+ *         .authorizer(xacml)                  // e.g. XacmlAuthorizer; ScopeOnlyAuthorizer permits everything
+ *         .policies(policyStore, xacml)       // optional: policy management
  *         .build();
  * events.publishEvents().publish(caller, List.of(event));
  * }</pre>
@@ -22,11 +27,14 @@ public final class Events {
     private final EventStore eventStore;
     private final PublishEvents publishEvents;
     private final QueryEvents queryEvents;
+    private final ManagePolicies managePolicies;
 
     private Events(Builder b) {
         this.eventStore = b.eventStore;
         this.publishEvents = new EventPublisher(b.eventStore, b.authorizer);
         this.queryEvents = new EventQueries(b.eventStore, b.authorizer, b.maxScanPerQuery);
+        this.managePolicies = b.policyStore == null ? null
+                : new PolicyAdministration(b.policyStore, b.policyLanguage, b.authorizer);
     }
 
     public static Builder builder() {
@@ -41,6 +49,11 @@ public final class Events {
         return queryEvents;
     }
 
+    /** Policy management, when the engine was built with {@link Builder#policies}. */
+    public Optional<ManagePolicies> managePolicies() {
+        return Optional.ofNullable(managePolicies);
+    }
+
     /** Whether the engine can serve requests now (its storage answers). */
     public boolean isReady() {
         return eventStore.isAvailable();
@@ -48,7 +61,9 @@ public final class Events {
 
     public static final class Builder {
         private EventStore eventStore;
-        private Authorizer authorizer = new ScopeOnlyAuthorizer();
+        private Authorizer authorizer;
+        private PolicyStore policyStore;
+        private PolicyLanguage policyLanguage;
         private int maxScanPerQuery = 10_000;
 
         private Builder() {
@@ -60,9 +75,22 @@ public final class Events {
             return this;
         }
 
-        /** Who may publish and see events. Default: {@link ScopeOnlyAuthorizer}. */
+        /**
+         * Required: who may publish and see events. There is no default, so that nobody ends up with
+         * everything permitted by accident; {@link ScopeOnlyAuthorizer} is that choice made explicit.
+         */
         public Builder authorizer(Authorizer authorizer) {
             this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
+            return this;
+        }
+
+        /**
+         * Optional: enables {@link Events#managePolicies()}, which checks documents with {@code language} and
+         * keeps them in {@code store} (the store the authorizer reads).
+         */
+        public Builder policies(PolicyStore store, PolicyLanguage language) {
+            this.policyStore = Objects.requireNonNull(store, "store");
+            this.policyLanguage = Objects.requireNonNull(language, "language");
             return this;
         }
 
@@ -78,6 +106,10 @@ public final class Events {
         public Events build() {
             if (eventStore == null) {
                 throw new IllegalStateException("an event store is required");
+            }
+            if (authorizer == null) {
+                throw new IllegalStateException("an authorizer is required (ScopeOnlyAuthorizer to decide by token"
+                        + " scopes alone)");
             }
             return new Events(this);
         }

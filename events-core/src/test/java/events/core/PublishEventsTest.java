@@ -107,7 +107,7 @@ class PublishEventsTest {
                 return false;
             }
         };
-        CompletableFuture<Void> failed = Events.builder().eventStore(brokenStore).build().publishEvents()
+        CompletableFuture<Void> failed = Events.builder().eventStore(brokenStore).authorizer(new ScopeOnlyAuthorizer()).build().publishEvents()
                 .publishAsync(PUBLISHER, List.of(anEvent().build()));
         assertThatThrownBy(failed::get).hasCauseInstanceOf(UnableToStoreEventException.class);
     }
@@ -172,7 +172,7 @@ class PublishEventsTest {
 
     @Test
     void defaultAuthorizerDecidesByScopesAlone() {
-        Events events = Events.builder().eventStore(store).build();
+        Events events = Events.builder().eventStore(store).authorizer(new ScopeOnlyAuthorizer()).build();
 
         events.publishEvents().publish(PUBLISHER, List.of(anEvent().build()));
 
@@ -181,7 +181,7 @@ class PublishEventsTest {
 
     @Test
     void reportsReadinessFromTheStore() {
-        Events events = Events.builder().eventStore(store).build();
+        Events events = Events.builder().eventStore(store).authorizer(new ScopeOnlyAuthorizer()).build();
 
         assertThat(events.isReady()).isTrue();
         store.setAvailable(false);
@@ -189,8 +189,10 @@ class PublishEventsTest {
     }
 
     @Test
-    void refusesToBuildWithoutStoreOrWithNonPositiveScanLimit() {
+    void refusesToBuildWithoutStoreOrAuthorizerOrWithNonPositiveScanLimit() {
         assertThat(catchThrowableOfType(IllegalStateException.class, () -> Events.builder().build())).isNotNull();
+        assertThat(catchThrowableOfType(IllegalStateException.class, () -> Events.builder().eventStore(store).build()))
+                .hasMessageContaining("authorizer");
         assertThat(catchThrowableOfType(IllegalArgumentException.class,
                 () -> Events.builder().maxScanPerQuery(0))).isNotNull();
     }

@@ -3,8 +3,11 @@ package events.server;
 import events.adapters.http.EventsApi;
 import events.adapters.http.JwtAuthenticator;
 import events.adapters.jdbc.JdbcStores;
+import events.authz.xacml.XacmlAuthorizer;
 import events.core.Events;
+import events.ports.ManagePolicies;
 import io.javalin.Javalin;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,11 +20,13 @@ public final class EventsServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EventsServer.class);
 
     private final JdbcStores stores;
+    private final XacmlAuthorizer authorizer;
     private final Javalin app;
     private final String baseUrl;
 
-    private EventsServer(JdbcStores stores, Javalin app, String baseUrl) {
+    private EventsServer(JdbcStores stores, XacmlAuthorizer authorizer, Javalin app, String baseUrl) {
         this.stores = stores;
+        this.authorizer = authorizer;
         this.app = app;
         this.baseUrl = baseUrl;
     }
@@ -39,8 +44,19 @@ public final class EventsServer implements AutoCloseable {
         JdbcStores stores = settings.dbUrl()
                 .map(url -> JdbcStores.open(url, settings.dbUser().orElse(null), settings.dbPassword().orElse(null)))
                 .orElseGet(() -> JdbcStores.h2(settings.dataDir()));
+        XacmlAuthorizer authorizer = null;
         try {
-            Events events = Events.builder().eventStore(stores.eventStore()).build();
+            authorizer = XacmlAuthorizer.builder(stores.policyStore()).build();
+            Events events = Events.builder()
+                    .eventStore(stores.eventStore())
+                    .authorizer(authorizer)
+                    .policies(stores.policyStore(), authorizer)
+                    .build();
+            ManagePolicies policies = events.managePolicies().orElseThrow();
+            if (settings.policyDir().isPresent()) {
+                List<String> loaded = PolicyFiles.load(settings.policyDir().get(), policies, authorizer::check);
+                log.info("Loaded {} policies from {}: {}", loaded.size(), settings.policyDir().get(), loaded);
+            }
             Javalin[] started = new Javalin[1];
             EventsApi api = EventsApi.builder()
                     .publishEvents(events.publishEvents())
@@ -50,6 +66,7 @@ public final class EventsServer implements AutoCloseable {
                     .baseUrl(() -> settings.baseUrl().orElseGet(() -> "http://localhost:" + started[0].port()))
                     .maxEventBytes(settings.maxEventBytes())
                     .maxBatchBytes(settings.maxBatchBytes())
+                    .managePolicies(policies)
                     .build();
             Javalin app = Javalin.create(config -> {
                 config.startup.showJavalinBanner = false;
@@ -60,8 +77,11 @@ public final class EventsServer implements AutoCloseable {
             String baseUrl = settings.baseUrl().orElse("http://localhost:" + app.port());
             log.info("Events listening on port {} ({}), storage: {}", app.port(), baseUrl,
                     settings.dbUrl().map(EventsServer::withoutCredentials).orElse("H2 in " + settings.dataDir().toAbsolutePath()));
-            return new EventsServer(stores, app, baseUrl);
+            return new EventsServer(stores, authorizer, app, baseUrl);
         } catch (RuntimeException e) {
+            if (authorizer != null) {
+                authorizer.close();
+            }
             stores.close();
             throw e;
         }
@@ -83,6 +103,7 @@ public final class EventsServer implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
+        authorizer.close();
         stores.close();
     }
 }

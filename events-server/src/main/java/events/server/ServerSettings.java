@@ -28,7 +28,8 @@ public record ServerSettings(
         Optional<String> jwtIssuer,
         Optional<String> jwtAudience,
         int maxEventBytes,
-        int maxBatchBytes) {
+        int maxBatchBytes,
+        Optional<Path> policyDir) {
 
     static final int MIN_SECRET_BYTES = 32;
 
@@ -56,10 +57,19 @@ public record ServerSettings(
         Optional<String> dbUser = s.get("EVENTS_DB_USER", "--db-user");
         Optional<String> issuer = s.get("EVENTS_JWT_ISSUER", "--jwt-issuer");
         Optional<String> audience = s.get("EVENTS_JWT_AUDIENCE", "--jwt-audience");
+        Optional<Path> policyDir = s.get("EVENTS_POLICY_DIR", "--policy-dir").map(ServerSettings::checkPolicyDir);
         s.rejectUnknownFlags();
         return new ServerSettings(port, baseUrl, dataDir, dbUrl,
                 dbUser, s.get("EVENTS_DB_PASSWORD", null), secret, jwks, issuer, audience,
-                maxEventBytes, maxBatchBytes);
+                maxEventBytes, maxBatchBytes, policyDir);
+    }
+
+    private static Path checkPolicyDir(String value) {
+        Path dir = Path.of(value);
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            throw new SettingsException("EVENTS_POLICY_DIR=" + value + " is not a directory");
+        }
+        return dir;
     }
 
     private static Map<String, String> parseFlags(List<String> flags) {
@@ -180,6 +190,6 @@ public record ServerSettings(
     public String toString() {
         return "ServerSettings[port=" + port + ", baseUrl=" + baseUrl.orElse("(default)") + ", dataDir=" + dataDir
                 + ", db=" + dbUrl.orElse("embedded H2") + ", jwt=" + (jwtSecret.isPresent() ? "HS256 " : "")
-                + jwtJwks.map(j -> "JWKS " + j).orElse("") + "]";
+                + jwtJwks.map(j -> "JWKS " + j).orElse("") + policyDir.map(d -> ", policyDir=" + d).orElse("") + "]";
     }
 }

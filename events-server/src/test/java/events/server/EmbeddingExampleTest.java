@@ -6,6 +6,7 @@ import events.adapters.http.EventsApi;
 import events.adapters.http.JwtAuthenticator;
 import events.adapters.http.JwtTokens;
 import events.adapters.jdbc.JdbcStores;
+import events.authz.xacml.XacmlAuthorizer;
 import events.core.Events;
 import events.domain.CloudEvent;
 import events.ports.Caller;
@@ -36,17 +37,23 @@ class EmbeddingExampleTest {
     void readmeEmbeddingExampleRunsAndServesWhatItPublished() throws Exception {
         byte[] secret = "embedding-example-secret-0123456789".getBytes(StandardCharsets.UTF_8);
         int port = 0;
+        Path examplePolicy = EventsServerTest.EXAMPLE_POLICIES.resolve("urn:altinn:resource:ttd-svc.xml");
         // README:begin
         JdbcStores stores = JdbcStores.h2(dataDir);                // or JdbcStores.postgres(dataSource)
+        XacmlAuthorizer xacml = XacmlAuthorizer.builder(stores.policyStore()).build();
         Events events = Events.builder()
                 .eventStore(stores.eventStore())
+                .authorizer(xacml)                                  // every decision by XACML policy
+                .policies(stores.policyStore(), xacml)              // optional: manage policies
                 .build();
+        events.managePolicies().orElseThrow()
+                .put("urn:altinn:resource:ttd-svc", Files.readString(examplePolicy));
 
         // Use the engine directly ...
         Caller publisher = new Caller("/org/ttd", Set.of(Caller.SCOPE_PUBLISH), Map.of());
         events.publishEvents().publish(publisher, List.of(CloudEvent.builder()
                 .id("1").source("https://ttd.example/app").type("app.created")
-                .resource("urn:altinn:resource:ttd-app").subject("/party/1337")
+                .resource("urn:altinn:resource:ttd-svc").subject("/party/1337")
                 .build()));
 
         // ... or mount its HTTP API in your own Javalin app.
@@ -56,14 +63,15 @@ class EmbeddingExampleTest {
                 .authenticator(JwtAuthenticator.builder().hs256Secret(secret).build())
                 .readiness(events::isReady)
                 .baseUrl(() -> "http://localhost:8080")
+                .managePolicies(events.managePolicies().orElseThrow()) // optional: the policy endpoints
                 .build();
         Javalin app = Javalin.create(config -> api.register(config)).start(port);
         // README:end
         try {
             String token = JwtTokens.mintHs256(secret,
-                    Map.of("urn:altinn:org", "ttd", "scope", Caller.SCOPE_SUBSCRIBE), Duration.ofMinutes(5));
+                    Map.of("urn:altinn:org", "digdir", "scope", Caller.SCOPE_SUBSCRIBE), Duration.ofMinutes(5));
             HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                            "http://localhost:" + app.port() + "/events/api/v1/events?resource=urn:altinn:resource:ttd-app&after=0"))
+                            "http://localhost:" + app.port() + "/events/api/v1/events?resource=urn:altinn:resource:ttd-svc&after=0"))
                     .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(page.statusCode()).isEqualTo(200);
             assertThat(page.body()).contains("\"id\":\"1\"", "\"subject\":\"/party/1337\"");
@@ -71,6 +79,7 @@ class EmbeddingExampleTest {
                     next -> assertThat(next).startsWith("http://localhost:8080/events/api/v1/events?"));
         } finally {
             app.stop();
+            xacml.close();
             stores.close();
         }
     }

@@ -14,38 +14,55 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The composition root in-process: defaults, wiring, the quickstart flow. */
 class EventsServerTest {
+    /** The policies shipped in the repository, used by the README quickstart. */
+    static final Path EXAMPLE_POLICIES = Path.of("../examples/policies");
+
     @TempDir
     Path dataDir;
 
     private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
-    void servesTheQuickstartWithEmbeddedDefaults() throws Exception {
-        ServerSettings settings = ServerSettings.from(Map.of(), List.of("--port", "0", "--data-dir", dataDir.toString()));
+    void servesTheQuickstartWithEmbeddedDefaultsAndTheExamplePolicy() throws Exception {
+        ServerSettings settings = ServerSettings.from(Map.of(), List.of("--port", "0", "--data-dir", dataDir.toString(),
+                "--policy-dir", EXAMPLE_POLICIES.toString()));
         try (EventsServer server = EventsServer.start(settings)) {
-            String token = Main.token(List.of("--org", "ttd", "--scope", "altinn:events.publish altinn:events.subscribe",
+            String ttd = Main.token(List.of("--org", "ttd", "--scope", "altinn:events.publish altinn:events.subscribe",
                     "--data-dir", dataDir.toString()));
-            HttpResponse<String> published = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/events/api/v1/events"))
-                    .header("Authorization", "Bearer " + token)
-                    .header("Content-Type", "application/cloudevents+json")
-                    .POST(HttpRequest.BodyPublishers.ofString("""
-                            {"specversion":"1.0","id":"q1","source":"https://ttd.example/app","type":"app.created",
-                             "resource":"urn:altinn:resource:ttd-app","time":"2026-11-27T10:15:30.5+01:00","data":{"a":[1,2]}}"""))
-                    .build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(published.statusCode()).as(published.body()).isEqualTo(200);
+            String digdir = Main.token(List.of("--org", "digdir", "--scope", "altinn:events.subscribe",
+                    "--data-dir", dataDir.toString()));
+            for (String party : List.of("1337", "1338")) {
+                HttpResponse<String> published = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/events/api/v1/events"))
+                        .header("Authorization", "Bearer " + ttd)
+                        .header("Content-Type", "application/cloudevents+json")
+                        .POST(HttpRequest.BodyPublishers.ofString("""
+                                {"specversion":"1.0","id":"q%s","source":"https://ttd.example/app","type":"app.created",
+                                 "resource":"urn:altinn:resource:ttd-svc","subject":"/party/%s",
+                                 "time":"2026-11-27T10:15:30.5+01:00","data":{"a":[1,2]}}""".formatted(party, party)))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(published.statusCode()).as(published.body()).isEqualTo(200);
+            }
 
-            HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl()
-                            + "/events/api/v1/events?resource=urn:altinn:resource:ttd-app&after=0"))
-                    .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> page = poll(server, digdir);
             assertThat(page.statusCode()).isEqualTo(200);
-            assertThat(page.body()).contains("\"id\":\"q1\"", "\"time\":\"2026-11-27T10:15:30.5+01:00\"");
+            assertThat(page.body()).contains("\"id\":\"q1337\"", "\"time\":\"2026-11-27T10:15:30.5+01:00\"")
+                    .doesNotContain("q1338");
             assertThat(page.headers().firstValue("next")).hasValueSatisfying(
                     next -> assertThat(next).startsWith("http://localhost:" + server.port() + "/events/api/v1/events?"));
+            HttpResponse<String> publishersPage = poll(server, ttd);
+            assertThat(publishersPage.body()).isEqualTo("[]");
+            assertThat(publishersPage.headers().firstValue("next")).isPresent();
 
             assertThat(http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/health/ready")).build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
             assertThat(dataDir.resolve("jwt-secret")).exists();
         }
+    }
+
+    private HttpResponse<String> poll(EventsServer server, String token) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(server.baseUrl()
+                        + "/events/api/v1/events?resource=urn:altinn:resource:ttd-svc&after=0"))
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

@@ -39,11 +39,16 @@ class ServerProcessIT {
         return env(dataDir);
     }
 
-    /** The environment of a server on a free port with its data in {@code dataDir}. */
+    /**
+     * The environment of a server on a free port with its data in {@code dataDir}, and a policy (loaded at
+     * start) that lets ttd publish and poll resource {@code urn:altinn:resource:it}.
+     */
     static Map<String, String> env(Path dataDir) {
         Map<String, String> env = new HashMap<>();
         env.put("EVENTS_PORT", "0");
         env.put("EVENTS_DATA_DIR", dataDir.toString());
+        env.put("EVENTS_POLICY_DIR",
+                TestPolicies.writePermitOrg(dataDir.resolve("policies"), "urn:altinn:resource:it", "ttd").toString());
         return env;
     }
 

@@ -1,7 +1,9 @@
 package events.adapters.http;
 
 import events.adapters.http.internal.EventRoutes;
+import events.adapters.http.internal.PolicyRoutes;
 import events.adapters.http.internal.Problems;
+import events.ports.ManagePolicies;
 import events.ports.PublishEvents;
 import events.ports.QueryEvents;
 import io.javalin.config.JavalinConfig;
@@ -19,11 +21,14 @@ import java.util.function.Supplier;
  *         .authenticator(JwtAuthenticator.builder().hs256Secret(secret).build())
  *         .baseUrl(() -> "https://events.example.com")
  *         .readiness(events::isReady)
+ *         .managePolicies(events.managePolicies().orElseThrow())   // optional
  *         .build();
  * Javalin.create(api::register).start(5080);
  * }</pre>
  *
- * <p>Mounts {@code POST/GET /events/api/v1/events}, {@code GET /health} and {@code GET /health/ready}, and
+ * <p>Mounts {@code POST/GET /events/api/v1/events}, {@code GET /health}, {@code GET /health/ready} and, when
+ * given {@link Builder#managePolicies}, {@code PUT/GET/DELETE /events/api/v1/policies/{resource}} and
+ * {@code GET /events/api/v1/policies}; and
  * maps every exception of the app, Javalin's 404 and 405 included, to RFC 7807 problem+json. Request
  * bodies are read with this API's own limits ({@link Builder#maxEventBytes}, {@link Builder#maxBatchBytes}),
  * whatever Javalin's {@code http.maxRequestSize} is. Immutable.
@@ -33,13 +38,18 @@ public final class EventsApi {
     public static final int DEFAULT_MAX_EVENT_BYTES = 256 * 1024;
     /** Default largest batch request: 4 MiB. */
     public static final int DEFAULT_MAX_BATCH_BYTES = 4 * 1024 * 1024;
+    /** Largest policy document: 1 MiB. */
+    public static final int MAX_POLICY_BYTES = 1024 * 1024;
 
     private final EventRoutes routes;
+    private final PolicyRoutes policyRoutes;
 
     private EventsApi(Builder b) {
         JwtAuthenticator authenticator = b.authenticator;
         this.routes = new EventRoutes(b.publishEvents, b.queryEvents, authenticator::authenticate, b.baseUrl,
                 b.maxEventBytes, b.maxBatchBytes, b.readiness);
+        this.policyRoutes = b.managePolicies == null ? null
+                : new PolicyRoutes(b.managePolicies, authenticator::authenticate, b.baseUrl, MAX_POLICY_BYTES);
     }
 
     public static Builder builder() {
@@ -53,6 +63,9 @@ public final class EventsApi {
     public void register(JavalinConfig config) {
         config.http.prefer405over404 = true;
         routes.register(config);
+        if (policyRoutes != null) {
+            policyRoutes.register(config);
+        }
         Problems.register(config);
     }
 
@@ -64,8 +77,15 @@ public final class EventsApi {
         private int maxEventBytes = DEFAULT_MAX_EVENT_BYTES;
         private int maxBatchBytes = DEFAULT_MAX_BATCH_BYTES;
         private BooleanSupplier readiness = () -> true;
+        private ManagePolicies managePolicies;
 
         private Builder() {
+        }
+
+        /** Optional: mounts the policy endpoints (scope {@code altinn:events.admin}). */
+        public Builder managePolicies(ManagePolicies managePolicies) {
+            this.managePolicies = Objects.requireNonNull(managePolicies, "managePolicies");
+            return this;
         }
 
         /** Required. */

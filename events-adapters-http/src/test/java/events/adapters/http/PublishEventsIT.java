@@ -221,6 +221,20 @@ class PublishEventsIT {
     }
 
     @Test
+    void rejectsAnUnknownOrNonUtf8CharsetWith415AndAcceptsUtf8() {
+        for (String type : new String[] {"application/cloudevents+json; charset=no-such-charset",
+                "application/cloudevents+json; charset=\"\"", "application/cloudevents+json; charset=iso-8859-1",
+                "application/cloudevents-batch+json; charset=utf-16"}) {
+            HttpResponse<String> response = server.post(type, valid("cs-" + type.hashCode()), publisher());
+
+            assertThat(response.statusCode()).as(type).isEqualTo(415);
+            assertThat(json(response.body()).get("type").asText()).as(type).endsWith("unsupported-media-type");
+        }
+        assertThat(server.post("application/cloudevents+json; charset=UTF-8", valid("cs-utf8"), publisher())
+                .statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void returnsEveryAttributeExactlyAsPublished() {
         String event = """
                 {"specversion" : "1.0", "id":"exact-1","source":"/relative/source","type":"exact.type",

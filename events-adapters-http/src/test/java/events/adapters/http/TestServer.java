@@ -24,7 +24,7 @@ final class TestServer implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
 
     final InMemoryEventStore store = new InMemoryEventStore();
-    final Events events = Events.builder().eventStore(store).build();
+    final Events events = Events.builder().eventStore(store).authorizer(new events.core.ScopeOnlyAuthorizer()).build();
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Javalin app;
 

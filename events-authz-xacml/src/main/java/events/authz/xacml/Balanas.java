@@ -49,12 +49,17 @@ final class Balanas {
      * factories. On first use it would read the file named by the system property
      * {@value ConfigurationStore#PDP_CONFIG_PROPERTY}, or else {@code ./src/main/resources/config.xml} of
      * whatever the working directory is, and instantiate the classes that file names. We create the singleton
-     * first, with the property pointing at an empty directory, so that it falls back to its built-in
-     * standard factories whatever files lie around.
+     * first. When either source exists, the property points at a file that does not, for that moment, so that
+     * Balana falls back to its built-in standard factories whatever files lie around (it logs an error about
+     * the missing file then); otherwise nothing is read and nothing is logged.
      */
     private static void initializeGlobalDefaults() {
         synchronized (System.getProperties()) {
             String previous = System.getProperty(ConfigurationStore.PDP_CONFIG_PROPERTY);
+            if (previous == null && !Files.exists(Path.of("src", "main", "resources", "config.xml"))) {
+                Balana.getInstance();
+                return;
+            }
             Path nowhere = null;
             try {
                 nowhere = Files.createTempDirectory("events-balana");
@@ -84,7 +89,9 @@ final class Balanas {
         try {
             DocumentBuilder builder = SECURE_FACTORY.newDocumentBuilder();
             builder.setErrorHandler(null);
-            Document dom = builder.parse(new InputSource(new StringReader(document)));
+            // A byte order mark may start a document (XML 1.0, 4.3.3); decoded text keeps it as U+FEFF.
+            String text = document.startsWith("\uFEFF") ? document.substring(1) : document;
+            Document dom = builder.parse(new InputSource(new StringReader(text)));
             return dom.getDocumentElement();
         } catch (SAXException e) {
             throw new InvalidPolicyException("the policy is not well-formed XML: " + e.getMessage(), e);
@@ -106,8 +113,13 @@ final class Balanas {
         }
         try {
             return Policy.getInstance(root);
-        } catch (ParsingException | RuntimeException e) {
+        } catch (ParsingException e) {
             throw new InvalidPolicyException("the XACML engine rejected the policy: " + describe(e), e);
+        } catch (RuntimeException e) {
+            // Balana fails this way (e.g. with a NullPointerException) when a required attribute is missing.
+            throw new InvalidPolicyException("the XACML engine could not load the policy; check that the required"
+                    + " attributes are present (Policy: PolicyId, Version, RuleCombiningAlgId; Rule: RuleId, Effect;"
+                    + " Match: MatchId; designators: AttributeId, Category, DataType)", e);
         }
     }
 

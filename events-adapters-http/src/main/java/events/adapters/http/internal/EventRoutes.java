@@ -70,9 +70,15 @@ public final class EventRoutes {
     void publish(Context ctx) {
         Caller caller = authenticate(ctx, Caller.SCOPE_PUBLISH, Caller.SCOPE_PUBLISH_ADMIN);
         HttpServletRequest req = ctx.req();
-        String rawContentType = req.getContentType();
+        // The raw header: the servlet's getContentType() throws on an unknown charset.
+        String rawContentType = req.getHeader("Content-Type");
         MediaType type = MediaType.parse(rawContentType);
         long declaredLength = req.getContentLengthLong();
+        if (type != null && type.isCloudEvents() && type.charset() != null
+                && !type.charset().equalsIgnoreCase("utf-8") && !type.charset().equalsIgnoreCase("utf8")) {
+            throw new UnsupportedMediaTypeException("CloudEvents JSON is read as UTF-8; charset " + type.charset()
+                    + " is not supported", MediaType.CLOUDEVENTS_JSON + ", " + MediaType.CLOUDEVENTS_BATCH_JSON);
+        }
         List<CloudEvent> events;
         if (type != null && type.essence().equals(MediaType.CLOUDEVENTS_JSON)) {
             byte[] body = BodyReader.read(input(req), declaredLength, maxEventBytes, "the event");
@@ -85,7 +91,8 @@ public final class EventRoutes {
             events = List.of(BinaryModeReader.read(ceHeaders(req), rawContentType, body));
         } else {
             throw new UnsupportedMediaTypeException("publish with Content-Type " + MediaType.CLOUDEVENTS_JSON
-                    + " or " + MediaType.CLOUDEVENTS_BATCH_JSON + ", or in binary mode with ce-* headers");
+                    + " or " + MediaType.CLOUDEVENTS_BATCH_JSON + ", or in binary mode with ce-* headers",
+                    MediaType.CLOUDEVENTS_JSON + ", " + MediaType.CLOUDEVENTS_BATCH_JSON);
         }
         // The request thread is released while storage commits; the response is written on completion.
         ctx.future(() -> publishEvents.publishAsync(caller, events).thenRun(() -> ctx.status(200)));
@@ -171,16 +178,7 @@ public final class EventRoutes {
     }
 
     private Caller authenticate(Context ctx, String scope, String... alternatives) {
-        Caller caller = authenticator.apply(ctx.header("Authorization"));
-        if (caller.hasScope(scope)) {
-            return caller;
-        }
-        for (String alternative : alternatives) {
-            if (caller.hasScope(alternative)) {
-                return caller;
-            }
-        }
-        throw new MissingScopeException(scope);
+        return Scopes.require(authenticator, ctx, scope, alternatives);
     }
 
     private static String single(Context ctx, String name, List<Violation> violations) {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import events.adapters.http.AuthenticationException;
 import events.domain.AccessDeniedException;
 import events.domain.InvalidEventException;
+import events.domain.InvalidPolicyException;
+import events.domain.UnableToAccessPoliciesException;
 import events.domain.UnableToReadEventsException;
 import events.domain.UnableToStoreEventException;
 import events.domain.Violation;
@@ -85,16 +87,24 @@ public final class Problems {
         if (e instanceof PayloadTooLargeException) {
             return new Problem(413, "payload-too-large", "Payload too large", e.getMessage());
         }
-        if (e instanceof UnsupportedMediaTypeException) {
-            return new Problem(415, "unsupported-media-type", "Unsupported media type", e.getMessage())
-                    .withHeader("Accept-Post", MediaType.CLOUDEVENTS_JSON + ", " + MediaType.CLOUDEVENTS_BATCH_JSON);
+        if (e instanceof UnsupportedMediaTypeException unsupported) {
+            Problem problem = new Problem(415, "unsupported-media-type", "Unsupported media type", e.getMessage());
+            return unsupported.acceptPost() == null ? problem : problem.withHeader("Accept-Post", unsupported.acceptPost());
+        }
+        if (e instanceof InvalidPolicyException) {
+            return new Problem(400, "invalid-policy", "Invalid policy", e.getMessage());
+        }
+        if (e instanceof PolicyNotFoundException) {
+            return new Problem(404, "not-found", "Not found", e.getMessage());
         }
         if (e instanceof UnableToStoreEventException || e instanceof UnableToReadEventsException
-                || e instanceof KeysUnavailableException) {
+                || e instanceof KeysUnavailableException || e instanceof UnableToAccessPoliciesException) {
             LOG.warn("{} {} unavailable: {}", ctx.method(), ctx.path(), e.toString(), e.getCause());
             String detail = e instanceof UnableToStoreEventException
                     ? "The events could not be stored; nothing was stored. Retry later."
                     : e instanceof UnableToReadEventsException ? "Events cannot be read right now. Retry later."
+                    : e instanceof UnableToAccessPoliciesException ? "Policies cannot be read or changed right now;"
+                            + " nothing was changed. Retry later."
                     : "The token signing keys cannot be fetched right now. Retry later.";
             return new Problem(503, "unavailable", "Service unavailable", detail)
                     .withHeader("Retry-After", RETRY_AFTER_SECONDS);
