@@ -13,8 +13,9 @@ import java.util.stream.Stream;
 
 /**
  * Loads {@code EVENTS_POLICY_DIR}: every {@code {resource URN}.xml} in the folder (not its subfolders) becomes
- * that resource's policy, replacing the stored one. All files are checked before any is stored, so a bad
- * file changes nothing.
+ * that resource's policy, replacing the stored one (a file equal to the stored policy is left alone, so that
+ * restarting a node does not make every node drop its cached decisions). All files are checked before any is
+ * stored, so a bad file changes nothing.
  */
 final class PolicyFiles {
     private static final String SUFFIX = ".xml";
@@ -54,7 +55,10 @@ final class PolicyFiles {
         }
         List<String> loaded = new ArrayList<>();
         for (String[] policy : checked) {
-            policies.put(policy[0], policy[1]);
+            boolean unchanged = policies.get(policy[0]).map(stored -> stored.document().equals(policy[1])).orElse(false);
+            if (!unchanged) {
+                policies.put(policy[0], policy[1]);
+            }
             loaded.add(policy[0]);
         }
         return loaded;

@@ -77,6 +77,27 @@ class PolicyDirTest {
     }
 
     @Test
+    void restartingWithAnUnchangedFolderLeavesThePolicyRevisionAlone() {
+        TestPolicies.writePermitOrg(policyDir, GOOD, "nav");
+        try (EventsServer server = start("--policy-dir", policyDir.toString())) {
+            assertThat(server.baseUrl()).isNotEmpty();
+        }
+        long revision = storedRevision();
+
+        try (EventsServer server = start("--policy-dir", policyDir.toString())) {
+            assertThat(server.baseUrl()).isNotEmpty();
+        }
+
+        assertThat(storedRevision()).isEqualTo(revision).isPositive();
+    }
+
+    private long storedRevision() {
+        try (events.adapters.jdbc.JdbcStores stores = events.adapters.jdbc.JdbcStores.h2(dataDir)) {
+            return stores.policyStore().revision();
+        }
+    }
+
+    @Test
     void oneBadFileStopsTheStartNamingItAndNothingFromTheFolderIsStored() throws IOException {
         try (EventsServer server = start()) {
             EventsHttpClient api = new EventsHttpClient(server.baseUrl());
