@@ -69,6 +69,18 @@ class ArchitectureTest {
     }
 
     @Test
+    void balanaAndXmlTypesStayInsideTheXacmlAdapter() {
+        noClasses().that().resideOutsideOfPackage("events.authz.xacml..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.wso2.balana..", "org.w3c.dom..", "javax.xml..",
+                        "org.xml.sax..", "org.apache.xerces..")
+                .check(classes);
+        classes().that().resideInAPackage("events.authz.xacml..").and().arePublic()
+                .should().haveNameMatching("events\\.authz\\.xacml\\.XacmlAuthorizer(\\$Builder)?")
+                .because("the module's only public types are XacmlAuthorizer and its builder")
+                .check(classes);
+    }
+
+    @Test
     void nothingDependsOnTheServer() {
         noClasses().that().resideOutsideOfPackage("events.server..")
                 .should().dependOnClassesThat().resideInAPackage("events.server..")
