@@ -1,0 +1,235 @@
+#!/usr/bin/env bash
+# Poll benchmark: latency of one poll page of 1000 events that needs a policy decision per event, over HTTP
+# (issue target: under 100 ms on the development machine).
+#
+# Targets, each the server jar as a child JVM with -Xmx256m on a free loopback port, one after another:
+#   h2     on embedded H2 in a fresh temp dir
+#   pg     on PostgreSQL (127.0.0.1:5432, db test, user postgres) in a fresh schema, dropped at the end
+# Both load bench/poll-policies (EVENTS_POLICY_DIR): urn:altinn:resource:bench-poll, whose Deny rule for party 666
+# makes every decision depend on the event's party, and urn:altinn:resource:bench-poll-all, which reads no
+# attribute of the event (the ceiling: one cached decision covers a page).
+# events.bench.PollBench publishes the same 20 000 events (1000 parties) to each resource, then, after a warmup,
+# times polls of one 1000-event page as digdir: warm (decisions cached), cold (after a PUT of the same policy,
+# which drops the node's decision cache), cold with the policy already compiled, and the ceiling resource; then a
+# table is printed.
+#
+# Environment (all optional):
+#   BENCH_WARMUP seconds of untimed rounds before measuring (30)  BENCH_ROUNDS measured rounds (100: 100 cold,
+#   100 cold-compiled, 200 warm and 200 ceiling polls)  BENCH_EVENTS per resource (20000)
+#   BENCH_ACCEPT_ENCODING of the polls (unset: the client asks for gzip, as OkHttp does by default, and the server
+#   compresses each page; "identity" for uncompressed pages)
+#   BENCH_TARGETS ("h2 pg")  BENCH_BUILD=1 to rebuild even if the jars exist
+#   PGHOST (127.0.0.1) PGPORT (5432) PGUSER (postgres) PGDATABASE (test) PGPASSWORD
+# Never run by CI. Only ever sends traffic to 127.0.0.1. Takes about a minute and a half per target.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+WARMUP="${BENCH_WARMUP:-30}"
+ROUNDS="${BENCH_ROUNDS:-100}"
+EVENTS="${BENCH_EVENTS:-20000}"
+TARGETS="${BENCH_TARGETS:-h2 pg}"
+ACCEPT_ENCODING="${BENCH_ACCEPT_ENCODING:-}"
+PGHOST="${PGHOST:-127.0.0.1}"
+PGPORT="${PGPORT:-5432}"
+PGUSER="${PGUSER:-postgres}"
+PGDATABASE="${PGDATABASE:-test}"
+export PGHOST PGPORT PGUSER PGDATABASE
+
+SERVER_JAR="$ROOT/events-server/target/events-server.jar"
+BENCH_CLASSES="$ROOT/events-bench/target/classes"
+BENCH_CLASSPATH_FILE="$ROOT/events-bench/target/classpath.txt"
+POLICY_DIR="$ROOT/bench/poll-policies"
+POLICY="$POLICY_DIR/urn:altinn:resource:bench-poll.xml"
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/events-bench.XXXXXX")"
+CHILD_PIDS=()
+PG_SCHEMA=""
+
+log() { printf '[poll] %s\n' "$*" >&2; }
+
+stop_child() {
+  local pid="$1"
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+      log "pid $pid did not stop in 10 s; killing it"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+  fi
+  wait "$pid" 2>/dev/null || true
+}
+
+drop_schema() {
+  if [[ -n "$PG_SCHEMA" ]]; then
+    psql -q -X -v ON_ERROR_STOP=1 -c "DROP SCHEMA IF EXISTS \"$PG_SCHEMA\" CASCADE" >/dev/null 2>&1 \
+      || log "could not drop schema $PG_SCHEMA"
+    PG_SCHEMA=""
+  fi
+}
+
+cleanup() {
+  local status=$?
+  trap - EXIT INT TERM
+  for pid in ${CHILD_PIDS[@]+"${CHILD_PIDS[@]}"}; do
+    stop_child "$pid"
+  done
+  drop_schema
+  if [[ $status -ne 0 && -d "$WORK" ]]; then
+    log "logs kept in $WORK"
+  else
+    rm -rf "$WORK"
+  fi
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# wait_ready PID PORT NAME: until GET /health/ready answers 200, the child dies, or 120 s pass.
+wait_ready() {
+  local pid="$1" port="$2" name="$3"
+  for _ in $(seq 1 600); do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      log "$name exited before it was ready; its log:"
+      tail -n 40 "$WORK/$name.log" >&2 || true
+      return 1
+    fi
+    if curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$port/health/ready" 2>/dev/null; then
+      return 0
+    fi
+    sleep 0.2
+  done
+  log "$name not ready after 120 s; its log:"
+  tail -n 40 "$WORK/$name.log" >&2 || true
+  return 1
+}
+
+# --- build --------------------------------------------------------------------------------------------
+# classpath.txt is written by the events-bench pom (maven-dependency-plugin build-classpath, package phase).
+if [[ "${BENCH_BUILD:-0}" == 1 || ! -f "$SERVER_JAR" || ! -f "$BENCH_CLASSPATH_FILE" \
+      || ! -f "$BENCH_CLASSES/events/bench/PollBench.class" ]]; then
+  log "building (mvn -q -B -DskipTests package -pl events-server,events-bench -am)"
+  mvn -q -B -DskipTests package -pl events-server,events-bench -am
+fi
+BENCH_CP="$BENCH_CLASSES:$(cat "$BENCH_CLASSPATH_FILE")"
+# The children run a copy: a rebuild of the jar while they run must not change the classes under them.
+cp "$SERVER_JAR" "$WORK/events-server.jar"
+SERVER_JAR="$WORK/events-server.jar"
+
+# --- shared secrets -----------------------------------------------------------------------------------
+JWT_SECRET="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"   # 64 characters
+# mint NAME ARGS...: a token signed with the shared secret, valid long enough for any run.
+mint() {
+  local name="$1" token
+  shift
+  token="$(env EVENTS_JWT_SECRET="$JWT_SECRET" java -jar "$SERVER_JAR" token --ttl 4h "$@" \
+    2>"$WORK/token-$name.log" | awk 'NF' | tail -n 1)"
+  if [[ -z "$token" ]]; then
+    log "the server printed no $name token:"; cat "$WORK/token-$name.log" >&2; return 1
+  fi
+  printf '%s' "$token"
+}
+PUBLISH_TOKEN="$(mint publish --org ttd --scope altinn:events.publish)"
+SUBSCRIBE_TOKEN="$(mint subscribe --org digdir --scope altinn:events.subscribe)"
+ADMIN_TOKEN="$(mint admin --sub poll-bench-admin --scope altinn:events.admin)"
+
+# --- targets ------------------------------------------------------------------------------------------
+# start_target NAME PORT: starts the child, records its pid in STARTED_PID.
+start_target() {
+  local name="$1" port="$2"
+  case "$name" in
+    h2)
+      mkdir -p "$WORK/h2"
+      (cd "$WORK/h2" && exec env -u EVENTS_DB_URL -u EVENTS_DB_USER -u EVENTS_DB_PASSWORD -u EVENTS_DATA_DIR \
+        EVENTS_PORT="$port" EVENTS_JWT_SECRET="$JWT_SECRET" EVENTS_POLICY_DIR="$POLICY_DIR" \
+        java -Xmx256m -jar "$SERVER_JAR") >"$WORK/$name.log" 2>&1 &
+      ;;
+    pg)
+      PG_SCHEMA="bench_poll_$(date +%s)_$$"
+      psql -q -X -v ON_ERROR_STOP=1 -c "CREATE SCHEMA \"$PG_SCHEMA\"" >/dev/null
+      mkdir -p "$WORK/pg"
+      local password=()
+      [[ -n "${PGPASSWORD:-}" ]] && password=(EVENTS_DB_PASSWORD="$PGPASSWORD")
+      (cd "$WORK/pg" && exec env -u EVENTS_DATA_DIR -u EVENTS_DB_PASSWORD \
+        EVENTS_PORT="$port" EVENTS_JWT_SECRET="$JWT_SECRET" EVENTS_POLICY_DIR="$POLICY_DIR" \
+        EVENTS_DB_URL="jdbc:postgresql://$PGHOST:$PGPORT/$PGDATABASE?currentSchema=$PG_SCHEMA" \
+        EVENTS_DB_USER="$PGUSER" ${password[@]+"${password[@]}"} \
+        java -Xmx256m -jar "$SERVER_JAR") >"$WORK/$name.log" 2>&1 &
+      ;;
+    *)
+      log "unknown target $name"; return 1 ;;
+  esac
+  STARTED_PID=$!
+  CHILD_PIDS+=("$STARTED_PID")
+}
+
+RESULTS=()
+for name in $TARGETS; do
+  port="$(free_port)"
+  log "$name: starting on 127.0.0.1:$port"
+  start_target "$name" "$port"
+  pid="$STARTED_PID"
+  wait_ready "$pid" "$port" "$name"
+  log "$name: publishing ${EVENTS} events to each resource, ${WARMUP}s warmup, $ROUNDS rounds"
+  # In the background and waited for, so that a signal to this script cleans up at once.
+  # The bench's logback.xml by name: the server jar on the classpath carries another one.
+  java -Dlogback.configurationFile="$BENCH_CLASSES/logback.xml" -cp "$BENCH_CP" events.bench.PollBench \
+    --url "http://127.0.0.1:$port" --publish-token "$PUBLISH_TOKEN" --subscribe-token "$SUBSCRIBE_TOKEN" \
+    --admin-token "$ADMIN_TOKEN" --policy "$POLICY" --events "$EVENTS" --warmup "$WARMUP" --rounds "$ROUNDS" \
+    --label "$name" ${ACCEPT_ENCODING:+--accept-encoding "$ACCEPT_ENCODING"} >"$WORK/$name.result" 2>&1 &
+  bench_pid=$!
+  CHILD_PIDS+=("$bench_pid")
+  if ! wait "$bench_pid"; then
+    log "$name: the benchmark failed:"; cat "$WORK/$name.result" >&2
+    log "$name: the server's log (last 60 lines):"; tail -n 60 "$WORK/$name.log" >&2 || true
+    exit 1
+  fi
+  cat "$WORK/$name.result" >&2
+  while IFS= read -r line; do RESULTS+=("$line"); done < <(grep '^RESULT ' "$WORK/$name.result")
+  if ! kill -0 "$pid" 2>/dev/null; then
+    log "$name: the server exited during the run; its log:"; tail -n 60 "$WORK/$name.log" >&2 || true
+    exit 1
+  fi
+  if grep -q ' ERROR ' "$WORK/$name.log"; then
+    log "$name: the server logged errors:"; grep -A5 ' ERROR ' "$WORK/$name.log" | head -n 40 >&2 || true
+  fi
+  stop_child "$pid"
+  if [[ "$name" == pg ]]; then
+    drop_schema
+  fi
+done
+
+# --- table --------------------------------------------------------------------------------------------
+# RESULT name=<target>_<scenario>_<figure> value=<v> unit=<u>; the values as printed there (3 decimals).
+printf '%s\n' "${RESULTS[@]}" | awk -v w="$WARMUP" -v enc="${ACCEPT_ENCODING:-gzip (client default)}" '
+  BEGIN {
+    title["warm"] = "warm (1000 decisions cached)"
+    title["cold"] = "cold (policy compile + 1000 evaluations)"
+    title["cold-compiled"] = "cold, policy compiled (999 evaluations)"
+    title["ceiling"] = "ceiling (1 cached decision, bench-poll-all)"
+  }
+  {
+    for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+    split(v["name"], part, "_"); key = part[1] "_" part[2]
+    fig[key, part[3]] = v["value"]
+    if (!(key in seen)) { seen[key] = 1; order[++n] = key; tgt[key] = part[1]; scn[key] = part[2] }
+  }
+  END {
+    printf "\npoll: one 1000-event page (1000 parties) as digdir, Accept-Encoding %s, %s s warmup per target\n", enc, w
+    printf "%-8s %-46s %10s %8s %8s %8s %8s\n", "target", "scenario", "median ms", "p90 ms", "p99 ms", "max ms", "samples"
+    for (k = 1; k <= n; k++) {
+      key = order[k]
+      printf "%-8s %-46s %10s %8s %8s %8s %8s\n", tgt[key], title[scn[key]], fig[key, "p50"], fig[key, "p90"],
+        fig[key, "p99"], fig[key, "max"], fig[key, "samples"]
+    }
+  }'
