@@ -7,13 +7,15 @@
 #   h2     the server jar on embedded H2 in a fresh temp dir
 #   pg     the server jar on PostgreSQL (127.0.0.1:5432, db test, user postgres) in a fresh schema
 # Both server targets load bench/policies (EVENTS_POLICY_DIR): every publish is authorized by XACML.
+#   h2-bypass, pg-bypass (not run by default) the same servers, published to with scope
+#          altinn:events.publish.admin, which skips the policy decision: the difference is what authorization costs
 # The same closed-loop load (events.bench.LoadGenerator) runs against each; then a table is printed.
 #
 # Environment (all optional):
 #   BENCH_CONCURRENCY ("16 32 64 128": each target is measured at each; its peak is compared)
 #   BENCH_DURATION seconds per run (15)  BENCH_WARMUP seconds before a target's first run (45: the JIT
 #   needs about that long on 2 cores)  BENCH_REWARMUP seconds before its other runs (5)
-#   BENCH_TARGETS ("bare h2 pg")  BENCH_BUILD=1 to rebuild even if the jars exist
+#   BENCH_TARGETS ("bare h2 pg"; also h2-bypass pg-bypass)  BENCH_BUILD=1 to rebuild even if the jars exist
 #   PGHOST (127.0.0.1) PGPORT (5432) PGUSER (postgres) PGDATABASE (test) PGPASSWORD
 # Never run by CI. Only ever sends traffic to 127.0.0.1.
 set -euo pipefail
@@ -110,7 +112,7 @@ wait_ready() {
 
 # --- build --------------------------------------------------------------------------------------------
 NEEDS_SERVER=0
-[[ " $TARGETS " == *" h2 "* || " $TARGETS " == *" pg "* ]] && NEEDS_SERVER=1
+[[ " $TARGETS " == *" h2"* || " $TARGETS " == *" pg"* ]] && NEEDS_SERVER=1
 if [[ "${BENCH_BUILD:-0}" == 1 || ( $NEEDS_SERVER == 1 && ! -f "$SERVER_JAR" ) || ! -f "$BENCH_CLASSPATH_FILE" \
       || ! -f "$BENCH_CLASSES/events/bench/LoadGenerator.class" ]]; then
   log "building (mvn -q -B -DskipTests package)"
@@ -120,13 +122,21 @@ BENCH_CP="$BENCH_CLASSES:$(cat "$BENCH_CLASSPATH_FILE")"
 
 # --- shared secrets -----------------------------------------------------------------------------------
 JWT_SECRET="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"   # 64 characters
-TOKEN="bench-no-server"
-if [[ $NEEDS_SERVER == 1 ]]; then
-  TOKEN="$(env EVENTS_JWT_SECRET="$JWT_SECRET" java -jar "$SERVER_JAR" token --org ttd \
-  --scope "altinn:events.publish altinn:events.subscribe" 2>"$WORK/token.log" | awk 'NF' | tail -n 1)"
-  if [[ -z "$TOKEN" ]]; then
-    log "the server printed no token:"; cat "$WORK/token.log" >&2; exit 1
+# mint_token SCOPES: a token of organisation ttd, signed with the benchmark's secret.
+mint_token() {
+  local token
+  token="$(env EVENTS_JWT_SECRET="$JWT_SECRET" java -jar "$SERVER_JAR" token --org ttd --scope "$1" \
+    2>"$WORK/token.log" | awk 'NF' | tail -n 1)"
+  if [[ -z "$token" ]]; then
+    log "the server printed no token:"; cat "$WORK/token.log" >&2; return 1
   fi
+  printf '%s' "$token"
+}
+TOKEN="bench-no-server"
+BYPASS_TOKEN="bench-no-server"
+if [[ $NEEDS_SERVER == 1 ]]; then
+  TOKEN="$(mint_token "altinn:events.publish")"
+  BYPASS_TOKEN="$(mint_token "altinn:events.publish.admin")"
 fi
 
 # --- targets ------------------------------------------------------------------------------------------
@@ -137,19 +147,19 @@ start_target() {
     bare)
       java -Xmx256m -cp "$BENCH_CP" events.bench.BareServer "$port" >"$WORK/$name.log" 2>&1 &
       ;;
-    h2)
-      mkdir -p "$WORK/h2"
-      (cd "$WORK/h2" && exec env -u EVENTS_DB_URL -u EVENTS_DB_USER -u EVENTS_DB_PASSWORD -u EVENTS_DATA_DIR \
+    h2|h2-bypass)
+      mkdir -p "$WORK/$name"
+      (cd "$WORK/$name" && exec env -u EVENTS_DB_URL -u EVENTS_DB_USER -u EVENTS_DB_PASSWORD -u EVENTS_DATA_DIR \
         EVENTS_PORT="$port" EVENTS_JWT_SECRET="$JWT_SECRET" EVENTS_POLICY_DIR="$ROOT/bench/policies" \
         java -Xmx256m -jar "$SERVER_JAR") >"$WORK/$name.log" 2>&1 &
       ;;
-    pg)
+    pg|pg-bypass)
       PG_SCHEMA="bench_$(date +%s)_$$"
       psql -q -X -v ON_ERROR_STOP=1 -c "CREATE SCHEMA \"$PG_SCHEMA\"" >/dev/null
-      mkdir -p "$WORK/pg"
+      mkdir -p "$WORK/$name"
       local password=()
       [[ -n "${PGPASSWORD:-}" ]] && password=(EVENTS_DB_PASSWORD="$PGPASSWORD")
-      (cd "$WORK/pg" && exec env -u EVENTS_DATA_DIR -u EVENTS_DB_PASSWORD \
+      (cd "$WORK/$name" && exec env -u EVENTS_DATA_DIR -u EVENTS_DB_PASSWORD \
         EVENTS_PORT="$port" EVENTS_JWT_SECRET="$JWT_SECRET" EVENTS_POLICY_DIR="$ROOT/bench/policies" \
         EVENTS_DB_URL="jdbc:postgresql://$PGHOST:$PGPORT/$PGDATABASE?currentSchema=$PG_SCHEMA" \
         EVENTS_DB_USER="$PGUSER" ${password[@]+"${password[@]}"} \
@@ -170,11 +180,13 @@ for name in $TARGETS; do
   pid="$STARTED_PID"
   wait_ready "$pid" "$port" "$name"
   warmup="$WARMUP"
+  token="$TOKEN"
+  [[ "$name" == *-bypass ]] && token="$BYPASS_TOKEN"
   for concurrency in $CONCURRENCY; do
     log "$name: ${warmup}s warmup + ${DURATION}s load at concurrency $concurrency"
     # In the background and waited for, so that a signal to this script cleans up at once.
     java -cp "$BENCH_CP" events.bench.LoadGenerator --url "http://127.0.0.1:$port$PUBLISH_PATH" \
-      --token "$TOKEN" --concurrency "$concurrency" --warmup "$warmup" --duration "$DURATION" \
+      --token "$token" --concurrency "$concurrency" --warmup "$warmup" --duration "$DURATION" \
       --label "$name@$concurrency" >"$WORK/$name.result" 2>&1 &
     load_pid=$!
     CHILD_PIDS+=("$load_pid")
@@ -186,7 +198,7 @@ for name in $TARGETS; do
     warmup="$REWARMUP"
   done
   stop_child "$pid"
-  if [[ "$name" == pg ]]; then
+  if [[ "$name" == pg* ]]; then
     drop_schema
   fi
 done
