@@ -16,8 +16,9 @@ import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
 /**
- * The stores of one database (embedded H2 or PostgreSQL). Opening migrates the schema (Flyway); closing
- * stops the stores and closes the connection pool when this object opened it.
+ * The stores of one database (embedded H2 or PostgreSQL). Opening migrates the schema (Flyway). Closing stops
+ * the event store's writer (appends fail from then on) and closes the connection pool when this object opened
+ * it; the policy store holds no resources of its own and works for as long as the pool does.
  *
  * <pre>{@code
  * try (JdbcStores stores = JdbcStores.h2(Path.of("data"))) {
