@@ -45,7 +45,7 @@ class ArchitectureTest {
 
     @Test
     void adaptersNeverImportEachOtherNorTheCore() {
-        String[] adapters = {"events.adapters.jdbc..", "events.adapters.http..", "events.authz.xacml.."};
+        String[] adapters = {"events.adapters.jdbc..", "events.adapters.http..", "events.authz.xacml..", "events.filter.."};
         for (String adapter : adapters) {
             for (String other : adapters) {
                 if (!other.equals(adapter)) {
@@ -91,7 +91,7 @@ class ArchitectureTest {
     void testkitBuildsOnlyOnPortsAndDomain() {
         noClasses().that().resideInAPackage("events.testkit..")
                 .should().dependOnClassesThat()
-                .resideInAnyPackage("events.core..", "events.adapters..", "events.authz..", "events.server..")
+                .resideInAnyPackage("events.core..", "events.adapters..", "events.authz..", "events.filter..", "events.server..")
                 .check(classes);
     }
 }
