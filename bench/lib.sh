@@ -1,0 +1,74 @@
+# Sourced by the benchmark scripts (after they define ROOT and log): a work directory removed on success (kept,
+# with the children's logs, on failure), child processes stopped on exit, a PostgreSQL schema dropped on exit,
+# and helpers to find a free loopback port and to wait for a child's /health/ready.
+# Uses psql with the PG* environment of the caller for drop_schema.
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/events-bench.XXXXXX")"
+CHILD_PIDS=()
+PG_SCHEMA=""
+
+
+stop_child() {
+  local pid="$1"
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+      log "pid $pid did not stop in 10 s; killing it"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+  fi
+  wait "$pid" 2>/dev/null || true
+}
+
+drop_schema() {
+  if [[ -n "$PG_SCHEMA" ]]; then
+    psql -q -X -v ON_ERROR_STOP=1 -c "DROP SCHEMA IF EXISTS \"$PG_SCHEMA\" CASCADE" >/dev/null 2>&1 \
+      || log "could not drop schema $PG_SCHEMA"
+    PG_SCHEMA=""
+  fi
+}
+
+cleanup() {
+  local status=$?
+  trap - EXIT INT TERM
+  for pid in ${CHILD_PIDS[@]+"${CHILD_PIDS[@]}"}; do
+    stop_child "$pid"
+  done
+  drop_schema
+  if [[ $status -ne 0 && -d "$WORK" ]]; then
+    log "logs kept in $WORK"
+  else
+    rm -rf "$WORK"
+  fi
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# wait_ready PID PORT NAME: until GET /health/ready answers 200, the child dies, or 120 s pass.
+wait_ready() {
+  local pid="$1" port="$2" name="$3"
+  for _ in $(seq 1 600); do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      log "$name exited before it was ready; its log:"
+      tail -n 40 "$WORK/$name.log" >&2 || true
+      return 1
+    fi
+    if curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$port/health/ready" 2>/dev/null; then
+      return 0
+    fi
+    sleep 0.2
+  done
+  log "$name not ready after 120 s; its log:"
+  tail -n 40 "$WORK/$name.log" >&2 || true
+  return 1
+}
