@@ -81,23 +81,9 @@ start_target() {
     bare)
       java -Xmx256m -cp "$BENCH_CP" events.bench.BareServer "$port" >"$WORK/$name.log" 2>&1 &
       ;;
-    h2|h2-bypass)
-      mkdir -p "$WORK/$name"
-      (cd "$WORK/$name" && exec env -u EVENTS_DB_URL -u EVENTS_DB_USER -u EVENTS_DB_PASSWORD -u EVENTS_DATA_DIR \
-        EVENTS_PORT="$port" EVENTS_JWT_SECRET="$JWT_SECRET" EVENTS_POLICY_DIR="$ROOT/bench/policies" \
-        java -Xmx256m -jar "$SERVER_JAR") >"$WORK/$name.log" 2>&1 &
-      ;;
-    pg|pg-bypass)
-      PG_SCHEMA="bench_$(date +%s)_$$"
-      psql -q -X -v ON_ERROR_STOP=1 -c "CREATE SCHEMA \"$PG_SCHEMA\"" >/dev/null
-      mkdir -p "$WORK/$name"
-      local password=()
-      [[ -n "${PGPASSWORD:-}" ]] && password=(EVENTS_DB_PASSWORD="$PGPASSWORD")
-      (cd "$WORK/$name" && exec env -u EVENTS_DATA_DIR -u EVENTS_DB_PASSWORD \
-        EVENTS_PORT="$port" EVENTS_JWT_SECRET="$JWT_SECRET" EVENTS_POLICY_DIR="$ROOT/bench/policies" \
-        EVENTS_DB_URL="jdbc:postgresql://$PGHOST:$PGPORT/$PGDATABASE?currentSchema=$PG_SCHEMA" \
-        EVENTS_DB_USER="$PGUSER" ${password[@]+"${password[@]}"} \
-        java -Xmx256m -jar "$SERVER_JAR") >"$WORK/$name.log" 2>&1 &
+    h2|h2-bypass|pg|pg-bypass)
+      start_server "$name" "$port" "$SERVER_JAR" "$ROOT/bench/policies"
+      return
       ;;
     *)
       log "unknown target $name"; return 1 ;;

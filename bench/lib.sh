@@ -72,3 +72,34 @@ wait_ready() {
   tail -n 40 "$WORK/$name.log" >&2 || true
   return 1
 }
+
+
+# start_server NAME PORT JAR POLICY_DIR: the server JAR as a child JVM (-Xmx256m) in $WORK/NAME with the
+# policies of POLICY_DIR and the secret JWT_SECRET, on embedded H2 (NAME h2...) or on a fresh PostgreSQL
+# schema (NAME pg...: PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD), listening on PORT. Sets STARTED_PID.
+start_server() {
+  local name="$1" port="$2" jar="$3" policies="$4"
+  mkdir -p "$WORK/$name"
+  case "$name" in
+    h2*)
+      (cd "$WORK/$name" && exec env -u EVENTS_DB_URL -u EVENTS_DB_USER -u EVENTS_DB_PASSWORD -u EVENTS_DATA_DIR \
+        EVENTS_PORT="$port" EVENTS_JWT_SECRET="$JWT_SECRET" EVENTS_POLICY_DIR="$policies" \
+        java -Xmx256m -jar "$jar") >"$WORK/$name.log" 2>&1 &
+      ;;
+    pg*)
+      PG_SCHEMA="bench_$(date +%s)_$$"
+      psql -q -X -v ON_ERROR_STOP=1 -c "CREATE SCHEMA \"$PG_SCHEMA\"" >/dev/null
+      local password=()
+      [[ -n "${PGPASSWORD:-}" ]] && password=(EVENTS_DB_PASSWORD="$PGPASSWORD")
+      (cd "$WORK/$name" && exec env -u EVENTS_DATA_DIR -u EVENTS_DB_PASSWORD \
+        EVENTS_PORT="$port" EVENTS_JWT_SECRET="$JWT_SECRET" EVENTS_POLICY_DIR="$policies" \
+        EVENTS_DB_URL="jdbc:postgresql://$PGHOST:$PGPORT/$PGDATABASE?currentSchema=$PG_SCHEMA" \
+        EVENTS_DB_USER="$PGUSER" ${password[@]+"${password[@]}"} \
+        java -Xmx256m -jar "$jar") >"$WORK/$name.log" 2>&1 &
+      ;;
+    *)
+      log "unknown server target $name"; return 1 ;;
+  esac
+  STARTED_PID=$!
+  CHILD_PIDS+=("$STARTED_PID")
+}

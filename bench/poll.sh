@@ -78,40 +78,11 @@ SUBSCRIBE_TOKEN="$(mint subscribe --org digdir --scope altinn:events.subscribe)"
 ADMIN_TOKEN="$(mint admin --sub poll-bench-admin --scope altinn:events.admin)"
 
 # --- targets ------------------------------------------------------------------------------------------
-# start_target NAME PORT: starts the child, records its pid in STARTED_PID.
-start_target() {
-  local name="$1" port="$2"
-  case "$name" in
-    h2)
-      mkdir -p "$WORK/h2"
-      (cd "$WORK/h2" && exec env -u EVENTS_DB_URL -u EVENTS_DB_USER -u EVENTS_DB_PASSWORD -u EVENTS_DATA_DIR \
-        EVENTS_PORT="$port" EVENTS_JWT_SECRET="$JWT_SECRET" EVENTS_POLICY_DIR="$POLICY_DIR" \
-        java -Xmx256m -jar "$SERVER_JAR") >"$WORK/$name.log" 2>&1 &
-      ;;
-    pg)
-      PG_SCHEMA="bench_poll_$(date +%s)_$$"
-      psql -q -X -v ON_ERROR_STOP=1 -c "CREATE SCHEMA \"$PG_SCHEMA\"" >/dev/null
-      mkdir -p "$WORK/pg"
-      local password=()
-      [[ -n "${PGPASSWORD:-}" ]] && password=(EVENTS_DB_PASSWORD="$PGPASSWORD")
-      (cd "$WORK/pg" && exec env -u EVENTS_DATA_DIR -u EVENTS_DB_PASSWORD \
-        EVENTS_PORT="$port" EVENTS_JWT_SECRET="$JWT_SECRET" EVENTS_POLICY_DIR="$POLICY_DIR" \
-        EVENTS_DB_URL="jdbc:postgresql://$PGHOST:$PGPORT/$PGDATABASE?currentSchema=$PG_SCHEMA" \
-        EVENTS_DB_USER="$PGUSER" ${password[@]+"${password[@]}"} \
-        java -Xmx256m -jar "$SERVER_JAR") >"$WORK/$name.log" 2>&1 &
-      ;;
-    *)
-      log "unknown target $name"; return 1 ;;
-  esac
-  STARTED_PID=$!
-  CHILD_PIDS+=("$STARTED_PID")
-}
-
 RESULTS=()
 for name in $TARGETS; do
   port="$(free_port)"
   log "$name: starting on 127.0.0.1:$port"
-  start_target "$name" "$port"
+  start_server "$name" "$port" "$SERVER_JAR" "$POLICY_DIR"
   pid="$STARTED_PID"
   wait_ready "$pid" "$port" "$name"
   log "$name: publishing ${EVENTS} events to each resource, ${WARMUP}s warmup, $ROUNDS rounds"
