@@ -28,11 +28,12 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
 /**
- * The whole CESQL v1 TCK ({@code shared/conformance/cesql-tck/*.yaml}, see {@code shared/conformance/SOURCES.md})
- * run with the parser and runtime {@link CesqlFilterExpressions} uses, in fail-fast evaluation like its filters.
+ * The whole CESQL v1 TCK (the test resources {@code cesql-tck/*.yaml}, unchanged copies of the upstream files; see
+ * the README there) run with the parser and runtime {@link CesqlFilterExpressions} uses, in fail-fast evaluation
+ * like its filters.
  *
  * <p>Fail-fast evaluation stops at the first error, so a case that expects an error is checked for the error's
- * kind only: there is no value. One case is known to differ (SOURCES.md section 4): the library follows the
+ * kind only: there is no value. One case is known to differ (the project's conformance notes, SOURCES.md section 4): the library follows the
  * spec's casting rules for {@code NOT 10}; that case asserts what the library gives, so a library change shows.
  */
 class CesqlTckTest {
@@ -216,19 +217,12 @@ class CesqlTckTest {
         throw new IllegalArgumentException("unexpected YAML scalar " + tag + " `" + text + "`" + scalar.getStartMark());
     }
 
-    /**
-     * {@code shared/conformance/cesql-tck}, found from the working directory upwards (this module, the repository
-     * and its parent are all looked in), so the test runs from any clone that has {@code shared} beside it.
-     */
+    /** The TCK files, kept as test resources (see {@code cesql-tck/README.md} there for their source). */
     private static Path findTck() {
-        Path start = Path.of("").toAbsolutePath();
-        for (Path dir = start; dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("shared").resolve("conformance").resolve("cesql-tck");
-            if (Files.isDirectory(candidate)) {
-                return candidate;
-            }
+        try {
+            return Path.of(CesqlTckTest.class.getResource("/cesql-tck").toURI());
+        } catch (java.net.URISyntaxException | NullPointerException e) {
+            throw new IllegalStateException("The CESQL TCK test resources (cesql-tck/) are missing", e);
         }
-        throw new IllegalStateException("The CESQL TCK was not found: no shared/conformance/cesql-tck in " + start
-                + " or any directory above it. Check out the shared conformance data beside the repository.");
     }
 }
