@@ -28,19 +28,11 @@ REWARMUP="${BENCH_REWARMUP:-5}"
 DURATION="${BENCH_DURATION:-15}"
 WARMUP="${BENCH_WARMUP:-45}"
 TARGETS="${BENCH_TARGETS:-bare h2 pg}"
-PGHOST="${PGHOST:-127.0.0.1}"
-PGPORT="${PGPORT:-5432}"
-PGUSER="${PGUSER:-postgres}"
-PGDATABASE="${PGDATABASE:-test}"
-export PGHOST PGPORT PGUSER PGDATABASE
-
-SERVER_JAR="$ROOT/events-server/target/events-server.jar"
-BENCH_CLASSES="$ROOT/events-bench/target/classes"
-BENCH_CLASSPATH_FILE="$ROOT/events-bench/target/classpath.txt"
 PUBLISH_PATH="/events/api/v1/events"
 
 log() { printf '[ingest] %s\n' "$*" >&2; }
-# Shared by the benchmark scripts: WORK, CHILD_PIDS, PG_SCHEMA, cleanup on exit, free_port, wait_ready.
+# Shared by the benchmark scripts: PostgreSQL defaults, jar and class paths, WORK, CHILD_PIDS, PG_SCHEMA,
+# cleanup on exit, free_port, wait_ready, start_server.
 # shellcheck source=bench/lib.sh
 source "$ROOT/bench/lib.sh"
 

@@ -3,6 +3,16 @@
 # and helpers to find a free loopback port and to wait for a child's /health/ready.
 # Uses psql with the PG* environment of the caller for drop_schema.
 
+PGHOST="${PGHOST:-127.0.0.1}"
+PGPORT="${PGPORT:-5432}"
+PGUSER="${PGUSER:-postgres}"
+PGDATABASE="${PGDATABASE:-test}"
+export PGHOST PGPORT PGUSER PGDATABASE
+
+SERVER_JAR="$ROOT/events-server/target/events-server.jar"
+BENCH_CLASSES="$ROOT/events-bench/target/classes"
+BENCH_CLASSPATH_FILE="$ROOT/events-bench/target/classpath.txt"
+
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/events-bench.XXXXXX")"
 CHILD_PIDS=()
 PG_SCHEMA=""

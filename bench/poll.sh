@@ -31,20 +31,12 @@ ROUNDS="${BENCH_ROUNDS:-100}"
 EVENTS="${BENCH_EVENTS:-20000}"
 TARGETS="${BENCH_TARGETS:-h2 pg}"
 ACCEPT_ENCODING="${BENCH_ACCEPT_ENCODING:-}"
-PGHOST="${PGHOST:-127.0.0.1}"
-PGPORT="${PGPORT:-5432}"
-PGUSER="${PGUSER:-postgres}"
-PGDATABASE="${PGDATABASE:-test}"
-export PGHOST PGPORT PGUSER PGDATABASE
-
-SERVER_JAR="$ROOT/events-server/target/events-server.jar"
-BENCH_CLASSES="$ROOT/events-bench/target/classes"
-BENCH_CLASSPATH_FILE="$ROOT/events-bench/target/classpath.txt"
 POLICY_DIR="$ROOT/bench/poll-policies"
 POLICY="$POLICY_DIR/urn:altinn:resource:bench-poll.xml"
 
 log() { printf '[poll] %s\n' "$*" >&2; }
-# Shared by the benchmark scripts: WORK, CHILD_PIDS, PG_SCHEMA, cleanup on exit, free_port, wait_ready.
+# Shared by the benchmark scripts: PostgreSQL defaults, jar and class paths, WORK, CHILD_PIDS, PG_SCHEMA,
+# cleanup on exit, free_port, wait_ready, start_server.
 # shellcheck source=bench/lib.sh
 source "$ROOT/bench/lib.sh"
 
