@@ -57,7 +57,7 @@ final class PolicyAdministration implements ManagePolicies {
 
     private static void requireResource(String resource) {
         if (!ResourceUrn.isValid(resource)) {
-            throw new InvalidPolicyException("the resource must be a lower-case URN such as urn:altinn:resource:my-service");
+            throw new InvalidPolicyException("the resource must be " + ResourceUrn.RULE);
         }
     }
 }

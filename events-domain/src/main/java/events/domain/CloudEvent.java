@@ -73,7 +73,7 @@ public record CloudEvent(
         if (resource == null) {
             violations.add(new Violation(RESOURCE, "is required"));
         } else if (!(resource instanceof String urn) || !ResourceUrn.isValid(urn)) {
-            violations.add(new Violation(RESOURCE, "must be a lower-case URN such as urn:altinn:resource:my-service"));
+            violations.add(new Violation(RESOURCE, "must be " + ResourceUrn.RULE));
         }
         for (String name : List.of(RESOURCE_INSTANCE, ALTERNATIVE_SUBJECT)) {
             Object value = extensions.get(name);

@@ -8,6 +8,9 @@ public final class ResourceUrn {
             Pattern.compile("^urn:[a-z0-9-]{1,30}(:[a-z0-9()+,.\\-;$_!/]{1,100}){1,10}$");
     private static final RecentlyValid RECENTLY_VALID = new RecentlyValid(urn -> PATTERN.matcher(urn).matches());
 
+    /** What a valid one looks like, for error messages: "must be " + this. */
+    public static final String RULE = "a lower-case URN such as urn:altinn:resource:my-service";
+
     private ResourceUrn() {
     }
 

@@ -3,12 +3,14 @@ package events.server;
 import events.domain.InvalidPolicyException;
 import events.ports.ManagePolicies;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 
 /**
@@ -24,7 +26,7 @@ final class PolicyFiles {
     }
 
     /** Returns the resources loaded, in order; a bad file fails with a {@link SettingsException} naming it. */
-    static List<String> load(Path dir, ManagePolicies policies, java.util.function.BiConsumer<String, String> check) {
+    static List<String> load(Path dir, ManagePolicies policies, BiConsumer<String, String> check) {
         List<Path> files;
         try (Stream<Path> listing = Files.list(dir)) {
             files = listing.filter(f -> f.getFileName().toString().endsWith(SUFFIX) && Files.isRegularFile(f))
@@ -39,8 +41,8 @@ final class PolicyFiles {
             String resource = name.substring(0, name.length() - SUFFIX.length());
             String document;
             try {
-                document = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file)))
-                        .toString();
+                // Strict decoding: a file in another encoding is refused rather than garbled.
+                document = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
             } catch (CharacterCodingException e) {
                 throw new SettingsException("policy file " + file + " is not UTF-8");
             } catch (IOException e) {

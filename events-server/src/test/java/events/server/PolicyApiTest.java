@@ -73,6 +73,20 @@ class PolicyApiTest {
     // ------------------------------------------------------------------ the life of a policy
 
     @Test
+    void theLocationOfACreatedPolicyUsesTheConfiguredBaseUrl() {
+        server.close();
+        server = EventsServer.start(ServerSettings.from(Map.of(), List.of("--port", "0", "--data-dir", dataDir.toString(),
+                "--base-url", "https://events.example.com")));
+        api = new EventsHttpClient("http://localhost:" + server.port());
+
+        HttpResponse<String> created = api.putPolicy(admin, RESOURCE, TestPolicies.permitOrg("ttd"));
+
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(created.headers().firstValue("Location"))
+                .hasValue("https://events.example.com" + EventsHttpClient.POLICIES_PATH + "/" + RESOURCE);
+    }
+
+    @Test
     void putCreatesThenReplacesGetReturnsTheDocumentAsSentAndDeleteRemovesIt() {
         HttpResponse<String> created = api.putPolicy(admin, RESOURCE, TestPolicies.permitOrg("ttd"));
 

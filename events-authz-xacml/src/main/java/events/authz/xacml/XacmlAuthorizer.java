@@ -111,7 +111,7 @@ public final class XacmlAuthorizer implements Authorizer, PolicyLanguage, AutoCl
     public void check(String resource, String document) {
         Objects.requireNonNull(document, "document");
         if (!ResourceUrn.isValid(resource)) {
-            throw new InvalidPolicyException("the resource must be a lower-case URN such as urn:altinn:resource:my-service");
+            throw new InvalidPolicyException("the resource must be " + ResourceUrn.RULE);
         }
         CompiledPolicy.compile(resource, document, 0);
     }

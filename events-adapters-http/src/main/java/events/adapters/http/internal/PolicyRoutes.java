@@ -18,6 +18,8 @@ import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
 import java.nio.charset.UnsupportedCharsetException;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -80,8 +82,7 @@ public final class PolicyRoutes {
         Scopes.require(authenticator, ctx, Caller.SCOPE_ADMIN);
         String resource = resource(ctx);
         ResourcePolicy policy = policies.get(resource).orElseThrow(() -> new PolicyNotFoundException(resource));
-        ctx.header("Last-Modified", java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
-                .format(policy.updatedAt().atZone(java.time.ZoneOffset.UTC)));
+        ctx.header("Last-Modified", DateTimeFormatter.RFC_1123_DATE_TIME.format(policy.updatedAt().atZone(ZoneOffset.UTC)));
         ctx.contentType(XML + "; charset=utf-8");
         ctx.result(policy.document().getBytes(StandardCharsets.UTF_8));
     }
@@ -116,8 +117,7 @@ public final class PolicyRoutes {
     private static String resource(Context ctx) {
         String resource = ctx.pathParam("resource");
         if (!ResourceUrn.isValid(resource)) {
-            throw new InvalidEventException(new Violation("resource",
-                    "must be a lower-case URN such as urn:altinn:resource:my-service"));
+            throw new InvalidEventException(new Violation("resource", "must be " + ResourceUrn.RULE));
         }
         return resource;
     }
