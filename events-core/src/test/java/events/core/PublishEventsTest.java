@@ -103,6 +103,16 @@ class PublishEventsTest {
             }
 
             @Override
+            public List<StoredEvent> readAll(long after, int limit) {
+                return List.of();
+            }
+
+            @Override
+            public List<StoredEvent> get(java.util.Collection<Long> sequences) {
+                return List.of();
+            }
+
+            @Override
             public boolean isAvailable() {
                 return false;
             }

@@ -33,6 +33,16 @@ final class RecordingEventStore implements EventStore {
     }
 
     @Override
+    public List<StoredEvent> readAll(long after, int limit) {
+        return delegate.readAll(after, limit);
+    }
+
+    @Override
+    public List<StoredEvent> get(java.util.Collection<Long> sequences) {
+        return delegate.get(sequences);
+    }
+
+    @Override
     public boolean isAvailable() {
         return delegate.isAvailable();
     }

@@ -121,6 +121,27 @@ public record CloudEvent(
         return (String) extensions.get(RESOURCE_INSTANCE);
     }
 
+    /**
+     * The value of a context attribute or extension as text (extension integers and booleans in their JSON
+     * form), or null when the event does not have it. {@code data} is not an attribute.
+     */
+    public String attributeText(String name) {
+        return switch (name) {
+            case "specversion" -> specVersion;
+            case "id" -> id;
+            case "source" -> source;
+            case "type" -> type;
+            case "subject" -> subject;
+            case "time" -> time;
+            case "datacontenttype" -> dataContentType;
+            case "dataschema" -> dataSchema;
+            default -> {
+                Object value = extensions.get(name);
+                yield value == null ? null : String.valueOf(value);
+            }
+        };
+    }
+
     private static boolean requireNonEmpty(String name, String value, List<Violation> violations) {
         if (value == null || value.isEmpty()) {
             violations.add(new Violation(name, "is required and must not be empty"));

@@ -46,6 +46,21 @@ public interface EventStore {
      */
     EventPage read(EventQuery query);
 
+    /**
+     * Up to {@code limit} events of every resource with sequence greater than {@code after}, in sequence
+     * order (the delivery dispatcher's feed; the same cursor contract as {@link #read}).
+     *
+     * @throws events.domain.UnableToReadEventsException when storage cannot answer
+     */
+    List<StoredEvent> readAll(long after, int limit);
+
+    /**
+     * The stored events with these sequences, in sequence order; sequences not stored are left out.
+     *
+     * @throws events.domain.UnableToReadEventsException when storage cannot answer
+     */
+    List<StoredEvent> get(java.util.Collection<Long> sequences);
+
     /** Whether storage answers right now (readiness). Never throws. */
     boolean isAvailable();
 }

@@ -6,10 +6,13 @@ import events.domain.EventQuery;
 import events.domain.StoredEvent;
 import events.ports.EventStore;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 /** A working {@link EventStore} in memory. Thread-safe; appends are serialized, reads never block. */
@@ -51,6 +54,23 @@ public final class InMemoryEventStore implements EventStore {
             }
         }
         return new EventPage(page, next);
+    }
+
+    @Override
+    public List<StoredEvent> readAll(long after, int limit) {
+        List<StoredEvent> page = new ArrayList<>();
+        for (StoredEvent e : events.tailMap(after, false).values()) {
+            if (page.size() == limit) {
+                break;
+            }
+            page.add(e);
+        }
+        return page;
+    }
+
+    @Override
+    public List<StoredEvent> get(Collection<Long> sequences) {
+        return new TreeSet<>(sequences).stream().map(events::get).filter(Objects::nonNull).toList();
     }
 
     @Override

@@ -400,6 +400,36 @@ final class JdbcEventStore implements EventStore, AutoCloseable {
         }
     }
 
+    @Override
+    public List<StoredEvent> readAll(long after, int limit) {
+        try {
+            return jdbi.withHandle(handle -> handle.createQuery("SELECT " + COLUMNS
+                            + " FROM events WHERE seq > :after ORDER BY seq LIMIT :limit")
+                    .bind("after", after)
+                    .bind("limit", limit)
+                    .map((rs, ctx) -> toStoredEvent(rs))
+                    .list());
+        } catch (RuntimeException e) {
+            throw new UnableToReadEventsException("unable to read events after " + after, e);
+        }
+    }
+
+    @Override
+    public List<StoredEvent> get(java.util.Collection<Long> sequences) {
+        if (sequences.isEmpty()) {
+            return List.of();
+        }
+        try {
+            return jdbi.withHandle(handle -> handle.createQuery("SELECT " + COLUMNS
+                            + " FROM events WHERE seq IN (<seqs>) ORDER BY seq")
+                    .bindList("seqs", new ArrayList<>(new java.util.TreeSet<>(sequences)))
+                    .map((rs, ctx) -> toStoredEvent(rs))
+                    .list());
+        } catch (RuntimeException e) {
+            throw new UnableToReadEventsException("unable to read events by sequence", e);
+        }
+    }
+
     /** Keeps {@code %} and {@code _} as wildcards and makes the escape character itself literal. */
     private static String escapeLike(String pattern) {
         return pattern.replace(String.valueOf(LIKE_ESCAPE), "" + LIKE_ESCAPE + LIKE_ESCAPE);

@@ -1,0 +1,86 @@
+package events.ports;
+
+import events.domain.Delivery;
+import events.domain.DeliveryAttempt;
+import events.domain.DeliveryStatus;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The durable delivery queue and the delivery log. A delivery is one event (or a subscription's validation
+ * event) for one subscription; it is pending until an attempt succeeds, it is dead-lettered, denied or
+ * cancelled. A pending delivery is due at its {@code nextAttemptAt}; whoever takes it moves that time past
+ * the expected end of its attempt (a lease), so that a process that dies mid-attempt leaves it due again.
+ *
+ * <p>Implementations are thread-safe; several processes may share one store.
+ */
+public interface DeliveryStore {
+
+    /**
+     * The dispatch cursor: every event with a sequence up to it has had its deliveries queued. 0 at first.
+     */
+    long dispatchCursor();
+
+    /**
+     * Queues deliveries and moves the dispatch cursor to {@code cursor}, in one transaction: after a crash
+     * either both happened or neither. A delivery already queued for the same subscription and event is
+     * left as it is. The new deliveries are due at {@code dueAt}.
+     *
+     * @param expectedCursor the cursor the caller read; when another process moved it meanwhile, nothing is
+     *     done and the result is empty
+     * @return the deliveries queued by this call (not those that already existed), or empty when the cursor
+     *     had moved
+     */
+    Optional<List<Delivery>> dispatch(long expectedCursor, long cursor, Collection<NewDelivery> deliveries,
+            Instant dueAt);
+
+    /**
+     * Queues the validation delivery of a subscription (event sequence {@link Delivery#VALIDATION}, event id
+     * {@link Delivery#validationEventId}) unless it is already queued. Returns it when this call queued it.
+     */
+    Optional<Delivery> queueValidation(UUID subscriptionId, Instant dueAt);
+
+    /**
+     * Takes up to {@code limit} pending deliveries due at {@code now} (earliest first), leaving out
+     * {@code exclude}, and moves their due time to {@code leaseUntil}.
+     */
+    List<Delivery> claimDue(Instant now, int limit, Instant leaseUntil, Collection<Long> exclude);
+
+    /** When the earliest pending delivery is due, or empty when none is pending. */
+    Optional<Instant> nextDue();
+
+    /**
+     * Records an attempt and the delivery's new state in one transaction: {@code status} with, while still
+     * pending, the time of its next attempt. Attempts on a delivery that is no longer pending (deleted
+     * subscription, cancelled) are dropped.
+     */
+    void recordAttempt(DeliveryAttempt attempt, DeliveryStatus status, Instant nextAttemptAt);
+
+    /** Ends a pending delivery without an attempt (denied by policy, or cancelled); nothing if not pending. */
+    void finish(long deliveryId, DeliveryStatus status);
+
+    /** Cancels every pending delivery of the subscription (it was disabled). Returns how many. */
+    int cancelPending(UUID subscriptionId);
+
+    /**
+     * The subscription's attempts, newest first: those with an id below {@code before} ({@code Long.MAX_VALUE}
+     * for the newest), at most {@code limit}.
+     */
+    List<DeliveryAttempt> attempts(UUID subscriptionId, long before, int limit);
+
+    /** The subscription's dead-lettered deliveries with an id above {@code after}, oldest first, at most {@code limit}. */
+    List<Delivery> deadLetters(UUID subscriptionId, long after, int limit);
+
+    /**
+     * Makes every dead-lettered delivery of the subscription pending again, due at {@code dueAt}, with its
+     * attempts counted afresh. Returns how many.
+     */
+    int redrive(UUID subscriptionId, Instant dueAt);
+
+    /** A delivery to queue: the subscription, the event's sequence and the event's {@code id}. */
+    record NewDelivery(UUID subscriptionId, long eventSequence, String eventId) {
+    }
+}

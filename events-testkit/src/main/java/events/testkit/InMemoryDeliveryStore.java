@@ -1,0 +1,161 @@
+package events.testkit;
+
+import events.domain.Delivery;
+import events.domain.DeliveryAttempt;
+import events.domain.DeliveryStatus;
+import events.ports.DeliveryStore;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/** A working {@link DeliveryStore} in memory. Thread-safe (every method is synchronized). */
+public final class InMemoryDeliveryStore implements DeliveryStore {
+    private final TreeMap<Long, Delivery> deliveries = new TreeMap<>();
+    private final Map<Key, Long> byKey = new java.util.HashMap<>();
+    private final TreeMap<Long, DeliveryAttempt> attempts = new TreeMap<>();
+    private long cursor;
+    private long lastDeliveryId;
+    private long lastAttemptId;
+
+    private record Key(UUID subscriptionId, long eventSequence) {
+    }
+
+    @Override
+    public synchronized long dispatchCursor() {
+        return cursor;
+    }
+
+    @Override
+    public synchronized Optional<List<Delivery>> dispatch(long expectedCursor, long newCursor,
+            Collection<NewDelivery> newDeliveries, Instant dueAt) {
+        if (cursor != expectedCursor) {
+            return Optional.empty();
+        }
+        if (newCursor < cursor) {
+            throw new IllegalArgumentException("the dispatch cursor never goes back");
+        }
+        List<Delivery> queued = new ArrayList<>();
+        for (NewDelivery d : newDeliveries) {
+            queue(d.subscriptionId(), d.eventSequence(), d.eventId(), dueAt).ifPresent(queued::add);
+        }
+        cursor = newCursor;
+        return Optional.of(queued);
+    }
+
+    @Override
+    public synchronized Optional<Delivery> queueValidation(UUID subscriptionId, Instant dueAt) {
+        return queue(subscriptionId, Delivery.VALIDATION, Delivery.validationEventId(subscriptionId), dueAt);
+    }
+
+    private Optional<Delivery> queue(UUID subscriptionId, long sequence, String eventId, Instant dueAt) {
+        Key key = new Key(subscriptionId, sequence);
+        if (byKey.containsKey(key)) {
+            return Optional.empty();
+        }
+        Delivery d = new Delivery(++lastDeliveryId, subscriptionId, sequence, eventId, 0, DeliveryStatus.PENDING, dueAt,
+                dueAt);
+        deliveries.put(d.id(), d);
+        byKey.put(key, d.id());
+        return Optional.of(d);
+    }
+
+    @Override
+    public synchronized List<Delivery> claimDue(Instant now, int limit, Instant leaseUntil, Collection<Long> exclude) {
+        Set<Long> excluded = new HashSet<>(exclude);
+        List<Delivery> due = deliveries.values().stream()
+                .filter(d -> d.status() == DeliveryStatus.PENDING && !d.nextAttemptAt().isAfter(now)
+                        && !excluded.contains(d.id()))
+                .sorted(Comparator.comparing(Delivery::nextAttemptAt).thenComparing(Delivery::id))
+                .limit(limit)
+                .toList();
+        List<Delivery> claimed = new ArrayList<>();
+        for (Delivery d : due) {
+            Delivery leased = d.with(d.attempts(), d.status(), leaseUntil);
+            deliveries.put(d.id(), leased);
+            claimed.add(leased);
+        }
+        return claimed;
+    }
+
+    @Override
+    public synchronized Optional<Instant> nextDue() {
+        return deliveries.values().stream().filter(d -> d.status() == DeliveryStatus.PENDING)
+                .map(Delivery::nextAttemptAt).min(Comparator.naturalOrder());
+    }
+
+    @Override
+    public synchronized void recordAttempt(DeliveryAttempt attempt, DeliveryStatus status, Instant nextAttemptAt) {
+        Delivery d = deliveries.get(attempt.deliveryId());
+        if (d == null || d.status() != DeliveryStatus.PENDING) {
+            return;
+        }
+        DeliveryAttempt stored = attempt.withId(++lastAttemptId);
+        attempts.put(stored.id(), stored);
+        deliveries.put(d.id(), d.with(attempt.attempt(), status, nextAttemptAt == null ? d.nextAttemptAt() : nextAttemptAt));
+    }
+
+    @Override
+    public synchronized void finish(long deliveryId, DeliveryStatus status) {
+        Delivery d = deliveries.get(deliveryId);
+        if (d != null && d.status() == DeliveryStatus.PENDING) {
+            deliveries.put(d.id(), d.with(d.attempts(), status, d.nextAttemptAt()));
+        }
+    }
+
+    @Override
+    public synchronized int cancelPending(UUID subscriptionId) {
+        int n = 0;
+        for (Delivery d : List.copyOf(deliveries.values())) {
+            if (d.subscriptionId().equals(subscriptionId) && d.status() == DeliveryStatus.PENDING) {
+                finish(d.id(), DeliveryStatus.CANCELLED);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public synchronized List<DeliveryAttempt> attempts(UUID subscriptionId, long before, int limit) {
+        return attempts.headMap(before, false).descendingMap().values().stream()
+                .filter(a -> a.subscriptionId().equals(subscriptionId)).limit(limit).toList();
+    }
+
+    @Override
+    public synchronized List<Delivery> deadLetters(UUID subscriptionId, long after, int limit) {
+        return deliveries.tailMap(after, false).values().stream()
+                .filter(d -> d.subscriptionId().equals(subscriptionId) && d.status() == DeliveryStatus.DEAD)
+                .limit(limit).toList();
+    }
+
+    @Override
+    public synchronized int redrive(UUID subscriptionId, Instant dueAt) {
+        int n = 0;
+        for (Delivery d : List.copyOf(deliveries.values())) {
+            if (d.subscriptionId().equals(subscriptionId) && d.status() == DeliveryStatus.DEAD) {
+                deliveries.put(d.id(), d.with(0, DeliveryStatus.PENDING, dueAt));
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Forgets the subscription's deliveries and attempts (the subscription was deleted). */
+    synchronized void deleteSubscription(UUID subscriptionId) {
+        deliveries.values().removeIf(d -> d.subscriptionId().equals(subscriptionId));
+        byKey.keySet().removeIf(k -> k.subscriptionId().equals(subscriptionId));
+        attempts.values().removeIf(a -> a.subscriptionId().equals(subscriptionId));
+    }
+
+    /** Every delivery, for tests. */
+    public synchronized List<Delivery> all() {
+        return List.copyOf(deliveries.values());
+    }
+}
