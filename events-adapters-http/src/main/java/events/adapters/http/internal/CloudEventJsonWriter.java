@@ -13,9 +13,21 @@ import java.util.Map;
 /**
  * Writes events in the CloudEvents JSON format exactly as published: extension values with their types,
  * {@code time} as its original text, {@code data} as its original JSON text or {@code data_base64}.
+ * Public for the webhook sender in {@code events.adapters.http}; not API.
  */
-final class CloudEventJsonWriter {
+public final class CloudEventJsonWriter {
     private CloudEventJsonWriter() {
+    }
+
+    /** One event in structured mode (the body of {@code application/cloudevents+json}), UTF-8. */
+    public static byte[] writeEvent(CloudEvent event) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+        try (JsonGenerator g = CloudEventJsonReader.JSON.createGenerator(out)) {
+            write(g, event);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
     }
 
     /** A JSON array of the events (the batch format). */
