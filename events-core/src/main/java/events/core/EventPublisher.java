@@ -13,26 +13,36 @@ import events.ports.PublishEvents;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-/** Publish use case: authorize every event (unless the caller is a publish admin), then store all durably. */
+/**
+ * Publish use case: authorize every event (unless the caller is a publish admin), then store all durably, then
+ * wake the delivery engine.
+ */
 final class EventPublisher implements PublishEvents {
     private final EventStore store;
     private final Authorizer authorizer;
+    /** Told once events are durable (wakes the delivery dispatcher). */
+    private final Runnable stored;
 
-    EventPublisher(EventStore store, Authorizer authorizer) {
+    EventPublisher(EventStore store, Authorizer authorizer, Runnable stored) {
         this.store = store;
         this.authorizer = authorizer;
+        this.stored = stored;
     }
 
     @Override
     public void publish(Caller caller, List<CloudEvent> events) {
         authorize(caller, events);
         store.append(events);
+        stored.run();
     }
 
     @Override
     public CompletableFuture<Void> publishAsync(Caller caller, List<CloudEvent> events) {
         authorize(caller, events);
-        return store.appendAsync(events).thenApply(stored -> null);
+        return store.appendAsync(events).thenApply(result -> {
+            stored.run();
+            return null;
+        });
     }
 
     private void authorize(Caller caller, List<CloudEvent> events) {

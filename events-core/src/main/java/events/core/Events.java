@@ -1,41 +1,74 @@
 package events.core;
 
+import events.domain.RetrySchedule;
+import events.domain.WebhookEndpoints;
 import events.ports.Authorizer;
+import events.ports.DeliveryStore;
 import events.ports.EventStore;
+import events.ports.FilterExpressions;
 import events.ports.ManagePolicies;
+import events.ports.ManageSubscriptions;
 import events.ports.PolicyLanguage;
 import events.ports.PolicyStore;
 import events.ports.PublishEvents;
 import events.ports.QueryEvents;
+import events.ports.SubscriptionStore;
+import events.ports.WebhookSender;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * The engine: use cases wired to the driven ports you give it. Build one with {@link #builder()}; the
- * bundled server builds it exactly this way.
+ * bundled server builds it exactly this way. With {@link Builder#subscriptions} it also runs the delivery
+ * engine (its own threads) until {@link #close()}.
  *
  * <pre>{@code
  * Events events = Events.builder()
  *         .eventStore(store)
  *         .authorizer(xacml)                  // e.g. XacmlAuthorizer; ScopeOnlyAuthorizer permits everything
  *         .policies(policyStore, xacml)       // optional: policy management
+ *         .subscriptions(subscriptionStore, deliveryStore, webhookSender) // optional: webhooks
  *         .build();
  * events.publishEvents().publish(caller, List.of(event));
  * }</pre>
  */
-public final class Events {
+public final class Events implements AutoCloseable {
     private final EventStore eventStore;
     private final PublishEvents publishEvents;
     private final QueryEvents queryEvents;
     private final ManagePolicies managePolicies;
+    private final DeliveryEngine engine;
+    private final ManageSubscriptions manageSubscriptions;
 
     private Events(Builder b) {
         this.eventStore = b.eventStore;
-        this.publishEvents = new EventPublisher(b.eventStore, b.authorizer);
+        if (b.subscriptionStore != null) {
+            SubscriptionIndex index = new SubscriptionIndex(b.subscriptionStore, b.filterExpressions);
+            this.engine = new DeliveryEngine(b.eventStore, b.subscriptionStore, b.deliveryStore, b.webhookSender,
+                    b.authorizer, index, b.clock,
+                    new DeliveryEngine.Settings(b.retrySchedule, b.attemptTimeout.plus(LEASE_MARGIN),
+                            b.maxConcurrencyPerEndpoint, b.maxDeliveriesInMemory, b.baseUrl),
+                    DeliveryEngine.defaultRandom());
+            this.manageSubscriptions = new SubscriptionAdministration(b.subscriptionStore, b.deliveryStore,
+                    b.authorizer, b.filterExpressions, b.webhookEndpoints,
+                    SubscriptionAdministration.HostResolver.SYSTEM, engine, b.clock);
+        } else {
+            this.engine = null;
+            this.manageSubscriptions = null;
+        }
+        this.publishEvents = new EventPublisher(b.eventStore, b.authorizer, engine == null ? () -> { } : engine::wake);
         this.queryEvents = new EventQueries(b.eventStore, b.authorizer, b.maxScanPerQuery);
         this.managePolicies = b.policyStore == null ? null
                 : new PolicyAdministration(b.policyStore, b.policyLanguage, b.authorizer);
+        if (engine != null) {
+            engine.start();
+        }
     }
+
+    /** Added to the attempt timeout to make the lease: how long a delivery stays with the process attempting it. */
+    static final Duration LEASE_MARGIN = Duration.ofSeconds(10);
 
     public static Builder builder() {
         return new Builder();
@@ -54,9 +87,25 @@ public final class Events {
         return Optional.ofNullable(managePolicies);
     }
 
+    /** Webhook subscriptions, when the engine was built with {@link Builder#subscriptions}. */
+    public Optional<ManageSubscriptions> manageSubscriptions() {
+        return Optional.ofNullable(manageSubscriptions);
+    }
+
     /** Whether the engine can serve requests now (its storage answers). */
     public boolean isReady() {
         return eventStore.isAvailable();
+    }
+
+    /**
+     * Stops the delivery engine: no new attempts start; attempts in flight get a few seconds to record their
+     * outcome (any that do not are attempted again after their lease). Does not close the stores.
+     */
+    @Override
+    public void close() {
+        if (engine != null) {
+            engine.close();
+        }
     }
 
     public static final class Builder {
@@ -65,6 +114,17 @@ public final class Events {
         private PolicyStore policyStore;
         private PolicyLanguage policyLanguage;
         private int maxScanPerQuery = 10_000;
+        private SubscriptionStore subscriptionStore;
+        private DeliveryStore deliveryStore;
+        private WebhookSender webhookSender;
+        private FilterExpressions filterExpressions;
+        private WebhookEndpoints webhookEndpoints = WebhookEndpoints.strict();
+        private RetrySchedule retrySchedule = RetrySchedule.ALTINN;
+        private Duration attemptTimeout = Duration.ofSeconds(30);
+        private int maxConcurrencyPerEndpoint = 16;
+        private int maxDeliveriesInMemory = 20_000;
+        private String baseUrl = "http://localhost:5080";
+        private Clock clock = Clock.systemUTC();
 
         private Builder() {
         }
@@ -76,8 +136,8 @@ public final class Events {
         }
 
         /**
-         * Required: who may publish and see events. There is no default, so that nobody ends up with
-         * everything permitted by accident; {@link ScopeOnlyAuthorizer} is that choice made explicit.
+         * Required: who may publish, see and subscribe to events. There is no default, so that nobody ends up
+         * with everything permitted by accident; {@link ScopeOnlyAuthorizer} is that choice made explicit.
          */
         public Builder authorizer(Authorizer authorizer) {
             this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
@@ -100,6 +160,81 @@ public final class Events {
                 throw new IllegalArgumentException("maxScanPerQuery must be positive");
             }
             this.maxScanPerQuery = max;
+            return this;
+        }
+
+        /**
+         * Optional: enables {@link Events#manageSubscriptions()} and push delivery, which keeps subscriptions in
+         * {@code subscriptions}, its queue and log in {@code deliveries}, and sends with {@code sender}.
+         */
+        public Builder subscriptions(SubscriptionStore subscriptions, DeliveryStore deliveries, WebhookSender sender) {
+            this.subscriptionStore = Objects.requireNonNull(subscriptions, "subscriptions");
+            this.deliveryStore = Objects.requireNonNull(deliveries, "deliveries");
+            this.webhookSender = Objects.requireNonNull(sender, "sender");
+            return this;
+        }
+
+        /** Optional: the language of {@code sql} filters (CESQL); without it such filters are refused. */
+        public Builder filterExpressions(FilterExpressions expressions) {
+            this.filterExpressions = Objects.requireNonNull(expressions, "expressions");
+            return this;
+        }
+
+        /** Which endpoints subscriptions may use. Default {@link WebhookEndpoints#strict()}: public https only. */
+        public Builder webhookEndpoints(WebhookEndpoints endpoints) {
+            this.webhookEndpoints = Objects.requireNonNull(endpoints, "endpoints");
+            return this;
+        }
+
+        /** When failed deliveries are attempted again. Default {@link RetrySchedule#ALTINN}. */
+        public Builder retrySchedule(RetrySchedule schedule) {
+            this.retrySchedule = Objects.requireNonNull(schedule, "schedule");
+            return this;
+        }
+
+        /**
+         * The longest one attempt takes (give the webhook sender the same timeout). A delivery being attempted
+         * by a process that dies is attempted again this long plus {@link Events#LEASE_MARGIN} (10 s) after it started.
+         * Default 30 s.
+         */
+        public Builder attemptTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("attemptTimeout must be positive");
+            }
+            this.attemptTimeout = timeout;
+            return this;
+        }
+
+        /** Attempts in flight to one endpoint at most (the rest wait their turn). Default 16. */
+        public Builder maxConcurrencyPerEndpoint(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxConcurrencyPerEndpoint must be positive");
+            }
+            this.maxConcurrencyPerEndpoint = max;
+            return this;
+        }
+
+        /**
+         * Deliveries held in memory at most (queued behind slow endpoints or in flight); past it they wait in the
+         * delivery store. Default 20 000.
+         */
+        public Builder maxDeliveriesInMemory(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxDeliveriesInMemory must be positive");
+            }
+            this.maxDeliveriesInMemory = max;
+            return this;
+        }
+
+        /** The public URL of the service, e.g. {@code https://events.example.com} (the validation event's source). */
+        public Builder baseUrl(String url) {
+            this.baseUrl = Objects.requireNonNull(url, "url");
+            return this;
+        }
+
+        /** The clock (tests). Default UTC system clock. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 

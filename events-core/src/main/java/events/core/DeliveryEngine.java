@@ -1,0 +1,541 @@
+package events.core;
+
+import events.domain.CloudEvent;
+import events.domain.Delivery;
+import events.domain.DeliveryAttempt;
+import events.domain.DeliveryStatus;
+import events.domain.RetrySchedule;
+import events.domain.StoredEvent;
+import events.domain.Subscription;
+import events.domain.SubscriptionStatus;
+import events.domain.WebhookSecret;
+import events.ports.AccessRequest;
+import events.ports.Action;
+import events.ports.Authorizer;
+import events.ports.Caller;
+import events.ports.DeliveryStore;
+import events.ports.DeliveryStore.NewDelivery;
+import events.ports.EventStore;
+import events.ports.SubscriptionStore;
+import events.ports.WebhookSender;
+import events.ports.WebhookSender.WebhookMessage;
+import events.ports.WebhookSender.WebhookResponse;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Pushes every acknowledged event to every matching active subscription, at least once.
+ *
+ * <p><b>Dispatch.</b> One dispatcher follows the event store's sequence (the same cursor contract as polling)
+ * from the delivery store's dispatch cursor. For each batch of events it finds the matching subscriptions in
+ * the {@link SubscriptionIndex} and queues one delivery per match, moving the cursor in the same transaction.
+ * A crash before that transaction re-reads the batch; after it, the deliveries are durable. Publishing wakes
+ * the dispatcher at once ({@link #wake}).
+ *
+ * <p><b>Attempts.</b> Deliveries the dispatcher queued are attempted straight from memory; the delivery store
+ * holds them leased (due only after {@code lease}) meanwhile. Every other due delivery (retries, redrives,
+ * validations, deliveries whose holder died) is claimed by the scheduler. Before sending, each batch is
+ * authorized per consumer (action {@code subscribe}) in one call; denied deliveries end as
+ * {@link DeliveryStatus#DENIED}. Each endpoint has its own {@link EndpointLane}, so a slow endpoint holds back only
+ * itself. The outcome of every attempt is recorded with the delivery's next state: delivered, retry at a time
+ * from the {@link RetrySchedule} (at least the endpoint's {@code Retry-After} on 429 and 503), dead-lettered,
+ * or, on 410 Gone, the subscription disabled.
+ */
+final class DeliveryEngine implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryEngine.class);
+    /** Events read per dispatch round. */
+    static final int DISPATCH_BATCH = 500;
+    /** Deliveries claimed per scheduling round. */
+    static final int CLAIM_BATCH = 500;
+    /** How long a cached copy of a subscription's secrets is used (rotation keeps old secrets valid for a day). */
+    private static final Duration SECRETS_TTL = Duration.ofSeconds(5);
+    /** How often the subscription index checks for changes made by other processes. */
+    static final long REFRESH_MILLIS = 250;
+    /** The longest the scheduler sleeps without looking for due deliveries. */
+    private static final long MAX_SCHEDULER_SLEEP_MILLIS = 1000;
+    /** The longest the dispatcher sleeps without looking for new events (events stored by other processes). */
+    private static final long MAX_DISPATCHER_SLEEP_MILLIS = 1000;
+
+    /** The engine's settings. */
+    record Settings(RetrySchedule schedule, Duration lease, int maxConcurrencyPerEndpoint, int maxInMemory,
+            String baseUrl) {
+    }
+
+    /** One delivery ready to attempt. */
+    private record Job(Delivery delivery, CloudEvent event, Subscription subscription, URI endpoint) {
+    }
+
+    private record CachedSecrets(List<WebhookSecret> secrets, Instant until) {
+    }
+
+    private final EventStore events;
+    private final SubscriptionStore subscriptions;
+    private final DeliveryStore deliveries;
+    private final WebhookSender sender;
+    private final Authorizer authorizer;
+    private final SubscriptionIndex index;
+    private final Clock clock;
+    private final Settings settings;
+    private final DoubleSupplier random;
+
+    private final Map<String, EndpointLane<Job>> lanes = new ConcurrentHashMap<>();
+    /** Deliveries held in memory by this process (queued in a lane or being attempted). */
+    private final Set<Long> held = ConcurrentHashMap.newKeySet();
+    private final Map<UUID, CachedSecrets> secrets = new ConcurrentHashMap<>();
+    private final ExecutorService outcomes;
+    private final Signal dispatchSignal = new Signal();
+    private final Signal scheduleSignal = new Signal();
+    private final List<Thread> threads = new ArrayList<>();
+    private ScheduledExecutorService refresher;
+    private volatile boolean running;
+    /** The dispatch cursor as this process last saw it; -1 = read it from the store. */
+    private long cursor = -1;
+
+    DeliveryEngine(EventStore events, SubscriptionStore subscriptions, DeliveryStore deliveries, WebhookSender sender,
+            Authorizer authorizer, SubscriptionIndex index, Clock clock, Settings settings, DoubleSupplier random) {
+        this.events = events;
+        this.subscriptions = subscriptions;
+        this.deliveries = deliveries;
+        this.sender = sender;
+        this.authorizer = authorizer;
+        this.index = index;
+        this.clock = clock;
+        this.settings = settings;
+        this.random = random;
+        this.outcomes = Executors.newFixedThreadPool(4, daemon("events-delivery-outcome"));
+    }
+
+    static DoubleSupplier defaultRandom() {
+        return () -> ThreadLocalRandom.current().nextDouble();
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    /** Loads the subscriptions, re-queues validations a crash may have lost, and starts the worker threads. */
+    synchronized void start() {
+        if (running) {
+            return;
+        }
+        running = true;
+        index.refreshIfStale();
+        requeueValidations();
+        threads.add(worker("events-delivery-dispatcher", this::dispatchLoop));
+        threads.add(worker("events-delivery-scheduler", this::scheduleLoop));
+        refresher = Executors.newSingleThreadScheduledExecutor(daemon("events-subscription-refresh"));
+        refresher.scheduleWithFixedDelay(this::refresh, REFRESH_MILLIS, REFRESH_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public synchronized void close() {
+        running = false;
+        if (refresher != null) {
+            refresher.shutdownNow();
+        }
+        dispatchSignal.raise();
+        scheduleSignal.raise();
+        for (Thread t : threads) {
+            t.interrupt();
+            try {
+                t.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        threads.clear();
+        outcomes.shutdown();
+        try {
+            // let attempts in flight record their outcome; whatever is left is retried after its lease
+            outcomes.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** New events were stored: dispatch them now. */
+    void wake() {
+        dispatchSignal.raise();
+    }
+
+    /** Deliveries became due (redrive): look now. */
+    void wakeScheduler() {
+        scheduleSignal.raise();
+    }
+
+    // ------------------------------------------------------------------ subscription changes
+
+    /** A subscription was created by this process: validate its endpoint now. */
+    void subscriptionCreated(Subscription subscription) {
+        Instant now = clock.instant();
+        Optional<Delivery> validation = deliveries.queueValidation(subscription.id(), now.plus(settings.lease()));
+        validation.ifPresent(d -> {
+            held.add(d.id());
+            submit(List.of(new Job(d, subscription.validationEvent(settings.baseUrl()), subscription,
+                    URI.create(subscription.request().endPoint()))));
+        });
+    }
+
+    void subscriptionDeleted(UUID id) {
+        index.remove(id);
+        secrets.remove(id);
+    }
+
+    void secretRotated(UUID id) {
+        secrets.remove(id);
+    }
+
+    private void requeueValidations() {
+        try {
+            Instant now = clock.instant();
+            for (Subscription s : subscriptions.pending()) {
+                deliveries.queueValidation(s.id(), now);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("could not re-queue endpoint validations: {}", e.toString());
+        }
+    }
+
+    private void refresh() {
+        try {
+            index.refreshIfStale();
+        } catch (RuntimeException e) {
+            LOG.warn("could not refresh the subscriptions: {}", e.toString());
+        }
+    }
+
+    // ------------------------------------------------------------------ dispatch
+
+    private void dispatchLoop() {
+        while (running) {
+            try {
+                if (!dispatchOnce()) {
+                    dispatchSignal.await(MAX_DISPATCHER_SLEEP_MILLIS);
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.warn("dispatching failed; retrying in a second: {}", e.toString());
+                cursor = -1;
+                sleepQuietly(1000);
+            }
+        }
+    }
+
+    /**
+     * Queues the deliveries of the next batch of events and starts attempting them. Returns whether there may
+     * be more events to dispatch right away.
+     */
+    boolean dispatchOnce() {
+        if (cursor < 0) {
+            cursor = deliveries.dispatchCursor();
+        }
+        List<StoredEvent> batch = events.readAll(cursor, DISPATCH_BATCH);
+        if (batch.isEmpty()) {
+            return false;
+        }
+        List<NewDelivery> matches = new ArrayList<>();
+        Map<Long, CloudEvent> bySequence = new HashMap<>();
+        Map<UUID, Subscription> bySubscription = new HashMap<>();
+        for (StoredEvent stored : batch) {
+            for (SubscriptionIndex.Entry entry : index.matching(stored.event())) {
+                Subscription s = entry.subscription();
+                matches.add(new NewDelivery(s.id(), stored.sequence(), stored.event().id()));
+                bySequence.put(stored.sequence(), stored.event());
+                bySubscription.put(s.id(), s);
+            }
+        }
+        long last = batch.get(batch.size() - 1).sequence();
+        boolean attemptNow = held.size() < settings.maxInMemory();
+        Instant now = clock.instant();
+        Optional<List<Delivery>> queued = deliveries.dispatch(cursor, last, matches,
+                attemptNow ? now.plus(settings.lease()) : now);
+        if (queued.isEmpty()) {
+            // another process dispatched meanwhile: continue from where it got to
+            cursor = deliveries.dispatchCursor();
+            return true;
+        }
+        cursor = last;
+        if (attemptNow && !queued.get().isEmpty()) {
+            List<Job> jobs = new ArrayList<>(queued.get().size());
+            for (Delivery d : queued.get()) {
+                Subscription s = bySubscription.get(d.subscriptionId());
+                held.add(d.id());
+                jobs.add(new Job(d, bySequence.get(d.eventSequence()), s, URI.create(s.request().endPoint())));
+            }
+            submit(jobs);
+        } else if (!queued.get().isEmpty()) {
+            scheduleSignal.raise();
+        }
+        return batch.size() == DISPATCH_BATCH;
+    }
+
+    // ------------------------------------------------------------------ schedule
+
+    private void scheduleLoop() {
+        while (running) {
+            try {
+                if (!scheduleOnce()) {
+                    scheduleSignal.await(untilNextDueMillis());
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.warn("scheduling deliveries failed; retrying in a second: {}", e.toString());
+                sleepQuietly(1000);
+            }
+        }
+    }
+
+    private long untilNextDueMillis() {
+        if (held.size() >= settings.maxInMemory()) {
+            return 50;
+        }
+        Optional<Instant> next = deliveries.nextDue();
+        if (next.isEmpty()) {
+            return MAX_SCHEDULER_SLEEP_MILLIS;
+        }
+        long millis = Duration.between(clock.instant(), next.get()).toMillis();
+        return Math.max(1, Math.min(MAX_SCHEDULER_SLEEP_MILLIS, millis));
+    }
+
+    /** Claims due deliveries and starts attempting them. Returns whether more may be due right away. */
+    boolean scheduleOnce() {
+        int room = settings.maxInMemory() - held.size();
+        if (room <= 0) {
+            return false;
+        }
+        Instant now = clock.instant();
+        int limit = Math.min(room, CLAIM_BATCH);
+        List<Delivery> claimed = deliveries.claimDue(now, limit, now.plus(settings.lease()), List.of());
+        List<Delivery> fresh = new ArrayList<>();
+        for (Delivery d : claimed) {
+            if (held.add(d.id())) {
+                fresh.add(d);
+            }
+        }
+        List<Long> sequences = fresh.stream().filter(d -> !d.isValidation()).map(Delivery::eventSequence).distinct()
+                .toList();
+        Map<Long, CloudEvent> bySequence = new HashMap<>();
+        for (StoredEvent e : events.get(sequences)) {
+            bySequence.put(e.sequence(), e.event());
+        }
+        List<Job> jobs = new ArrayList<>();
+        for (Delivery d : fresh) {
+            Optional<Subscription> subscription = d.isValidation()
+                    ? subscriptions.get(d.subscriptionId()).filter(s -> s.status() == SubscriptionStatus.PENDING)
+                    : activeSubscription(d.subscriptionId());
+            CloudEvent event = d.isValidation()
+                    ? subscription.map(s -> s.validationEvent(settings.baseUrl())).orElse(null)
+                    : bySequence.get(d.eventSequence());
+            if (subscription.isEmpty() || event == null) {
+                end(d, DeliveryStatus.CANCELLED);
+                continue;
+            }
+            jobs.add(new Job(d, event, subscription.get(), URI.create(subscription.get().request().endPoint())));
+        }
+        submit(jobs);
+        return claimed.size() == limit;
+    }
+
+    private Optional<Subscription> activeSubscription(UUID id) {
+        Optional<SubscriptionIndex.Entry> entry = index.get(id);
+        if (entry.isPresent()) {
+            return Optional.of(entry.get().subscription());
+        }
+        // not in this process's index: maybe deleted or disabled, maybe created by another process a moment ago
+        return subscriptions.get(id).filter(Subscription::isActive);
+    }
+
+    // ------------------------------------------------------------------ attempts
+
+    /** Authorizes the jobs (one call for all) and puts the permitted ones in their endpoint's lane. */
+    private void submit(List<Job> jobs) {
+        if (jobs.isEmpty()) {
+            return;
+        }
+        List<Job> toAuthorize = jobs.stream().filter(j -> !j.delivery().isValidation()).toList();
+        List<Boolean> decisions;
+        try {
+            decisions = toAuthorize.isEmpty() ? List.of() : authorizer.decide(toAuthorize.stream()
+                    .map(j -> AccessRequest.forEvent(consumer(j.subscription()), Action.SUBSCRIBE, j.event()))
+                    .toList());
+        } catch (RuntimeException e) {
+            // no answer is no permission to send now; the deliveries come back after their lease
+            LOG.warn("authorizing {} deliveries failed; retrying later: {}", toAuthorize.size(), e.toString());
+            jobs.forEach(j -> held.remove(j.delivery().id()));
+            return;
+        }
+        int i = 0;
+        for (Job job : jobs) {
+            if (!job.delivery().isValidation() && !Boolean.TRUE.equals(decisions.get(i++))) {
+                end(job.delivery(), DeliveryStatus.DENIED);
+                continue;
+            }
+            lanes.computeIfAbsent(job.subscription().request().endPoint(),
+                    e -> new EndpointLane<>(settings.maxConcurrencyPerEndpoint(), this::attempt)).submit(job);
+        }
+    }
+
+    private static Caller consumer(Subscription s) {
+        return new Caller(s.consumer(), Set.of(), Map.of());
+    }
+
+    private void attempt(Job job) {
+        Instant started = clock.instant();
+        List<WebhookSecret> signing;
+        try {
+            signing = secretsOf(job.subscription().id(), started);
+        } catch (RuntimeException e) {
+            LOG.warn("delivery {}: could not read the signing secrets; retrying later: {}", job.delivery().id(),
+                    e.toString());
+            outcomes.execute(() -> {
+                lane(job).done();
+                held.remove(job.delivery().id());
+            });
+            return;
+        }
+        if (signing.isEmpty()) {
+            // the subscription is gone
+            outcomes.execute(() -> {
+                lane(job).done();
+                end(job.delivery(), DeliveryStatus.CANCELLED);
+            });
+            return;
+        }
+        WebhookMessage message = new WebhookMessage(job.endpoint(), job.delivery().messageId(), started, job.event(),
+                signing);
+        sender.send(message).whenCompleteAsync((response, failure) -> {
+            lane(job).done();
+            WebhookResponse r = response != null ? response
+                    : WebhookResponse.failed("sender failed: " + failure, Duration.between(started, clock.instant()));
+            record(job, started, r);
+        }, outcomes);
+    }
+
+    private EndpointLane<Job> lane(Job job) {
+        return lanes.get(job.subscription().request().endPoint());
+    }
+
+    private List<WebhookSecret> secretsOf(UUID subscriptionId, Instant now) {
+        CachedSecrets cached = secrets.get(subscriptionId);
+        if (cached != null && now.isBefore(cached.until())) {
+            return cached.secrets();
+        }
+        List<WebhookSecret> fresh = subscriptions.secrets(subscriptionId, now);
+        secrets.put(subscriptionId, new CachedSecrets(fresh, now.plus(SECRETS_TTL)));
+        return fresh;
+    }
+
+    /** Records the attempt and the delivery's next state. */
+    private void record(Job job, Instant started, WebhookResponse response) {
+        Delivery d = job.delivery();
+        try {
+            Instant now = clock.instant();
+            int attempt = d.attempts() + 1;
+            Integer status = response.statusCode() == 0 ? null : response.statusCode();
+            String error = response.error();
+            if (status != null && error == null && !response.isSuccess()) {
+                error = "HTTP " + status;
+            }
+            DeliveryAttempt logged = new DeliveryAttempt(0, d.subscriptionId(), d.id(), d.eventId(), attempt, started,
+                    status, error, response.duration().toMillis());
+            if (response.isSuccess()) {
+                deliveries.recordAttempt(logged, DeliveryStatus.DELIVERED, null);
+                if (d.isValidation()) {
+                    activate(job.subscription(), now);
+                }
+            } else if (response.statusCode() == 410) {
+                deliveries.recordAttempt(logged, DeliveryStatus.CANCELLED, null);
+                disable(job.subscription());
+            } else {
+                Duration retryAfter = response.statusCode() == 429 || response.statusCode() == 503
+                        ? response.retryAfter() : null;
+                Optional<Duration> wait = settings.schedule().delayAfter(attempt, retryAfter, random);
+                if (wait.isPresent()) {
+                    deliveries.recordAttempt(logged, DeliveryStatus.PENDING, now.plus(wait.get()));
+                } else {
+                    deliveries.recordAttempt(logged, DeliveryStatus.DEAD, null);
+                    LOG.info("delivery {} of event {} to subscription {} dead-lettered after {} attempts", d.id(),
+                            d.eventId(), d.subscriptionId(), attempt);
+                }
+            }
+        } catch (RuntimeException e) {
+            // not recorded: the delivery is attempted again once its lease ends (at least once)
+            LOG.warn("delivery {}: could not record the attempt: {}", d.id(), e.toString());
+        } finally {
+            held.remove(d.id());
+        }
+    }
+
+    private void activate(Subscription subscription, Instant now) {
+        if (subscriptions.setStatus(subscription.id(), SubscriptionStatus.ACTIVE, now)) {
+            index.put(subscription.withStatus(SubscriptionStatus.ACTIVE, now));
+            LOG.info("subscription {} validated: its endpoint answered", subscription.id());
+        }
+    }
+
+    private void disable(Subscription subscription) {
+        subscriptions.setStatus(subscription.id(), SubscriptionStatus.DISABLED, subscription.validated());
+        index.remove(subscription.id());
+        int cancelled = deliveries.cancelPending(subscription.id());
+        LOG.info("subscription {} disabled: its endpoint answered 410 Gone ({} pending deliveries cancelled)",
+                subscription.id(), cancelled);
+    }
+
+    private void end(Delivery d, DeliveryStatus status) {
+        try {
+            deliveries.finish(d.id(), status);
+        } catch (RuntimeException e) {
+            LOG.warn("delivery {}: could not mark it {}: {}", d.id(), status.wireName(), e.toString());
+        } finally {
+            held.remove(d.id());
+        }
+    }
+
+    /** Deliveries held in memory right now (queued in lanes or being attempted). */
+    int held() {
+        return held.size();
+    }
+
+    // ------------------------------------------------------------------ threads
+
+    private Thread worker(String name, Runnable body) {
+        Thread t = daemon(name).newThread(body);
+        t.start();
+        return t;
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, n.getAndIncrement() == 0 ? name : name + "-" + n.get());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

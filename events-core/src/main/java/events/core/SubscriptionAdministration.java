@@ -1,0 +1,205 @@
+package events.core;
+
+import events.domain.AccessDeniedException;
+import events.domain.Delivery;
+import events.domain.DeliveryAttempt;
+import events.domain.InvalidEndpointException;
+import events.domain.InvalidSubscriptionException;
+import events.domain.Subscription;
+import events.domain.SubscriptionFilter;
+import events.domain.SubscriptionNotFoundException;
+import events.domain.SubscriptionRequest;
+import events.domain.Violation;
+import events.domain.WebhookEndpoints;
+import events.domain.WebhookSecret;
+import events.ports.AccessRequest;
+import events.ports.Action;
+import events.ports.Authorizer;
+import events.ports.Caller;
+import events.ports.DeliveryStore;
+import events.ports.FilterExpressions;
+import events.ports.ManageSubscriptions;
+import events.ports.SubscriptionStore;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Subscription management: checks a request (endpoint rules, filters, policy), stores it, and tells the delivery
+ * engine; every other operation is for the subscription's owner only.
+ */
+final class SubscriptionAdministration implements ManageSubscriptions {
+    /** How long secrets replaced by a rotation keep signing. */
+    static final Duration ROTATION_GRACE = Duration.ofHours(24);
+    /** The most entries one listing returns. */
+    static final int MAX_PAGE = 1000;
+    private static final java.util.regex.Pattern IPV4_LITERAL =
+            java.util.regex.Pattern.compile("\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
+
+    /** Resolves a host name to its addresses (the JDK resolver unless a test gives another). */
+    interface HostResolver {
+        List<InetAddress> resolve(String host) throws UnknownHostException;
+
+        HostResolver SYSTEM = host -> List.of(InetAddress.getAllByName(host));
+    }
+
+    private final SubscriptionStore store;
+    private final DeliveryStore deliveries;
+    private final Authorizer authorizer;
+    private final FilterExpressions expressions;
+    private final WebhookEndpoints endpoints;
+    private final HostResolver resolver;
+    private final DeliveryEngine engine;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+
+    SubscriptionAdministration(SubscriptionStore store, DeliveryStore deliveries, Authorizer authorizer,
+            FilterExpressions expressions, WebhookEndpoints endpoints, HostResolver resolver, DeliveryEngine engine,
+            Clock clock) {
+        this.store = store;
+        this.deliveries = deliveries;
+        this.authorizer = authorizer;
+        this.expressions = expressions;
+        this.endpoints = endpoints;
+        this.resolver = resolver;
+        this.engine = engine;
+        this.clock = clock;
+    }
+
+    @Override
+    public CreatedSubscription create(Caller caller, SubscriptionRequest request) {
+        checkEndpoint(request.endPoint());
+        checkFilters(request.filters());
+        AccessRequest access = AccessRequest.forResource(caller, Action.SUBSCRIBE, request.resourceFilter(),
+                request.subjectFilter());
+        if (!Boolean.TRUE.equals(authorizer.decide(List.of(access)).get(0))) {
+            throw new AccessDeniedException("not allowed to subscribe to events of " + request.resourceFilter()
+                    + (request.subjectFilter() == null ? "" : " about " + request.subjectFilter()));
+        }
+        Instant now = clock.instant();
+        WebhookSecret secret = WebhookSecret.generate(random);
+        SubscriptionStore.Created result = store.createIfAbsent(
+                Subscription.create(UUID.randomUUID(), caller.consumer(), request, now), secret);
+        if (!result.created()) {
+            return new CreatedSubscription(result.subscription(), Optional.empty());
+        }
+        engine.subscriptionCreated(result.subscription());
+        return new CreatedSubscription(result.subscription(), Optional.of(secret));
+    }
+
+    @Override
+    public List<Subscription> list(Caller caller) {
+        return store.byConsumer(caller.consumer());
+    }
+
+    @Override
+    public Subscription get(Caller caller, UUID id) {
+        return owned(caller, id);
+    }
+
+    @Override
+    public void delete(Caller caller, UUID id) {
+        owned(caller, id);
+        store.delete(id);
+        engine.subscriptionDeleted(id);
+    }
+
+    @Override
+    public WebhookSecret rotateSecret(Caller caller, UUID id) {
+        owned(caller, id);
+        WebhookSecret secret = WebhookSecret.generate(random);
+        if (!store.rotateSecret(id, secret, clock.instant().plus(ROTATION_GRACE))) {
+            throw new SubscriptionNotFoundException(id.toString());
+        }
+        engine.secretRotated(id);
+        return secret;
+    }
+
+    @Override
+    public List<DeliveryAttempt> deliveries(Caller caller, UUID id, long before, int limit) {
+        owned(caller, id);
+        return deliveries.attempts(id, before, pageSize(limit));
+    }
+
+    @Override
+    public List<Delivery> deadLetters(Caller caller, UUID id, long after, int limit) {
+        owned(caller, id);
+        return deliveries.deadLetters(id, after, pageSize(limit));
+    }
+
+    @Override
+    public int redrive(Caller caller, UUID id) {
+        owned(caller, id);
+        int n = deliveries.redrive(id, clock.instant());
+        if (n > 0) {
+            engine.wakeScheduler();
+        }
+        return n;
+    }
+
+    private Subscription owned(Caller caller, UUID id) {
+        Subscription s = store.get(id).orElseThrow(() -> new SubscriptionNotFoundException(id.toString()));
+        if (!s.consumer().equals(caller.consumer())) {
+            throw new AccessDeniedException("subscription " + id + " belongs to another consumer");
+        }
+        return s;
+    }
+
+    private static int pageSize(int limit) {
+        if (limit < 1 || limit > MAX_PAGE) {
+            throw new InvalidSubscriptionException(new Violation("size", "must be between 1 and " + MAX_PAGE));
+        }
+        return limit;
+    }
+
+    /** The URL rules, then every address the host resolves to (a private address behind a public name). */
+    private void checkEndpoint(String endPoint) {
+        URI uri;
+        try {
+            uri = endpoints.checkUrl(endPoint);
+        } catch (InvalidEndpointException e) {
+            throw new InvalidSubscriptionException(e.violation());
+        }
+        if (endpoints.allowPrivate()) {
+            return;
+        }
+        String host = uri.getHost();
+        if (host.startsWith("[") || IPV4_LITERAL.matcher(host).matches()) {
+            return; // an address, checked by checkUrl
+        }
+        List<InetAddress> addresses;
+        try {
+            addresses = resolver.resolve(host);
+        } catch (UnknownHostException e) {
+            throw new InvalidSubscriptionException(new Violation(InvalidEndpointException.ATTRIBUTE,
+                    "the host " + host + " does not resolve"));
+        }
+        for (InetAddress address : addresses) {
+            Optional<String> why = endpoints.whyForbidden(address);
+            if (why.isPresent()) {
+                throw new InvalidSubscriptionException(new Violation(InvalidEndpointException.ATTRIBUTE,
+                        "the host " + host + " resolves to " + address.getHostAddress() + ", " + why.get()));
+            }
+        }
+    }
+
+    /** Compiles every {@code sql} filter once, so that a bad expression is refused now, not at matching. */
+    private void checkFilters(List<SubscriptionFilter> filters) {
+        for (SubscriptionFilter f : filters) {
+            f.toPredicate(expression -> {
+                if (expressions == null) {
+                    throw new InvalidSubscriptionException(new Violation("filters",
+                            "sql filters are not enabled on this server"));
+                }
+                return expressions.compile(expression)::matches;
+            });
+        }
+    }
+}

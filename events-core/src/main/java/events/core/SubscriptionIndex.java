@@ -1,0 +1,145 @@
+package events.core;
+
+import events.domain.CloudEvent;
+import events.domain.Subscription;
+import events.domain.SubscriptionFilter;
+import events.ports.FilterExpressions;
+import events.ports.SubscriptionStore;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The active subscriptions, indexed by resource, so that matching an event costs a map lookup plus the
+ * subscriptions of that event's resource: subscriptions to other resources cost nothing.
+ *
+ * <p>An immutable snapshot is swapped in on every change: at once for changes made through this process
+ * ({@link #put}, {@link #remove}), and by {@link #refreshIfStale} for changes made by other processes sharing the
+ * store (the store's revision moved). Readers never lock.
+ */
+final class SubscriptionIndex {
+    private static final Logger LOG = LoggerFactory.getLogger(SubscriptionIndex.class);
+
+    /** An active subscription with its filters compiled. */
+    record Entry(Subscription subscription, Predicate<CloudEvent> filters) {
+        boolean matches(CloudEvent event) {
+            return subscription.request().matchesAttributes(event) && filters.test(event);
+        }
+    }
+
+    private record Snapshot(Map<String, List<Entry>> byResource, Map<UUID, Entry> byId) {
+    }
+
+    private final SubscriptionStore store;
+    private final FilterExpressions expressions;
+    private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of());
+    private long seenRevision = Long.MIN_VALUE;
+
+    SubscriptionIndex(SubscriptionStore store, FilterExpressions expressions) {
+        this.store = store;
+        this.expressions = expressions;
+    }
+
+    /** The active subscriptions that want this event (before authorization). */
+    List<Entry> matching(CloudEvent event) {
+        List<Entry> candidates = snapshot.byResource().get(event.resource());
+        if (candidates == null) {
+            return List.of();
+        }
+        List<Entry> matches = new ArrayList<>(2);
+        for (Entry e : candidates) {
+            if (e.matches(event)) {
+                matches.add(e);
+            }
+        }
+        return matches;
+    }
+
+    /** The active subscription with this id, if it is active. */
+    Optional<Entry> get(UUID id) {
+        return Optional.ofNullable(snapshot.byId().get(id));
+    }
+
+    int size() {
+        return snapshot.byId().size();
+    }
+
+    /** Reloads every active subscription when the store's revision moved since the last load. */
+    synchronized void refreshIfStale() {
+        long revision = store.revision();
+        if (revision == seenRevision) {
+            return;
+        }
+        Map<UUID, Entry> previous = snapshot.byId();
+        Map<UUID, Entry> byId = new HashMap<>();
+        for (Subscription s : store.active()) {
+            Entry old = previous.get(s.id());
+            byId.put(s.id(), old != null && old.subscription().equals(s) ? old : compile(s));
+        }
+        snapshot = build(byId);
+        seenRevision = revision;
+    }
+
+    /** Applies a change made by this process: {@code subscription} is active now (or changed). */
+    synchronized void put(Subscription subscription) {
+        Map<UUID, Entry> byId = new HashMap<>(snapshot.byId());
+        if (subscription.isActive()) {
+            byId.put(subscription.id(), compile(subscription));
+        } else {
+            byId.remove(subscription.id());
+        }
+        snapshot = build(byId);
+    }
+
+    /** Applies a change made by this process: the subscription is gone (deleted or no longer active). */
+    synchronized void remove(UUID id) {
+        if (snapshot.byId().containsKey(id)) {
+            Map<UUID, Entry> byId = new HashMap<>(snapshot.byId());
+            byId.remove(id);
+            snapshot = build(byId);
+        }
+    }
+
+    private static Snapshot build(Map<UUID, Entry> byId) {
+        Map<String, List<Entry>> byResource = new HashMap<>();
+        for (Entry e : byId.values()) {
+            byResource.computeIfAbsent(e.subscription().request().resourceFilter(), r -> new ArrayList<>()).add(e);
+        }
+        byResource.replaceAll((r, list) -> List.copyOf(list));
+        return new Snapshot(Map.copyOf(byResource), Map.copyOf(byId));
+    }
+
+    private Entry compile(Subscription s) {
+        List<SubscriptionFilter> filters = s.request().filters();
+        if (filters.isEmpty()) {
+            return new Entry(s, e -> true);
+        }
+        try {
+            List<Predicate<CloudEvent>> predicates = filters.stream().map(f -> f.toPredicate(this::sql)).toList();
+            return new Entry(s, e -> {
+                for (Predicate<CloudEvent> p : predicates) {
+                    if (!p.test(e)) {
+                        return false;
+                    }
+                }
+                return true;
+            });
+        } catch (RuntimeException e) {
+            // Filters were checked at create; one that no longer compiles (a changed language) matches nothing.
+            LOG.error("subscription {}: its filters no longer compile; it matches no event: {}", s.id(), e.getMessage());
+            return new Entry(s, ev -> false);
+        }
+    }
+
+    private Predicate<CloudEvent> sql(String expression) {
+        Objects.requireNonNull(expressions, "sql filters need FilterExpressions");
+        return expressions.compile(expression)::matches;
+    }
+}

@@ -1,0 +1,301 @@
+package events.core;
+
+import static events.core.DeliveryFixture.DIGDIR;
+import static events.core.DeliveryFixture.request;
+import static events.testkit.TestEvents.anEvent;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import events.domain.CloudEvent;
+import events.domain.Delivery;
+import events.domain.DeliveryAttempt;
+import events.domain.DeliveryStatus;
+import events.domain.Subscription;
+import events.domain.SubscriptionFilter;
+import events.domain.SubscriptionRequest;
+import events.domain.SubscriptionStatus;
+import events.domain.WebhookSignature;
+import events.ports.Action;
+import events.ports.DeliveryStore.NewDelivery;
+import events.ports.WebhookSender.WebhookMessage;
+import events.ports.WebhookSender.WebhookResponse;
+import events.testkit.TestEvents;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class DeliveryEngineTest {
+    private static final String A = "http://127.0.0.1:9001/a";
+    private static final String B = "http://127.0.0.1:9002/b";
+    private final DeliveryFixture f = new DeliveryFixture();
+
+    @AfterEach
+    void close() {
+        f.close();
+    }
+
+    @Test
+    void validatesEndpointBeforeAnythingElseAndActivatesOn2xx() {
+        f.sender.answer(A, 204);
+        Subscription s = f.subscribe(A);
+
+        assertThat(s.status()).isEqualTo(SubscriptionStatus.ACTIVE);
+        assertThat(s.validated()).isEqualTo(f.clock.instant());
+        WebhookMessage validation = f.sender.sentTo(A).get(0);
+        assertThat(validation.event().type()).isEqualTo("platform.events.validatesubscription");
+        assertThat(validation.event().source()).isEqualTo("https://events.example/events/api/v1/subscriptions/" + s.id());
+        assertThat(validation.event().id()).isEqualTo(s.id().toString());
+    }
+
+    @Test
+    void pendingSubscriptionGetsNoEventsAndValidationIsRetriedLikeADelivery() {
+        f.sender.answer(A, 500);
+        Subscription s = f.subscribe(A);
+        assertThat(s.status()).isEqualTo(SubscriptionStatus.PENDING);
+
+        f.publish(anEvent().build());
+        assertThat(f.sender.sentTo(A)).hasSize(1); // the validation only
+
+        f.sender.answer(A, 200);
+        f.clock.advance(Duration.ofSeconds(9));
+        f.runDue();
+        assertThat(f.sender.sentTo(A)).hasSize(1);
+        f.clock.advance(Duration.ofSeconds(1));
+        f.runDue();
+        assertThat(f.sender.sentTo(A)).hasSize(2);
+        assertThat(f.subscriptions.get(s.id()).orElseThrow().status()).isEqualTo(SubscriptionStatus.ACTIVE);
+        // the event stored while it was pending is not sent
+        assertThat(f.sender.sentTo(A)).allMatch(m -> m.event().type().equals("platform.events.validatesubscription"));
+    }
+
+    @Test
+    void deliversMatchingEventsSignedWithAStableMessageId() {
+        Subscription s = f.subscribe(A);
+        CloudEvent event = anEvent().build();
+        f.publish(event);
+
+        List<WebhookMessage> events = f.sender.sentTo(A).subList(1, f.sender.sentTo(A).size());
+        assertThat(events).hasSize(1);
+        WebhookMessage m = events.get(0);
+        assertThat(m.event()).isEqualTo(event);
+        Delivery d = f.onlyDeliveryOf(s);
+        assertThat(m.messageId()).isEqualTo(d.messageId());
+        assertThat(m.secrets()).isEqualTo(f.subscriptions.secrets(s.id(), f.clock.instant()));
+        assertThat(f.statusOf(d)).isEqualTo(DeliveryStatus.DELIVERED);
+        List<DeliveryAttempt> log = f.deliveries.attempts(s.id(), Long.MAX_VALUE, 10);
+        assertThat(log.get(0).eventId()).isEqualTo(event.id());
+        assertThat(log.get(0).statusCode()).isEqualTo(200);
+        assertThat(log.get(0).attempt()).isEqualTo(1);
+    }
+
+    @Test
+    void matchesResourceSubjectTypeSourceAndFilters() {
+        Subscription all = f.subscribe(A);
+        Subscription narrow = f.subscribe(DIGDIR, new SubscriptionRequest(B, TestEvents.RESOURCE, "/party/1", "t.a",
+                null, null, List.of(new SubscriptionFilter.Prefix(Map.of("source", "https://x")),
+                        new SubscriptionFilter.Sql("type = 'zzz' OR subject = '/party/1'"))));
+
+        f.publish(anEvent().subject("/party/1").type("t.a").source("https://x/1").build(),
+                anEvent().subject("/party/2").type("t.a").source("https://x/1").build(),
+                anEvent().subject("/party/1").type("t.b").source("https://x/1").build(),
+                anEvent().subject("/party/1").type("t.a").source("https://y/1").build(),
+                anEvent().resource("urn:altinn:resource:other").subject("/party/1").type("t.a").source("https://x").build());
+
+        assertThat(f.deliveriesOf(all)).hasSize(4);
+        assertThat(f.deliveriesOf(narrow)).hasSize(1);
+    }
+
+    @Test
+    void retriesOnTheScheduleThenDeadLettersAndRedriveDeliversAgain() {
+        Subscription s = f.subscribe(A);
+        f.sender.answer(A, 500);
+        f.publish(anEvent().build());
+        Delivery d = f.onlyDeliveryOf(s);
+        Instant first = f.clock.instant();
+
+        for (Duration wait : List.of(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(1))) {
+            Delivery pending = f.onlyDeliveryOf(s);
+            assertThat(pending.status()).isEqualTo(DeliveryStatus.PENDING);
+            assertThat(pending.nextAttemptAt()).isEqualTo(f.clock.instant().plus(wait));
+            f.clock.advance(wait.minusMillis(1));
+            f.runDue();
+            assertThat(f.onlyDeliveryOf(s).attempts()).isEqualTo(pending.attempts());
+            f.clock.advance(Duration.ofMillis(1));
+            f.runDue();
+        }
+        assertThat(f.statusOf(d)).isEqualTo(DeliveryStatus.DEAD);
+        assertThat(f.deliveries.deadLetters(s.id(), 0, 10)).extracting(Delivery::id).containsExactly(d.id());
+        List<DeliveryAttempt> log = f.deliveries.attempts(s.id(), Long.MAX_VALUE, 10).stream()
+                .filter(a -> a.deliveryId() == d.id()).toList();
+        assertThat(log).extracting(DeliveryAttempt::attempt).containsExactly(4, 3, 2, 1);
+        assertThat(log.get(3).at()).isEqualTo(first);
+        assertThat(log.get(0).error()).isEqualTo("HTTP 500");
+
+        f.sender.answer(A, 200);
+        assertThat(f.admin.redrive(DIGDIR, s.id())).isEqualTo(1);
+        f.runDue();
+        assertThat(f.statusOf(d)).isEqualTo(DeliveryStatus.DELIVERED);
+        List<WebhookMessage> toA = f.sender.sentTo(A);
+        assertThat(toA.subList(1, toA.size())).extracting(WebhookMessage::messageId).containsOnly(d.messageId());
+    }
+
+    @Test
+    void waitsAtLeastRetryAfterOn429And503ButNotOnOtherStatuses() {
+        Subscription s = f.subscribe(A);
+        f.sender.answer(A, new WebhookResponse(429, Duration.ofMinutes(5), null, Duration.ofMillis(1)));
+        f.publish(anEvent().build());
+        assertThat(f.onlyDeliveryOf(s).nextAttemptAt()).isEqualTo(f.clock.instant().plus(Duration.ofMinutes(5)));
+
+        Subscription t = f.subscribe(B);
+        f.sender.answer(B, new WebhookResponse(500, Duration.ofMinutes(5), null, Duration.ofMillis(1)));
+        f.publish(anEvent().build());
+        assertThat(f.deliveriesOf(t).get(0).nextAttemptAt()).isEqualTo(f.clock.instant().plus(Duration.ofSeconds(10)));
+    }
+
+    @Test
+    void goneDisablesTheSubscriptionAndCancelsWhatIsPending() {
+        Subscription s = f.subscribe(A);
+        f.sender.answer(A, 500);
+        f.publish(anEvent().build());
+        f.sender.answer(A, 410);
+        f.publish(anEvent().build());
+
+        assertThat(f.subscriptions.get(s.id()).orElseThrow().status()).isEqualTo(SubscriptionStatus.DISABLED);
+        assertThat(f.deliveriesOf(s)).extracting(Delivery::status).containsOnly(DeliveryStatus.CANCELLED);
+        int sent = f.sender.sentTo(A).size();
+        f.publish(anEvent().build());
+        f.clock.advance(Duration.ofHours(1));
+        f.runDue();
+        assertThat(f.sender.sentTo(A)).hasSize(sent);
+    }
+
+    @Test
+    void eachPushIsAuthorizedForTheSubscriberAndDeniedEventsAreNotSent() {
+        Subscription s = f.subscribe(A);
+        f.policy.set(r -> !"/party/666".equals(r.subject()));
+        CloudEvent allowed = anEvent().subject("/party/1").build();
+        CloudEvent denied = anEvent().subject("/party/666").build();
+        f.publish(allowed, denied);
+
+        assertThat(f.sender.sentTo(A)).extracting(WebhookMessage::event).contains(allowed).doesNotContain(denied);
+        assertThat(f.deliveriesOf(s)).extracting(Delivery::status)
+                .containsExactlyInAnyOrder(DeliveryStatus.DELIVERED, DeliveryStatus.DENIED);
+        List<events.ports.AccessRequest> pushes = f.authorizer.requests().stream()
+                .filter(r -> r.event() != null).toList();
+        assertThat(pushes).allSatisfy(r -> {
+            assertThat(r.action()).isEqualTo(Action.SUBSCRIBE);
+            assertThat(r.caller().consumer()).isEqualTo("/org/digdir");
+        });
+    }
+
+    @Test
+    void revokedGrantStopsRetries() {
+        Subscription s = f.subscribe(A);
+        f.sender.answer(A, 503);
+        f.publish(anEvent().build());
+        f.policy.set(r -> r.event() == null);
+        f.sender.answer(A, 200);
+        f.clock.advance(Duration.ofSeconds(10));
+        f.runDue();
+        assertThat(f.onlyDeliveryOf(s).status()).isEqualTo(DeliveryStatus.DENIED);
+        assertThat(f.sender.sentTo(A)).hasSize(2);
+    }
+
+    @Test
+    void aSlowEndpointDelaysOnlyItself() {
+        f.subscribe(A);
+        f.subscribe(B);
+        List<CompletableFuture<WebhookResponse>> stuck = new ArrayList<>();
+        f.sender.answer(A, m -> {
+            CompletableFuture<WebhookResponse> never = new CompletableFuture<>();
+            synchronized (stuck) {
+                stuck.add(never);
+            }
+            return never;
+        });
+        f.events.append(IntStream.range(0, 50).mapToObj(i -> anEvent().build()).toList());
+        while (f.engine.dispatchOnce()) {
+            // dispatch everything
+        }
+        // A holds 4 in flight (its lane's limit) and queues the rest; B got all 50 already
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (f.sender.sentTo(B).size() < 51 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(f.sender.sentTo(B)).hasSize(51);
+        assertThat(f.sender.sentTo(A)).hasSize(1 + 4);
+        synchronized (stuck) {
+            stuck.forEach(c -> c.complete(FakeWebhookSender.status(200)));
+        }
+        deadline = System.nanoTime() + 5_000_000_000L;
+        while (f.sender.sentTo(A).size() < 51 && System.nanoTime() < deadline) {
+            synchronized (stuck) {
+                stuck.forEach(c -> c.complete(FakeWebhookSender.status(200)));
+            }
+            Thread.onSpinWait();
+        }
+        assertThat(f.sender.sentTo(A)).hasSize(51);
+    }
+
+    @Test
+    void deliveriesOfAProcessThatDiedAreAttemptedAfterTheirLease() {
+        Subscription s = f.subscribe(A);
+        // another process dispatched and died before attempting: the delivery is leased, not due
+        CloudEvent event = anEvent().build();
+        long seq = f.events.append(List.of(event)).get(0).sequence();
+        f.deliveries.dispatch(f.deliveries.dispatchCursor(), seq, List.of(new NewDelivery(s.id(), seq, event.id())),
+                f.clock.instant().plus(DeliveryFixture.LEASE));
+        f.runDue();
+        assertThat(f.onlyDeliveryOf(s).status()).isEqualTo(DeliveryStatus.PENDING);
+
+        f.clock.advance(DeliveryFixture.LEASE);
+        f.runDue();
+        assertThat(f.onlyDeliveryOf(s).status()).isEqualTo(DeliveryStatus.DELIVERED);
+        // and this process's dispatcher does not queue it twice
+        f.publish();
+        assertThat(f.deliveriesOf(s)).hasSize(1);
+    }
+
+    @Test
+    void dispatchFollowsTheCursorWhenAnotherProcessMovedIt() {
+        Subscription s = f.subscribe(A);
+        f.publish(anEvent().build());
+        long seq = f.events.append(List.of(anEvent().build())).get(0).sequence();
+        // another process dispatched the second event (nothing matched there)
+        f.deliveries.dispatch(f.deliveries.dispatchCursor(), seq, List.of(), f.clock.instant());
+        f.publish(anEvent().build());
+        assertThat(f.deliveriesOf(s)).hasSize(2);
+    }
+
+    @Test
+    void deletedSubscriptionGetsNothingMore() {
+        Subscription s = f.subscribe(A);
+        f.sender.answer(A, 500);
+        f.publish(anEvent().build());
+        f.admin.delete(DIGDIR, s.id());
+        f.clock.advance(Duration.ofMinutes(5));
+        f.runDue();
+        f.publish(anEvent().build());
+        assertThat(f.sender.sentTo(A)).hasSize(2);
+    }
+
+    @Test
+    void rotatedSecretSignsWithTheOldOneForADay() {
+        Subscription s = f.subscribe(A);
+        var rotated = f.admin.rotateSecret(DIGDIR, s.id());
+        f.publish(anEvent().build());
+        WebhookMessage m = f.sender.sentTo(A).get(1);
+        assertThat(m.secrets()).hasSize(2).first().isEqualTo(rotated);
+        String header = WebhookSignature.header(m.secrets(), m.messageId(), 1, new byte[] {1});
+        assertThat(header.split(" ")).hasSize(2);
+
+        f.clock.advance(Duration.ofHours(24));
+        f.publish(anEvent().build());
+        assertThat(f.sender.sentTo(A).get(2).secrets()).containsExactly(rotated);
+    }
+}

@@ -1,0 +1,52 @@
+package events.core;
+
+import events.ports.WebhookSender;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+
+/**
+ * Answers each message by a rule per endpoint (default 200) and records every message it was given. A rule may
+ * return a future that a test completes later (a slow endpoint).
+ */
+final class FakeWebhookSender implements WebhookSender {
+    private final List<WebhookMessage> sent = new CopyOnWriteArrayList<>();
+    private final Map<URI, Function<WebhookMessage, CompletableFuture<WebhookResponse>>> rules =
+            new ConcurrentHashMap<>();
+
+    static WebhookResponse status(int code) {
+        return new WebhookResponse(code, null, null, Duration.ofMillis(3));
+    }
+
+    void answer(String endpoint, int code) {
+        rules.put(URI.create(endpoint), m -> CompletableFuture.completedFuture(status(code)));
+    }
+
+    void answer(String endpoint, WebhookResponse response) {
+        rules.put(URI.create(endpoint), m -> CompletableFuture.completedFuture(response));
+    }
+
+    void answer(String endpoint, Function<WebhookMessage, CompletableFuture<WebhookResponse>> rule) {
+        rules.put(URI.create(endpoint), rule);
+    }
+
+    @Override
+    public CompletableFuture<WebhookResponse> send(WebhookMessage message) {
+        sent.add(message);
+        return rules.getOrDefault(message.endpoint(), m -> CompletableFuture.completedFuture(status(200)))
+                .apply(message);
+    }
+
+    List<WebhookMessage> sent() {
+        return sent;
+    }
+
+    List<WebhookMessage> sentTo(String endpoint) {
+        return sent.stream().filter(m -> m.endpoint().toString().equals(endpoint)).toList();
+    }
+}
