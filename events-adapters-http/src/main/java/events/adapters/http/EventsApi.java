@@ -3,7 +3,9 @@ package events.adapters.http;
 import events.adapters.http.internal.EventRoutes;
 import events.adapters.http.internal.PolicyRoutes;
 import events.adapters.http.internal.Problems;
+import events.adapters.http.internal.SubscriptionRoutes;
 import events.ports.ManagePolicies;
+import events.ports.ManageSubscriptions;
 import events.ports.PublishEvents;
 import events.ports.QueryEvents;
 import io.javalin.config.JavalinConfig;
@@ -22,13 +24,15 @@ import java.util.function.Supplier;
  *         .baseUrl(() -> "https://events.example.com")
  *         .readiness(events::isReady)
  *         .managePolicies(events.managePolicies().orElseThrow())   // optional
+ *         .manageSubscriptions(events.manageSubscriptions())       // optional
  *         .build();
  * Javalin.create(api::register).start(5080);
  * }</pre>
  *
  * <p>Mounts {@code POST/GET /events/api/v1/events}, {@code GET /health}, {@code GET /health/ready} and, when
  * given {@link Builder#managePolicies}, {@code PUT/GET/DELETE /events/api/v1/policies/{resource}} and
- * {@code GET /events/api/v1/policies}; and
+ * {@code GET /events/api/v1/policies}; when given {@link Builder#manageSubscriptions}, the webhook subscription
+ * endpoints under {@code /events/api/v1/subscriptions}; and
  * maps every exception of the app, Javalin's 404 and 405 included, to RFC 7807 problem+json. Request
  * bodies are read with this API's own limits ({@link Builder#maxEventBytes}, {@link Builder#maxBatchBytes}),
  * whatever Javalin's {@code http.maxRequestSize} is. Immutable.
@@ -40,9 +44,12 @@ public final class EventsApi {
     public static final int DEFAULT_MAX_BATCH_BYTES = 4 * 1024 * 1024;
     /** Largest policy document: 1 MiB. */
     public static final int MAX_POLICY_BYTES = 1024 * 1024;
+    /** Largest subscription request: 64 KiB. */
+    public static final int MAX_SUBSCRIPTION_BYTES = 64 * 1024;
 
     private final EventRoutes routes;
     private final PolicyRoutes policyRoutes;
+    private final SubscriptionRoutes subscriptionRoutes;
 
     private EventsApi(Builder b) {
         JwtAuthenticator authenticator = b.authenticator;
@@ -50,6 +57,9 @@ public final class EventsApi {
                 b.maxEventBytes, b.maxBatchBytes, b.readiness);
         this.policyRoutes = b.managePolicies == null ? null
                 : new PolicyRoutes(b.managePolicies, authenticator::authenticate, b.baseUrl, MAX_POLICY_BYTES);
+        this.subscriptionRoutes = b.manageSubscriptions == null ? null
+                : new SubscriptionRoutes(b.manageSubscriptions, authenticator::authenticate, b.baseUrl,
+                        MAX_SUBSCRIPTION_BYTES);
     }
 
     public static Builder builder() {
@@ -66,6 +76,9 @@ public final class EventsApi {
         if (policyRoutes != null) {
             policyRoutes.register(config);
         }
+        if (subscriptionRoutes != null) {
+            subscriptionRoutes.register(config);
+        }
         Problems.register(config);
     }
 
@@ -78,8 +91,18 @@ public final class EventsApi {
         private int maxBatchBytes = DEFAULT_MAX_BATCH_BYTES;
         private BooleanSupplier readiness = () -> true;
         private ManagePolicies managePolicies;
+        private ManageSubscriptions manageSubscriptions;
 
         private Builder() {
+        }
+
+        /**
+         * Optional: mounts the webhook subscription endpoints ({@code POST /subscriptions} with scope
+         * {@code altinn:events.subscribe}; the rest for the subscription's owner).
+         */
+        public Builder manageSubscriptions(ManageSubscriptions manageSubscriptions) {
+            this.manageSubscriptions = Objects.requireNonNull(manageSubscriptions, "manageSubscriptions");
+            return this;
         }
 
         /** Optional: mounts the policy endpoints (scope {@code altinn:events.admin}). */

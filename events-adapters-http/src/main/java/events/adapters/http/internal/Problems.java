@@ -3,8 +3,12 @@ package events.adapters.http.internal;
 import com.fasterxml.jackson.core.JsonGenerator;
 import events.adapters.http.AuthenticationException;
 import events.domain.AccessDeniedException;
-import events.domain.InvalidEventException;
+import events.domain.InvalidEndpointException;
+import events.domain.InvalidFilterException;
+import events.domain.InvalidInputException;
 import events.domain.InvalidPolicyException;
+import events.domain.SubscriptionNotFoundException;
+import events.domain.UnableToAccessSubscriptionsException;
 import events.domain.UnableToAccessPoliciesException;
 import events.domain.UnableToReadEventsException;
 import events.domain.UnableToStoreEventException;
@@ -58,16 +62,14 @@ public final class Problems {
     }
 
     static Problem from(Exception e, Context ctx) {
-        if (e instanceof InvalidEventException invalid) {
-            Map<String, List<String>> errors = new LinkedHashMap<>();
-            for (Violation v : invalid.violations()) {
-                errors.computeIfAbsent(v.attribute(), k -> new ArrayList<>()).add(v.message());
-            }
-            int n = errors.size();
-            return new Problem(400, "invalid-request", "Invalid request",
-                    n == 1 ? "1 attribute is invalid: " + errors.keySet().iterator().next()
-                           : n + " attributes are invalid: " + String.join(", ", errors.keySet()),
-                    errors, Map.of());
+        if (e instanceof InvalidInputException invalid) {
+            return invalidRequest(invalid.violations());
+        }
+        if (e instanceof InvalidFilterException) {
+            return invalidRequest(List.of(new Violation("filters", e.getMessage())));
+        }
+        if (e instanceof InvalidEndpointException invalid) {
+            return invalidRequest(List.of(invalid.violation()));
         }
         if (e instanceof AuthenticationException) {
             String challenge = ctx.header("Authorization") == null
@@ -94,17 +96,20 @@ public final class Problems {
         if (e instanceof InvalidPolicyException) {
             return new Problem(400, "invalid-policy", "Invalid policy", e.getMessage());
         }
-        if (e instanceof PolicyNotFoundException) {
+        if (e instanceof PolicyNotFoundException || e instanceof SubscriptionNotFoundException) {
             return new Problem(404, "not-found", "Not found", e.getMessage());
         }
         if (e instanceof UnableToStoreEventException || e instanceof UnableToReadEventsException
-                || e instanceof KeysUnavailableException || e instanceof UnableToAccessPoliciesException) {
+                || e instanceof KeysUnavailableException || e instanceof UnableToAccessPoliciesException
+                || e instanceof UnableToAccessSubscriptionsException) {
             LOG.warn("{} {} unavailable: {}", ctx.method(), ctx.path(), e.toString(), e.getCause());
             String detail = e instanceof UnableToStoreEventException
                     ? "The events could not be stored; nothing was stored. Retry later."
                     : e instanceof UnableToReadEventsException ? "Events cannot be read right now. Retry later."
                     : e instanceof UnableToAccessPoliciesException ? "Policies cannot be read or changed right now;"
                             + " nothing was changed. Retry later."
+                    : e instanceof UnableToAccessSubscriptionsException ? "Subscriptions cannot be read or changed"
+                            + " right now. Retry later."
                     : "The token signing keys cannot be fetched right now. Retry later.";
             return new Problem(503, "unavailable", "Service unavailable", detail)
                     .withHeader("Retry-After", RETRY_AFTER_SECONDS);
@@ -126,6 +131,19 @@ public final class Problems {
         }
         LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
         return new Problem(500, "internal", "Internal server error", "The server could not handle the request.");
+    }
+
+    /** 400 naming every failing attribute under {@code errors}. */
+    private static Problem invalidRequest(List<Violation> violations) {
+        Map<String, List<String>> errors = new LinkedHashMap<>();
+        for (Violation v : violations) {
+            errors.computeIfAbsent(v.attribute(), k -> new ArrayList<>()).add(v.message());
+        }
+        int n = errors.size();
+        return new Problem(400, "invalid-request", "Invalid request",
+                n == 1 ? "1 attribute is invalid: " + errors.keySet().iterator().next()
+                       : n + " attributes are invalid: " + String.join(", ", errors.keySet()),
+                errors, Map.of());
     }
 
     static void respond(Context ctx, Problem problem) {

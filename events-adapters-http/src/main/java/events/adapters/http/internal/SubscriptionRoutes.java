@@ -1,0 +1,230 @@
+package events.adapters.http.internal;
+
+import events.domain.Delivery;
+import events.domain.DeliveryAttempt;
+import events.domain.InvalidSubscriptionException;
+import events.domain.SubscriptionNotFoundException;
+import events.domain.SubscriptionRequest;
+import events.domain.Violation;
+import events.ports.Caller;
+import events.ports.ManageSubscriptions;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * The webhook subscription endpoints (SPEC section 4): create with scope {@value Caller#SCOPE_SUBSCRIBE}; list,
+ * read, delete, rotate the secret, and inspect deliveries and dead letters with any valid token, the
+ * {@link ManageSubscriptions} port deciding who owns what (403 for another consumer's, 404 for none). Use
+ * through {@code events.adapters.http.EventsApi}.
+ */
+public final class SubscriptionRoutes {
+    static final String SUBSCRIPTIONS_PATH = EventRoutes.BASE_PATH + "/subscriptions";
+    static final String JSON = "application/json";
+    /** Default and largest page of deliveries or dead letters. */
+    static final int DEFAULT_PAGE = 50;
+    static final int MAX_PAGE = 1000;
+    /** A UUID in its canonical 8-4-4-4-12 form; {@link UUID#fromString} also takes shorter groups. */
+    private static final Pattern UUID_TEXT =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    private static final Pattern CURSOR = Pattern.compile("\\d{1,19}");
+    private static final Pattern SIZE = Pattern.compile("\\d{1,9}");
+
+    private final ManageSubscriptions subscriptions;
+    private final Function<String, Caller> authenticator;
+    private final Supplier<String> baseUrl;
+    private final int maxRequestBytes;
+
+    /** @param baseUrl absolute prefix for {@code Location} and {@code next} links, or null to derive it from the request */
+    public SubscriptionRoutes(ManageSubscriptions subscriptions, Function<String, Caller> authenticator,
+                              Supplier<String> baseUrl, int maxRequestBytes) {
+        this.subscriptions = subscriptions;
+        this.authenticator = authenticator;
+        this.baseUrl = baseUrl;
+        this.maxRequestBytes = maxRequestBytes;
+    }
+
+    public void register(JavalinConfig config) {
+        config.routes.post(SUBSCRIPTIONS_PATH, this::create);
+        config.routes.get(SUBSCRIPTIONS_PATH, this::list);
+        config.routes.get(SUBSCRIPTIONS_PATH + "/{id}", this::get);
+        config.routes.delete(SUBSCRIPTIONS_PATH + "/{id}", this::delete);
+        config.routes.post(SUBSCRIPTIONS_PATH + "/{id}/secret/rotate", this::rotateSecret);
+        config.routes.get(SUBSCRIPTIONS_PATH + "/{id}/deliveries", this::deliveries);
+        config.routes.get(SUBSCRIPTIONS_PATH + "/{id}/deadletters", this::deadLetters);
+        config.routes.post(SUBSCRIPTIONS_PATH + "/{id}/deadletters/redrive", this::redrive);
+    }
+
+    void create(Context ctx) {
+        Caller caller = Scopes.require(authenticator, ctx, Caller.SCOPE_SUBSCRIBE);
+        // The raw header: the servlet's getContentType() throws on an unknown charset.
+        MediaType type = MediaType.parse(ctx.req().getHeader("Content-Type"));
+        if (type == null || !type.essence().equals(JSON)) {
+            throw new UnsupportedMediaTypeException("send the subscription as JSON: Content-Type " + JSON, JSON);
+        }
+        if (type.charset() != null && !type.charset().equalsIgnoreCase("utf-8")
+                && !type.charset().equalsIgnoreCase("utf8")) {
+            throw new UnsupportedMediaTypeException("subscriptions are read as UTF-8; charset " + type.charset()
+                    + " is not supported", JSON);
+        }
+        byte[] body = BodyReader.read(input(ctx), ctx.req().getContentLengthLong(), maxRequestBytes, "the subscription");
+        SubscriptionRequest request = SubscriptionJson.readRequest(body);
+        ManageSubscriptions.CreatedSubscription created = subscriptions.create(caller, request);
+        // 201 also for an identical existing subscription (Altinn's behaviour); only a new one shows its secret.
+        ctx.status(201);
+        ctx.header("Location", base(ctx) + SUBSCRIPTIONS_PATH + "/" + created.subscription().id());
+        respond(ctx, SubscriptionJson.subscription(created.subscription(), created.secret().orElse(null)));
+    }
+
+    void list(Context ctx) {
+        Caller caller = authenticate(ctx);
+        respond(ctx, SubscriptionJson.subscriptions(subscriptions.list(caller)));
+    }
+
+    void get(Context ctx) {
+        Caller caller = authenticate(ctx);
+        respond(ctx, SubscriptionJson.subscription(subscriptions.get(caller, id(ctx)), null));
+    }
+
+    void delete(Context ctx) {
+        Caller caller = authenticate(ctx);
+        subscriptions.delete(caller, id(ctx));
+        ctx.status(200);
+    }
+
+    void rotateSecret(Context ctx) {
+        Caller caller = authenticate(ctx);
+        respond(ctx, SubscriptionJson.secret(subscriptions.rotateSecret(caller, id(ctx))));
+    }
+
+    void deliveries(Context ctx) {
+        Caller caller = authenticate(ctx);
+        UUID id = id(ctx);
+        List<Violation> violations = new ArrayList<>();
+        long before = cursor(ctx, "before", Long.MAX_VALUE, violations);
+        int size = size(ctx, violations);
+        check(violations);
+        List<DeliveryAttempt> page = subscriptions.deliveries(caller, id, before, size);
+        String next = page.size() < size ? null
+                : pageLink(ctx, id, "deliveries", "before", page.get(page.size() - 1).id());
+        if (next != null) {
+            ctx.header("next", next);
+        }
+        respond(ctx, SubscriptionJson.deliveries(page, next));
+    }
+
+    void deadLetters(Context ctx) {
+        Caller caller = authenticate(ctx);
+        UUID id = id(ctx);
+        List<Violation> violations = new ArrayList<>();
+        long after = cursor(ctx, "after", 0, violations);
+        int size = size(ctx, violations);
+        check(violations);
+        List<Delivery> page = subscriptions.deadLetters(caller, id, after, size);
+        String next = page.size() < size ? null
+                : pageLink(ctx, id, "deadletters", "after", page.get(page.size() - 1).id());
+        if (next != null) {
+            ctx.header("next", next);
+        }
+        respond(ctx, SubscriptionJson.deadLetters(page, next));
+    }
+
+    void redrive(Context ctx) {
+        Caller caller = authenticate(ctx);
+        respond(ctx, SubscriptionJson.redriven(subscriptions.redrive(caller, id(ctx))));
+    }
+
+    /** Any valid token: what the caller may do with a subscription is ownership, decided by the port. */
+    private Caller authenticate(Context ctx) {
+        return authenticator.apply(ctx.header("Authorization"));
+    }
+
+    /** The subscription id of the path; anything but a UUID names no subscription (404). */
+    private static UUID id(Context ctx) {
+        String text = ctx.pathParam("id");
+        if (!UUID_TEXT.matcher(text).matches()) {
+            throw new SubscriptionNotFoundException(text);
+        }
+        return UUID.fromString(text);
+    }
+
+    private static long cursor(Context ctx, String name, long absent, List<Violation> violations) {
+        List<String> values = ctx.queryParams(name);
+        if (values.isEmpty()) {
+            return absent;
+        }
+        if (values.size() > 1) {
+            violations.add(new Violation(name, "must be given once"));
+        }
+        String text = values.get(0);
+        if (CURSOR.matcher(text).matches()) {
+            try {
+                return Long.parseLong(text);
+            } catch (NumberFormatException tooBig) {
+                // falls through to the violation
+            }
+        }
+        violations.add(new Violation(name, "must be an id from a previous page"));
+        return absent;
+    }
+
+    private static int size(Context ctx, List<Violation> violations) {
+        List<String> values = ctx.queryParams("size");
+        if (values.isEmpty()) {
+            return DEFAULT_PAGE;
+        }
+        if (values.size() > 1) {
+            violations.add(new Violation("size", "must be given once"));
+        }
+        int size = SIZE.matcher(values.get(0)).matches() ? Integer.parseInt(values.get(0)) : -1;
+        if (size < 1 || size > MAX_PAGE) {
+            violations.add(new Violation("size", "must be an integer from 1 to " + MAX_PAGE));
+            return DEFAULT_PAGE;
+        }
+        return size;
+    }
+
+    private static void check(List<Violation> violations) {
+        if (!violations.isEmpty()) {
+            throw new InvalidSubscriptionException(CloudEventJsonReader.distinct(violations));
+        }
+    }
+
+    private String pageLink(Context ctx, UUID id, String what, String cursorName, long cursor) {
+        StringBuilder url = new StringBuilder(base(ctx)).append(SUBSCRIPTIONS_PATH).append('/').append(id)
+                .append('/').append(what).append('?').append(cursorName).append('=').append(cursor);
+        String size = ctx.queryParam("size");
+        if (size != null) {
+            url.append("&size=").append(EventRoutes.encode(size));
+        }
+        return url.toString();
+    }
+
+    private String base(Context ctx) {
+        String base = baseUrl == null ? ctx.scheme() + "://" + ctx.host() : baseUrl.get();
+        while (base.endsWith("/")) {
+            base = base.substring(0, base.length() - 1);
+        }
+        return base;
+    }
+
+    private static void respond(Context ctx, byte[] json) {
+        ctx.contentType(JSON);
+        ctx.result(json);
+    }
+
+    private static InputStream input(Context ctx) {
+        try {
+            return ctx.req().getInputStream();
+        } catch (IOException e) {
+            throw new InvalidSubscriptionException(new Violation("body", "could not be read"));
+        }
+    }
+}
