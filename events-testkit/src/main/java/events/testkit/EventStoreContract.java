@@ -417,6 +417,66 @@ public abstract class EventStoreContract {
         assertThat(visited).containsExactlyElementsOf(expected);
     }
 
+    // ---------------------------------------------------------------- every resource, by sequence
+
+    @Test
+    void readAllReturnsEventsOfEveryResourceAfterTheCursorInSequenceOrder() {
+        EventStore store = newStore();
+        List<StoredEvent> stored = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            stored.addAll(store.append(List.of(
+                    TestEvents.anEvent().build(),
+                    TestEvents.anEvent().resource("urn:altinn:resource:other").build())));
+        }
+
+        assertThat(store.readAll(0, 100)).containsExactlyElementsOf(stored);
+        assertThat(store.readAll(0, 3)).containsExactlyElementsOf(stored.subList(0, 3));
+        assertThat(store.readAll(stored.get(2).sequence(), 3)).containsExactlyElementsOf(stored.subList(3, 6));
+        assertThat(store.readAll(stored.get(7).sequence(), 10)).isEmpty();
+    }
+
+    @Test
+    void readAllVisitsEveryEventOnceWhenFollowingTheLastSequence() {
+        EventStore store = newStore();
+        List<StoredEvent> stored = new ArrayList<>();
+        stored.addAll(store.append(events(5, i -> TestEvents.anEvent().build())));
+        store.append(List.of(stored.get(0).event()));
+        stored.addAll(store.append(events(4, i -> TestEvents.anEvent().resource("urn:altinn:resource:x").build())));
+
+        List<StoredEvent> visited = new ArrayList<>();
+        long after = 0;
+        for (int pages = 0; pages < 100; pages++) {
+            List<StoredEvent> page = store.readAll(after, 2);
+            if (page.isEmpty()) {
+                break;
+            }
+            assertThat(page).hasSizeLessThanOrEqualTo(2);
+            visited.addAll(page);
+            after = page.get(page.size() - 1).sequence();
+        }
+
+        assertThat(visited).containsExactlyElementsOf(stored);
+        assertThat(store.readAll(0, 0)).isEmpty();
+    }
+
+    @Test
+    void getReturnsTheEventsWithTheseSequencesInSequenceOrder() {
+        EventStore store = newStore();
+        List<StoredEvent> stored = new ArrayList<>();
+        stored.addAll(store.append(events(3, i -> TestEvents.anEvent().build())));
+        stored.addAll(store.append(List.of(TestEvents.anEvent().resource("urn:altinn:resource:other").build())));
+        long missing = stored.get(3).sequence() + 1000;
+
+        List<StoredEvent> got = store.get(List.of(stored.get(3).sequence(), stored.get(0).sequence(), missing,
+                stored.get(0).sequence()));
+
+        assertThat(got).containsExactly(stored.get(0), stored.get(3));
+        assertThat(store.get(List.of())).isEmpty();
+        assertThat(store.get(List.of(missing))).isEmpty();
+        assertThat(store.get(stored.stream().map(StoredEvent::sequence).collect(Collectors.toList())))
+                .containsExactlyElementsOf(stored);
+    }
+
     // ---------------------------------------------------------------- availability
 
     @Test

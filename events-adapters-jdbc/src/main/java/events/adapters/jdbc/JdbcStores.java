@@ -3,8 +3,10 @@ package events.adapters.jdbc;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import events.domain.EventsException;
+import events.ports.DeliveryStore;
 import events.ports.EventStore;
 import events.ports.PolicyStore;
+import events.ports.SubscriptionStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -18,7 +20,7 @@ import org.flywaydb.core.Flyway;
 /**
  * The stores of one database (embedded H2 or PostgreSQL). Opening migrates the schema (Flyway). Closing stops
  * the event store's writer (appends fail from then on) and closes the connection pool when this object opened
- * it; the policy store holds no resources of its own and works for as long as the pool does.
+ * it; the other stores hold no resources of their own and work for as long as the pool does.
  *
  * <pre>{@code
  * try (JdbcStores stores = JdbcStores.h2(Path.of("data"))) {
@@ -40,6 +42,8 @@ public final class JdbcStores implements AutoCloseable {
 
     private final JdbcEventStore eventStore;
     private final JdbcPolicyStore policyStore;
+    private final JdbcSubscriptionStore subscriptionStore;
+    private final JdbcDeliveryStore deliveryStore;
     private final HikariDataSource ownedPool;
 
     private JdbcStores(DataSource dataSource, HikariDataSource ownedPool) {
@@ -55,6 +59,8 @@ public final class JdbcStores implements AutoCloseable {
         }
         this.eventStore = new JdbcEventStore(dataSource);
         this.policyStore = new JdbcPolicyStore(dataSource, Clock.systemUTC());
+        this.subscriptionStore = new JdbcSubscriptionStore(dataSource);
+        this.deliveryStore = new JdbcDeliveryStore(dataSource);
     }
 
     /** An embedded H2 database in files under {@code directory}, which is created if missing. */
@@ -108,6 +114,15 @@ public final class JdbcStores implements AutoCloseable {
 
     public PolicyStore policyStore() {
         return policyStore;
+    }
+
+    public SubscriptionStore subscriptionStore() {
+        return subscriptionStore;
+    }
+
+    /** The delivery queue and log; deliveries belong to subscriptions of {@link #subscriptionStore()}. */
+    public DeliveryStore deliveryStore() {
+        return deliveryStore;
     }
 
     @Override

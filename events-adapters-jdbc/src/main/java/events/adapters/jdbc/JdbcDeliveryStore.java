@@ -1,0 +1,464 @@
+package events.adapters.jdbc;
+
+import events.domain.Delivery;
+import events.domain.DeliveryAttempt;
+import events.domain.DeliveryStatus;
+import events.domain.UnableToAccessSubscriptionsException;
+import events.ports.DeliveryStore;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
+
+/**
+ * {@link DeliveryStore} on H2 or PostgreSQL through Jdbi.
+ *
+ * <p>Dispatching is a compare-and-set of the one row of {@code delivery_cursor} and the insert of the new
+ * deliveries, in one transaction. Deliveries are inserted only for subscriptions that exist (a foreign key
+ * holds them to their subscription, and deleting the subscription deletes them); an existing (subscription,
+ * event) pair is skipped by the insert itself ({@code ON CONFLICT DO NOTHING}). PostgreSQL gets all rows in
+ * one statement (one array per column); H2, embedded, a JDBC batch.
+ *
+ * <p>Claiming locks the earliest due pending rows and moves their due time to the end of the lease in one
+ * transaction. On PostgreSQL the rows are locked with {@code FOR UPDATE SKIP LOCKED}: claimers on several
+ * nodes take disjoint rows without waiting for each other. H2 applies {@code LIMIT} before skipping locked
+ * rows (a second claimer would get nothing while the first holds the earliest rows), so there a claimer
+ * waits with {@code FOR UPDATE} and then sees the rows the first one leased as no longer due.
+ */
+final class JdbcDeliveryStore implements DeliveryStore {
+    /** Longer attempt errors are cut to this many characters. */
+    static final int MAX_ERROR_LENGTH = 1000;
+
+    private static final String COLUMNS = "id, subscription_id, event_seq, event_id, attempts, status, next_attempt_at,"
+            + " created";
+    private static final String INSERT_COLUMNS = "subscription_id, event_seq, event_id, attempts, status,"
+            + " next_attempt_at, created";
+    private static final String PENDING = "'" + DeliveryStatus.PENDING.wireName() + "'";
+    /** PostgreSQL: every new delivery in one statement, one array per column. */
+    private static final String INSERT_ARRAYS = "INSERT INTO deliveries (" + INSERT_COLUMNS + ")"
+            + " SELECT u.subscription_id, u.event_seq, u.event_id, 0, " + PENDING + ", :due, :due"
+            + " FROM unnest(:subscriptions, :sequences, :eventIds) AS u (subscription_id, event_seq, event_id)"
+            + " WHERE EXISTS (SELECT 1 FROM subscriptions s WHERE s.id = u.subscription_id)"
+            + " ON CONFLICT (subscription_id, event_seq) DO NOTHING"
+            + " RETURNING " + COLUMNS;
+    /** H2: one row; inserts nothing when the subscription does not exist or the delivery does. */
+    private static final String INSERT_ONE = "INSERT INTO deliveries (" + INSERT_COLUMNS + ")"
+            + " SELECT id, :sequence, :eventId, 0, " + PENDING + ", :due, :due FROM subscriptions WHERE id = :subscription"
+            + " ON CONFLICT DO NOTHING";
+
+    private final Jdbi jdbi;
+    private final boolean postgres;
+
+    JdbcDeliveryStore(DataSource dataSource) {
+        this.jdbi = Jdbi.create(dataSource);
+        this.postgres = isPostgres(dataSource);
+    }
+
+    // ------------------------------------------------------------------ queueing
+
+    @Override
+    public long dispatchCursor() {
+        try {
+            return jdbi.withHandle(handle -> handle
+                    .createQuery("SELECT dispatched_seq FROM delivery_cursor WHERE id = 1")
+                    .mapTo(Long.class)
+                    .one());
+        } catch (JdbiException e) {
+            throw new UnableToAccessSubscriptionsException("unable to read the dispatch cursor", e);
+        }
+    }
+
+    @Override
+    public Optional<List<Delivery>> dispatch(long expectedCursor, long cursor, Collection<NewDelivery> deliveries,
+            Instant dueAt) {
+        Objects.requireNonNull(deliveries, "deliveries");
+        Objects.requireNonNull(dueAt, "dueAt");
+        if (cursor < expectedCursor) {
+            throw new IllegalArgumentException("the dispatch cursor never goes back");
+        }
+        Map<Key, NewDelivery> distinct = new LinkedHashMap<>();
+        for (NewDelivery d : deliveries) {
+            distinct.putIfAbsent(new Key(d.subscriptionId(), d.eventSequence()), d);
+        }
+        try {
+            return jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, handle -> {
+                int moved = handle.createUpdate("UPDATE delivery_cursor SET dispatched_seq = :cursor"
+                                + " WHERE id = 1 AND dispatched_seq = :expected")
+                        .bind("cursor", cursor)
+                        .bind("expected", expectedCursor)
+                        .execute();
+                if (moved == 0) {
+                    handle.rollback();
+                    return Optional.<List<Delivery>>empty();
+                }
+                if (distinct.isEmpty()) {
+                    return Optional.of(List.<Delivery>of());
+                }
+                List<Delivery> queued = postgres
+                        ? insertAsArrays(handle, distinct.values(), dueAt)
+                        : insertAsBatch(handle, distinct.values(), dueAt);
+                return Optional.of(queued);
+            });
+        } catch (JdbiException e) {
+            throw new UnableToAccessSubscriptionsException("unable to queue " + distinct.size()
+                    + " deliveries and move the dispatch cursor to " + cursor, e);
+        }
+    }
+
+    private static List<Delivery> insertAsArrays(Handle handle, Collection<NewDelivery> deliveries, Instant dueAt) {
+        int n = deliveries.size();
+        UUID[] subscriptions = new UUID[n];
+        Long[] sequences = new Long[n];
+        String[] eventIds = new String[n];
+        int i = 0;
+        for (NewDelivery d : deliveries) {
+            subscriptions[i] = d.subscriptionId();
+            sequences[i] = d.eventSequence();
+            eventIds[i] = d.eventId();
+            i++;
+        }
+        List<Delivery> queued = new ArrayList<>(handle.createQuery(INSERT_ARRAYS)
+                .bindArray("subscriptions", UUID.class, (Object[]) subscriptions)
+                .bindArray("sequences", Long.class, (Object[]) sequences)
+                .bindArray("eventIds", String.class, (Object[]) eventIds)
+                .bind("due", Timestamps.of(dueAt))
+                .map((rs, ctx) -> toDelivery(rs))
+                .list());
+        queued.sort(Comparator.comparingLong(Delivery::id));
+        return queued;
+    }
+
+    private static List<Delivery> insertAsBatch(Handle handle, Collection<NewDelivery> deliveries, Instant dueAt) {
+        PreparedBatch batch = handle.prepareBatch(INSERT_ONE);
+        for (NewDelivery d : deliveries) {
+            batch.bind("subscription", d.subscriptionId())
+                    .bind("sequence", d.eventSequence())
+                    .bind("eventId", d.eventId())
+                    .bind("due", Timestamps.of(dueAt))
+                    .add();
+        }
+        int[] counts = batch.execute();
+        Map<Key, Boolean> inserted = new HashMap<>();
+        List<UUID> subscriptions = new ArrayList<>();
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        int i = 0;
+        for (NewDelivery d : deliveries) {
+            if (counts[i++] > 0) {
+                if (inserted.put(new Key(d.subscriptionId(), d.eventSequence()), Boolean.TRUE) == null
+                        && !subscriptions.contains(d.subscriptionId())) {
+                    subscriptions.add(d.subscriptionId());
+                }
+                min = Math.min(min, d.eventSequence());
+                max = Math.max(max, d.eventSequence());
+            }
+        }
+        if (inserted.isEmpty()) {
+            return List.of();
+        }
+        // Read back the rows just inserted (for their ids): no other transaction can have inserted these pairs.
+        return handle.createQuery("SELECT " + COLUMNS + " FROM deliveries WHERE subscription_id IN (<subscriptions>)"
+                        + " AND event_seq BETWEEN :min AND :max ORDER BY id")
+                .bindList("subscriptions", subscriptions)
+                .bind("min", min)
+                .bind("max", max)
+                .map((rs, ctx) -> toDelivery(rs))
+                .stream()
+                .filter(d -> inserted.containsKey(new Key(d.subscriptionId(), d.eventSequence())))
+                .toList();
+    }
+
+    @Override
+    public Optional<Delivery> queueValidation(UUID subscriptionId, Instant dueAt) {
+        Objects.requireNonNull(subscriptionId, "subscriptionId");
+        Objects.requireNonNull(dueAt, "dueAt");
+        try {
+            return jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, handle -> {
+                int inserted = handle.createUpdate(INSERT_ONE)
+                        .bind("subscription", subscriptionId)
+                        .bind("sequence", Delivery.VALIDATION)
+                        .bind("eventId", Delivery.validationEventId(subscriptionId))
+                        .bind("due", Timestamps.of(dueAt))
+                        .execute();
+                if (inserted == 0) {
+                    return Optional.<Delivery>empty();
+                }
+                return handle.createQuery("SELECT " + COLUMNS + " FROM deliveries"
+                                + " WHERE subscription_id = :subscription AND event_seq = :sequence")
+                        .bind("subscription", subscriptionId)
+                        .bind("sequence", Delivery.VALIDATION)
+                        .map((rs, ctx) -> toDelivery(rs))
+                        .findOne();
+            });
+        } catch (JdbiException e) {
+            throw new UnableToAccessSubscriptionsException(
+                    "unable to queue the validation of subscription " + subscriptionId, e);
+        }
+    }
+
+    // ------------------------------------------------------------------ claiming
+
+    @Override
+    public List<Delivery> claimDue(Instant now, int limit, Instant leaseUntil, Collection<Long> exclude) {
+        Objects.requireNonNull(now, "now");
+        Objects.requireNonNull(leaseUntil, "leaseUntil");
+        Objects.requireNonNull(exclude, "exclude");
+        if (limit <= 0) {
+            return List.of();
+        }
+        List<Long> excluded = List.copyOf(new java.util.TreeSet<>(exclude));
+        String due = " FROM deliveries WHERE status = " + PENDING + " AND next_attempt_at <= :now"
+                + (excluded.isEmpty() ? "" : " AND id NOT IN (<exclude>)")
+                // "status, next_attempt_at, id" is the order of the index deliveries_due: read in order, no sort
+                + " ORDER BY status, next_attempt_at, id LIMIT :limit";
+        try {
+            return jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, handle -> {
+                if (postgres) {
+                    Query claim = handle.createQuery("WITH due AS (SELECT id, next_attempt_at AS due_at" + due
+                                    + " FOR UPDATE SKIP LOCKED)"
+                                    + " UPDATE deliveries d SET next_attempt_at = :lease FROM due WHERE d.id = due.id"
+                                    + " RETURNING d.id, d.subscription_id, d.event_seq, d.event_id, d.attempts,"
+                                    + " d.status, d.next_attempt_at, d.created, due.due_at");
+                    bindClaim(claim, now, limit, leaseUntil, excluded);
+                    List<Object[]> rows = claim.map((rs, ctx) -> new Object[] {toDelivery(rs), Timestamps.read(rs, "due_at")})
+                            .list();
+                    rows.sort(Comparator.comparing((Object[] r) -> (Instant) r[1])
+                            .thenComparingLong(r -> ((Delivery) r[0]).id()));
+                    return rows.stream().map(r -> (Delivery) r[0]).toList();
+                }
+                Query select = handle.createQuery("SELECT " + COLUMNS + due + " FOR UPDATE");
+                bindClaim(select, now, limit, null, excluded);
+                List<Delivery> claimed = select.map((rs, ctx) -> toDelivery(rs)).list();
+                if (claimed.isEmpty()) {
+                    return claimed;
+                }
+                handle.createUpdate("UPDATE deliveries SET next_attempt_at = :lease WHERE id IN (<ids>)")
+                        .bind("lease", Timestamps.of(leaseUntil))
+                        .bindList("ids", claimed.stream().map(Delivery::id).toList())
+                        .execute();
+                Instant lease = leaseUntil.truncatedTo(ChronoUnit.MICROS);
+                return claimed.stream().map(d -> d.with(d.attempts(), d.status(), lease)).toList();
+            });
+        } catch (JdbiException e) {
+            throw new UnableToAccessSubscriptionsException("unable to claim due deliveries", e);
+        }
+    }
+
+    private static void bindClaim(Query query, Instant now, int limit, Instant leaseUntil, List<Long> excluded) {
+        query.bind("now", Timestamps.of(now)).bind("limit", limit);
+        if (leaseUntil != null) {
+            query.bind("lease", Timestamps.of(leaseUntil));
+        }
+        if (!excluded.isEmpty()) {
+            query.bindList("exclude", excluded);
+        }
+    }
+
+    @Override
+    public Optional<Instant> nextDue() {
+        try {
+            return jdbi.withHandle(handle -> handle
+                    .createQuery("SELECT next_attempt_at FROM deliveries WHERE status = " + PENDING
+                            + " ORDER BY status, next_attempt_at LIMIT 1")
+                    .map((rs, ctx) -> Timestamps.read(rs, "next_attempt_at"))
+                    .findOne());
+        } catch (JdbiException e) {
+            throw new UnableToAccessSubscriptionsException("unable to read when the next delivery is due", e);
+        }
+    }
+
+    // ------------------------------------------------------------------ outcomes
+
+    @Override
+    public void recordAttempt(DeliveryAttempt attempt, DeliveryStatus status, Instant nextAttemptAt) {
+        Objects.requireNonNull(attempt, "attempt");
+        Objects.requireNonNull(status, "status");
+        try {
+            jdbi.useTransaction(TransactionIsolationLevel.READ_COMMITTED, handle -> {
+                var update = handle.createUpdate("UPDATE deliveries SET attempts = :attempts, status = :status"
+                                + (nextAttemptAt == null ? "" : ", next_attempt_at = :next")
+                                + " WHERE id = :id AND status = " + PENDING)
+                        .bind("id", attempt.deliveryId())
+                        .bind("attempts", attempt.attempt())
+                        .bind("status", status.wireName());
+                if (nextAttemptAt != null) {
+                    update.bind("next", Timestamps.of(nextAttemptAt));
+                }
+                if (update.execute() == 0) {
+                    return; // no longer pending (cancelled, finished, or its subscription deleted): dropped
+                }
+                String error = attempt.error();
+                if (error != null && error.length() > MAX_ERROR_LENGTH) {
+                    error = error.substring(0, MAX_ERROR_LENGTH);
+                }
+                handle.createUpdate("INSERT INTO delivery_attempts (subscription_id, delivery_id, event_id, attempt,"
+                                + " attempted_at, status_code, error, duration_ms) VALUES (:subscription, :delivery,"
+                                + " :eventId, :attempt, :at, :statusCode, :error, :duration)")
+                        .bind("subscription", attempt.subscriptionId())
+                        .bind("delivery", attempt.deliveryId())
+                        .bind("eventId", attempt.eventId())
+                        .bind("attempt", attempt.attempt())
+                        .bind("at", Timestamps.of(attempt.at()))
+                        .bindBySqlType("statusCode", attempt.statusCode(), Types.INTEGER)
+                        .bindBySqlType("error", error, Types.VARCHAR)
+                        .bind("duration", attempt.durationMillis())
+                        .execute();
+            });
+        } catch (JdbiException e) {
+            throw new UnableToAccessSubscriptionsException(
+                    "unable to record an attempt of delivery " + attempt.deliveryId(), e);
+        }
+    }
+
+    @Override
+    public void finish(long deliveryId, DeliveryStatus status) {
+        Objects.requireNonNull(status, "status");
+        try {
+            jdbi.useHandle(handle -> handle
+                    .createUpdate("UPDATE deliveries SET status = :status WHERE id = :id AND status = " + PENDING)
+                    .bind("id", deliveryId)
+                    .bind("status", status.wireName())
+                    .execute());
+        } catch (JdbiException e) {
+            throw new UnableToAccessSubscriptionsException("unable to finish delivery " + deliveryId, e);
+        }
+    }
+
+    @Override
+    public int cancelPending(UUID subscriptionId) {
+        Objects.requireNonNull(subscriptionId, "subscriptionId");
+        try {
+            return jdbi.withHandle(handle -> handle
+                    .createUpdate("UPDATE deliveries SET status = :cancelled"
+                            + " WHERE subscription_id = :subscription AND status = " + PENDING)
+                    .bind("subscription", subscriptionId)
+                    .bind("cancelled", DeliveryStatus.CANCELLED.wireName())
+                    .execute());
+        } catch (JdbiException e) {
+            throw new UnableToAccessSubscriptionsException(
+                    "unable to cancel the deliveries of subscription " + subscriptionId, e);
+        }
+    }
+
+    @Override
+    public List<DeliveryAttempt> attempts(UUID subscriptionId, long before, int limit) {
+        Objects.requireNonNull(subscriptionId, "subscriptionId");
+        if (limit <= 0) {
+            return List.of();
+        }
+        try {
+            return jdbi.withHandle(handle -> handle
+                    .createQuery("SELECT id, subscription_id, delivery_id, event_id, attempt, attempted_at, status_code,"
+                            + " error, duration_ms FROM delivery_attempts WHERE subscription_id = :subscription"
+                            + " AND id < :before ORDER BY subscription_id DESC, id DESC LIMIT :limit")
+                    .bind("subscription", subscriptionId)
+                    .bind("before", before)
+                    .bind("limit", limit)
+                    .map((rs, ctx) -> toAttempt(rs))
+                    .list());
+        } catch (JdbiException e) {
+            throw new UnableToAccessSubscriptionsException(
+                    "unable to read the attempts of subscription " + subscriptionId, e);
+        }
+    }
+
+    @Override
+    public List<Delivery> deadLetters(UUID subscriptionId, long after, int limit) {
+        Objects.requireNonNull(subscriptionId, "subscriptionId");
+        if (limit <= 0) {
+            return List.of();
+        }
+        try {
+            return jdbi.withHandle(handle -> handle
+                    .createQuery("SELECT " + COLUMNS + " FROM deliveries WHERE subscription_id = :subscription"
+                            + " AND status = :dead AND id > :after ORDER BY id LIMIT :limit")
+                    .bind("subscription", subscriptionId)
+                    .bind("dead", DeliveryStatus.DEAD.wireName())
+                    .bind("after", after)
+                    .bind("limit", limit)
+                    .map((rs, ctx) -> toDelivery(rs))
+                    .list());
+        } catch (JdbiException e) {
+            throw new UnableToAccessSubscriptionsException(
+                    "unable to read the dead letters of subscription " + subscriptionId, e);
+        }
+    }
+
+    @Override
+    public int redrive(UUID subscriptionId, Instant dueAt) {
+        Objects.requireNonNull(subscriptionId, "subscriptionId");
+        Objects.requireNonNull(dueAt, "dueAt");
+        try {
+            return jdbi.withHandle(handle -> handle
+                    .createUpdate("UPDATE deliveries SET status = " + PENDING + ", attempts = 0, next_attempt_at = :due"
+                            + " WHERE subscription_id = :subscription AND status = :dead")
+                    .bind("subscription", subscriptionId)
+                    .bind("dead", DeliveryStatus.DEAD.wireName())
+                    .bind("due", Timestamps.of(dueAt))
+                    .execute());
+        } catch (JdbiException e) {
+            throw new UnableToAccessSubscriptionsException(
+                    "unable to redrive the dead letters of subscription " + subscriptionId, e);
+        }
+    }
+
+    // ------------------------------------------------------------------ mapping
+
+    private static Delivery toDelivery(ResultSet rs) throws SQLException {
+        return new Delivery(
+                rs.getLong("id"),
+                rs.getObject("subscription_id", UUID.class),
+                rs.getLong("event_seq"),
+                rs.getString("event_id"),
+                rs.getInt("attempts"),
+                DeliveryStatus.fromWireName(rs.getString("status")),
+                Timestamps.read(rs, "next_attempt_at"),
+                Timestamps.read(rs, "created"));
+    }
+
+    private static DeliveryAttempt toAttempt(ResultSet rs) throws SQLException {
+        int statusCode = rs.getInt("status_code");
+        Integer code = rs.wasNull() ? null : statusCode;
+        return new DeliveryAttempt(
+                rs.getLong("id"),
+                rs.getObject("subscription_id", UUID.class),
+                rs.getLong("delivery_id"),
+                rs.getString("event_id"),
+                rs.getInt("attempt"),
+                Timestamps.read(rs, "attempted_at"),
+                code,
+                rs.getString("error"),
+                rs.getLong("duration_ms"));
+    }
+
+    private static boolean isPostgres(DataSource dataSource) {
+        try (Connection c = dataSource.getConnection()) {
+            return c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres");
+        } catch (SQLException e) {
+            throw new UnableToAccessSubscriptionsException("unable to reach the database", e);
+        }
+    }
+
+    private record Key(UUID subscriptionId, long eventSequence) {
+    }
+}

@@ -1,0 +1,150 @@
+package events.adapters.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import events.domain.Delivery;
+import events.domain.DeliveryAttempt;
+import events.domain.DeliveryStatus;
+import events.domain.Subscription;
+import events.domain.SubscriptionRequest;
+import events.domain.SubscriptionStatus;
+import events.domain.UnableToAccessSubscriptionsException;
+import events.domain.WebhookSecret;
+import events.ports.DeliveryStore;
+import events.ports.DeliveryStore.NewDelivery;
+import events.ports.SubscriptionStore;
+import events.testkit.DeliveryStoreContract;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link DeliveryStoreContract} on an embedded H2 file database, a fresh directory per storage; the tests of
+ * shared storage open the same files twice (two pools in this process).
+ */
+class H2DeliveryStoreTest extends DeliveryStoreContract {
+    @TempDir
+    Path directory;
+    private final List<JdbcStores> opened = new ArrayList<>();
+
+    @Override
+    protected Storage newStorage() {
+        return open(directory.resolve("db" + opened.size()));
+    }
+
+    @Override
+    protected List<Storage> storagesSharingOneDatabase() {
+        Path db = directory.resolve("shared" + opened.size());
+        return List.of(open(db), open(db));
+    }
+
+    static final Instant T0 = Instant.parse("2026-11-27T10:15:30.123Z");
+
+    @Test
+    void keepsSubscriptionsDeliveriesAttemptsAndTheCursorAfterReopening() {
+        Path db = directory.resolve("reopened");
+        Subscription s = subscription();
+        WebhookSecret secret = WebhookSecret.generate(new SecureRandom());
+        Delivery queued;
+        long revision;
+        try (JdbcStores stores = JdbcStores.h2(db)) {
+            stores.subscriptionStore().createIfAbsent(s, secret);
+            stores.subscriptionStore().setStatus(s.id(), SubscriptionStatus.ACTIVE, T0);
+            revision = stores.subscriptionStore().revision();
+            queued = stores.deliveryStore().dispatch(0, 7, List.of(new NewDelivery(s.id(), 7, "e7")), T0)
+                    .orElseThrow().get(0);
+            stores.deliveryStore().recordAttempt(new DeliveryAttempt(0, s.id(), queued.id(), "e7", 1, T0, 500, "HTTP 500",
+                    12), DeliveryStatus.PENDING, T0.plusSeconds(10));
+        }
+
+        try (JdbcStores stores = JdbcStores.h2(db)) {
+            SubscriptionStore subscriptions = stores.subscriptionStore();
+            DeliveryStore deliveries = stores.deliveryStore();
+
+            assertThat(subscriptions.active()).containsExactly(s.withStatus(SubscriptionStatus.ACTIVE, T0));
+            assertThat(subscriptions.secrets(s.id(), T0)).containsExactly(secret);
+            assertThat(subscriptions.revision()).isEqualTo(revision);
+            assertThat(deliveries.dispatchCursor()).isEqualTo(7);
+            assertThat(deliveries.nextDue()).contains(T0.plusSeconds(10));
+            assertThat(deliveries.attempts(s.id(), Long.MAX_VALUE, 10)).hasSize(1);
+            assertThat(deliveries.claimDue(T0.plusSeconds(10), 10, T0.plusSeconds(60), List.of()))
+                    .containsExactly(queued.with(1, DeliveryStatus.PENDING, T0.plusSeconds(60)));
+        }
+    }
+
+    @Test
+    void queuesNothingForASubscriptionThatDoesNotExist() {
+        Storage storage = open(directory.resolve("unknown"));
+        Subscription s = subscription();
+        storage.subscriptions().createIfAbsent(s, WebhookSecret.generate(new SecureRandom()));
+        UUID unknown = UUID.randomUUID();
+
+        List<Delivery> queued = storage.deliveries().dispatch(0, 2, List.of(new NewDelivery(unknown, 1, "e1"),
+                new NewDelivery(s.id(), 1, "e1"), new NewDelivery(unknown, 2, "e2")), T0).orElseThrow();
+
+        assertThat(queued).singleElement().satisfies(d -> assertThat(d.subscriptionId()).isEqualTo(s.id()));
+        assertThat(storage.deliveries().queueValidation(unknown, T0)).isEmpty();
+        assertThat(storage.deliveries().dispatchCursor()).isEqualTo(2);
+    }
+
+    @Test
+    void cutsLongAttemptErrors() {
+        Storage storage = open(directory.resolve("errors"));
+        Subscription s = subscription();
+        storage.subscriptions().createIfAbsent(s, WebhookSecret.generate(new SecureRandom()));
+        Delivery d = storage.deliveries().queueValidation(s.id(), T0).orElseThrow();
+        String error = "x".repeat(JdbcDeliveryStore.MAX_ERROR_LENGTH) + "cut";
+
+        storage.deliveries().recordAttempt(new DeliveryAttempt(0, s.id(), d.id(), d.eventId(), 1, T0, null, error, 5),
+                DeliveryStatus.PENDING, T0);
+
+        assertThat(storage.deliveries().attempts(s.id(), Long.MAX_VALUE, 1)).singleElement()
+                .satisfies(a -> assertThat(a.error()).isEqualTo(error.substring(0, JdbcDeliveryStore.MAX_ERROR_LENGTH)));
+    }
+
+    @Test
+    void failsWithUnableToAccessSubscriptionsWhenTheDatabaseIsClosed() {
+        JdbcStores stores = JdbcStores.h2(directory.resolve("closed"));
+        SubscriptionStore subscriptions = stores.subscriptionStore();
+        DeliveryStore deliveries = stores.deliveryStore();
+        stores.close();
+        UUID id = UUID.randomUUID();
+
+        assertThatThrownBy(() -> subscriptions.createIfAbsent(subscription(), WebhookSecret.generate(new SecureRandom())))
+                .isInstanceOf(UnableToAccessSubscriptionsException.class);
+        assertThatThrownBy(() -> subscriptions.get(id)).isInstanceOf(UnableToAccessSubscriptionsException.class)
+                .hasMessageContaining(id.toString());
+        assertThatThrownBy(subscriptions::active).isInstanceOf(UnableToAccessSubscriptionsException.class);
+        assertThatThrownBy(subscriptions::revision).isInstanceOf(UnableToAccessSubscriptionsException.class);
+        assertThatThrownBy(() -> subscriptions.delete(id)).isInstanceOf(UnableToAccessSubscriptionsException.class);
+        assertThatThrownBy(deliveries::dispatchCursor).isInstanceOf(UnableToAccessSubscriptionsException.class);
+        assertThatThrownBy(() -> deliveries.dispatch(0, 1, List.of(), T0))
+                .isInstanceOf(UnableToAccessSubscriptionsException.class);
+        assertThatThrownBy(() -> deliveries.claimDue(T0, 10, T0, List.of()))
+                .isInstanceOf(UnableToAccessSubscriptionsException.class);
+        assertThatThrownBy(deliveries::nextDue).isInstanceOf(UnableToAccessSubscriptionsException.class);
+    }
+
+    static Subscription subscription() {
+        return Subscription.create(UUID.randomUUID(), "/org/ttd", new SubscriptionRequest("https://hooks.example.com/h2",
+                "urn:altinn:resource:ttd-test", null, null, null, null, null), T0);
+    }
+
+    private Storage open(Path db) {
+        JdbcStores stores = JdbcStores.h2(db);
+        opened.add(stores);
+        return new Storage(stores.subscriptionStore(), stores.deliveryStore());
+    }
+
+    @AfterEach
+    void close() {
+        opened.forEach(JdbcStores::close);
+    }
+}

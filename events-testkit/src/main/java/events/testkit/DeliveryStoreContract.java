@@ -1,0 +1,652 @@
+package events.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import events.domain.Delivery;
+import events.domain.DeliveryAttempt;
+import events.domain.DeliveryStatus;
+import events.domain.Subscription;
+import events.ports.DeliveryStore;
+import events.ports.DeliveryStore.NewDelivery;
+import events.ports.SubscriptionStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The behaviour every {@link DeliveryStore} must have (see its javadoc). An adapter's test extends this class
+ * and implements {@link #newStorage()}: a fresh, empty delivery store with the subscription store whose
+ * subscriptions its deliveries belong to (the tests create subscriptions there first, and deleting one must
+ * delete its deliveries and attempts).
+ *
+ * <p>Adapters whose storage can be shared by several processes override {@link #storagesSharingOneDatabase()},
+ * so that the concurrency tests go through several store instances.
+ *
+ * <p>Times are whole milliseconds: databases keep microseconds.
+ */
+public abstract class DeliveryStoreContract {
+    private static final Instant T0 = SubscriptionStoreContract.T0;
+    private static final Instant LEASE = T0.plusSeconds(60);
+
+    /** A delivery store and the subscription store of the same storage. */
+    public record Storage(SubscriptionStore subscriptions, DeliveryStore deliveries) {
+    }
+
+    /** A fresh, empty storage. Called once or more per test; the subclass closes what it opened. */
+    protected abstract Storage newStorage();
+
+    /** Several instances on one fresh, empty storage, as several server nodes would have them. Default: one. */
+    protected List<Storage> storagesSharingOneDatabase() {
+        return List.of(newStorage());
+    }
+
+    // ---------------------------------------------------------------- dispatch
+
+    @Test
+    void freshStoreHasCursorZeroAndNothingDue() {
+        DeliveryStore store = newStorage().deliveries();
+
+        assertThat(store.dispatchCursor()).isZero();
+        assertThat(store.nextDue()).isEmpty();
+        assertThat(store.claimDue(T0.plus(Duration.ofDays(365)), 10, LEASE, List.of())).isEmpty();
+    }
+
+    @Test
+    void dispatchQueuesPendingDeliveriesDueAtTheGivenTimeAndMovesTheCursor() {
+        Storage storage = newStorage();
+        DeliveryStore store = storage.deliveries();
+        UUID a = subscription(storage, "a");
+        UUID b = subscription(storage, "b");
+
+        Optional<List<Delivery>> queued = store.dispatch(0, 3,
+                List.of(new NewDelivery(a, 1, "e1"), new NewDelivery(b, 1, "e1"), new NewDelivery(a, 3, "e3")), T0);
+
+        assertThat(queued).hasValueSatisfying(list -> {
+            assertThat(list).extracting(d -> d.subscriptionId() + "/" + d.eventSequence() + "/" + d.eventId())
+                    .containsExactlyInAnyOrder(a + "/1/e1", b + "/1/e1", a + "/3/e3");
+            assertThat(list).allSatisfy(d -> {
+                assertThat(d.status()).isEqualTo(DeliveryStatus.PENDING);
+                assertThat(d.attempts()).isZero();
+                assertThat(d.nextAttemptAt()).isEqualTo(T0);
+                assertThat(d.isValidation()).isFalse();
+            });
+            assertThat(list).extracting(Delivery::id).doesNotHaveDuplicates();
+        });
+        assertThat(store.dispatchCursor()).isEqualTo(3);
+        assertThat(store.nextDue()).contains(T0);
+        assertThat(ids(store.claimDue(T0, 10, LEASE, List.of()))).containsExactlyInAnyOrderElementsOf(ids(queued.get()));
+    }
+
+    @Test
+    void dispatchWithStaleCursorDoesNothing() {
+        Storage storage = newStorage();
+        DeliveryStore store = storage.deliveries();
+        UUID a = subscription(storage, "a");
+        store.dispatch(0, 5, List.of(new NewDelivery(a, 5, "e5")), T0);
+
+        Optional<List<Delivery>> stale = store.dispatch(0, 7,
+                List.of(new NewDelivery(a, 6, "e6"), new NewDelivery(a, 7, "e7")), T0);
+
+        assertThat(stale).isEmpty();
+        assertThat(store.dispatchCursor()).isEqualTo(5);
+        assertThat(store.claimDue(T0, 10, LEASE, List.of())).extracting(Delivery::eventSequence).containsExactly(5L);
+    }
+
+    @Test
+    void dispatchWithoutDeliveriesStillMovesTheCursor() {
+        DeliveryStore store = newStorage().deliveries();
+
+        assertThat(store.dispatch(0, 10, List.of(), T0)).contains(List.of());
+        assertThat(store.dispatch(10, 10, List.of(), T0)).contains(List.of());
+        assertThat(store.dispatchCursor()).isEqualTo(10);
+    }
+
+    @Test
+    void dispatchNeverMovesTheCursorBack() {
+        DeliveryStore store = newStorage().deliveries();
+        store.dispatch(0, 10, List.of(), T0);
+
+        assertThatThrownBy(() -> store.dispatch(10, 9, List.of(), T0)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(store.dispatchCursor()).isEqualTo(10);
+    }
+
+    @Test
+    void dispatchLeavesADeliveryAlreadyQueuedAsItIs() {
+        Storage storage = newStorage();
+        DeliveryStore store = storage.deliveries();
+        UUID a = subscription(storage, "a");
+        Delivery first = store.dispatch(0, 1, List.of(new NewDelivery(a, 1, "e1")), T0).orElseThrow().get(0);
+        store.claimDue(T0, 10, LEASE, List.of());
+        store.recordAttempt(attempt(first, 1, T0, 503, null), DeliveryStatus.PENDING, T0.plusSeconds(10));
+
+        List<Delivery> again = store.dispatch(1, 2, List.of(new NewDelivery(a, 1, "e1"), new NewDelivery(a, 2, "e2"),
+                new NewDelivery(a, 2, "e2")), T0.plusSeconds(5)).orElseThrow();
+
+        assertThat(again).singleElement().satisfies(d -> assertThat(d.eventSequence()).isEqualTo(2));
+        List<Delivery> due = store.claimDue(T0.plusSeconds(10), 10, LEASE, List.of());
+        assertThat(due).extracting(Delivery::id).containsExactly(again.get(0).id(), first.id());
+        assertThat(due.get(1).attempts()).isEqualTo(1);
+    }
+
+    /**
+     * Three dispatchers, through the stores of {@link #storagesSharingOneDatabase()}, race to move the cursor
+     * from 0, each with deliveries of its own: one wins, and exactly its deliveries are queued.
+     */
+    @Test
+    @Timeout(60)
+    void dispatchIsAllOrNothingWithTheCursor() throws Exception {
+        List<Storage> storages = storagesSharingOneDatabase();
+        UUID a = subscription(storages.get(0), "a");
+        int dispatchers = 3;
+        ExecutorService pool = Executors.newFixedThreadPool(dispatchers);
+        List<Optional<List<Delivery>>> results = Collections.synchronizedList(new ArrayList<>());
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<?>> running = new ArrayList<>();
+            for (int t = 0; t < dispatchers; t++) {
+                int dispatcher = t;
+                DeliveryStore store = storages.get(t % storages.size()).deliveries();
+                List<NewDelivery> mine = new ArrayList<>();
+                for (int i = 1; i <= 50; i++) {
+                    mine.add(new NewDelivery(a, dispatcher * 1000L + i, "e" + dispatcher + "-" + i));
+                }
+                running.add(pool.submit(() -> {
+                    start.await();
+                    results.add(store.dispatch(0, 100 + dispatcher, mine, T0));
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : running) {
+                f.get(50, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        List<List<Delivery>> won = results.stream().filter(Optional::isPresent).map(Optional::get).toList();
+        assertThat(won).hasSize(1);
+        long winner = won.get(0).get(0).eventSequence() / 1000;
+        DeliveryStore reader = storages.get(storages.size() - 1).deliveries();
+        assertThat(reader.dispatchCursor()).isEqualTo(100 + winner);
+        List<Delivery> queued = reader.claimDue(T0, 1000, LEASE, List.of());
+        assertThat(queued).hasSize(50).allSatisfy(d -> assertThat(d.eventSequence() / 1000).isEqualTo(winner));
+        assertThat(ids(queued)).containsExactlyInAnyOrderElementsOf(ids(won.get(0)));
+    }
+
+    @Test
+    @Timeout(60)
+    void dispatchesAThousandDeliveriesInOneCallQuickly() {
+        Storage storage = newStorage();
+        DeliveryStore store = storage.deliveries();
+        List<UUID> subscriptions = new ArrayList<>();
+        for (int s = 0; s < 100; s++) {
+            subscriptions.add(subscription(storage, "s" + s));
+        }
+        List<NewDelivery> fanOut = new ArrayList<>();
+        for (long seq = 1; seq <= 10; seq++) {
+            for (UUID s : subscriptions) {
+                fanOut.add(new NewDelivery(s, seq, "event-" + seq));
+            }
+        }
+
+        long started = System.nanoTime();
+        List<Delivery> queued = store.dispatch(0, 10, fanOut, T0).orElseThrow();
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        List<Delivery> again = store.dispatch(10, 20, fanOut, T0).orElseThrow();
+
+        assertThat(queued).hasSize(1000);
+        assertThat(ids(queued)).doesNotHaveDuplicates();
+        assertThat(again).isEmpty();
+        assertThat(took).as("dispatching 1000 deliveries took %s", took).isLessThan(Duration.ofSeconds(5));
+        assertThat(store.claimDue(T0, 2000, LEASE, List.of())).hasSize(1000);
+    }
+
+    // ---------------------------------------------------------------- validation
+
+    @Test
+    void queuesTheValidationDeliveryOnce() {
+        Storage storage = newStorage();
+        DeliveryStore store = storage.deliveries();
+        UUID a = subscription(storage, "a");
+
+        Optional<Delivery> first = store.queueValidation(a, T0);
+        Optional<Delivery> second = store.queueValidation(a, T0.plusSeconds(1));
+
+        assertThat(first).hasValueSatisfying(d -> {
+            assertThat(d.isValidation()).isTrue();
+            assertThat(d.eventSequence()).isEqualTo(Delivery.VALIDATION);
+            assertThat(d.eventId()).isEqualTo(Delivery.validationEventId(a));
+            assertThat(d.subscriptionId()).isEqualTo(a);
+            assertThat(d.status()).isEqualTo(DeliveryStatus.PENDING);
+            assertThat(d.attempts()).isZero();
+            assertThat(d.nextAttemptAt()).isEqualTo(T0);
+        });
+        assertThat(second).isEmpty();
+        assertThat(store.dispatchCursor()).isZero();
+        assertThat(store.claimDue(T0, 10, LEASE, List.of())).singleElement()
+                .satisfies(d -> assertThat(d.id()).isEqualTo(first.get().id()));
+    }
+
+    // ---------------------------------------------------------------- claiming
+
+    @Test
+    void claimDueTakesTheEarliestDueFirstAndLeasesThem() {
+        Storage storage = newStorage();
+        DeliveryStore store = storage.deliveries();
+        UUID a = subscription(storage, "a");
+        Delivery third = queue(store, a, 1, T0.plusSeconds(3));
+        Delivery first = queue(store, a, 2, T0.plusSeconds(1));
+        Delivery second = queue(store, a, 3, T0.plusSeconds(2));
+        Delivery notYet = queue(store, a, 4, T0.plusSeconds(100));
+        Instant now = T0.plusSeconds(10);
+
+        List<Delivery> claimed = store.claimDue(now, 2, LEASE, List.of());
+
+        assertThat(claimed).extracting(Delivery::id).containsExactly(first.id(), second.id());
+        assertThat(claimed).allSatisfy(d -> {
+            assertThat(d.nextAttemptAt()).isEqualTo(LEASE);
+            assertThat(d.status()).isEqualTo(DeliveryStatus.PENDING);
+        });
+        assertThat(claimed.get(0)).isEqualTo(first.with(0, DeliveryStatus.PENDING, LEASE));
+        assertThat(store.claimDue(now, 10, LEASE, List.of())).extracting(Delivery::id).containsExactly(third.id());
+        assertThat(store.claimDue(now, 10, LEASE, List.of())).isEmpty();
+        assertThat(store.nextDue()).contains(LEASE);
+        // a lease that ran out (its claimer died) makes the deliveries due again
+        assertThat(store.claimDue(LEASE, 10, LEASE.plusSeconds(60), List.of())).extracting(Delivery::id)
+                .containsExactly(third.id(), first.id(), second.id());
+        assertThat(store.nextDue()).contains(notYet.nextAttemptAt());
+    }
+
+    @Test
+    void claimDueTakesDeliveriesDueExactlyNow() {
+        Storage storage = newStorage();
+        DeliveryStore store = storage.deliveries();
+        Delivery d = queue(store, subscription(storage, "a"), 1, T0);
+
+        assertThat(store.claimDue(T0.minusMillis(1), 10, LEASE, List.of())).isEmpty();
+        assertThat(store.claimDue(T0, 10, LEASE, List.of())).extracting(Delivery::id).containsExactly(d.id());
+    }
+
+    @Test
+    void claimDueLeavesOutTheExcludedDeliveries() {
+        Storage storage = newStorage();
+        DeliveryStore store = storage.deliveries();
+        UUID a = subscription(storage, "a");
+        Delivery d1 = queue(store, a, 1, T0);
+        Delivery d2 = queue(store, a, 2, T0);
+        Delivery d3 = queue(store, a, 3, T0);
+
+        List<Delivery> claimed = store.claimDue(T0, 10, LEASE, List.of(d1.id(), d3.id(), 999_999L));
+
+        assertThat(claimed).extracting(Delivery::id).containsExactly(d2.id());
+        assertThat(store.claimDue(T0, 10, LEASE, List.of())).extracting(Delivery::id).containsExactly(d1.id(), d3.id());
+    }
+
+    /**
+     * Six claimers, through the stores of {@link #storagesSharingOneDatabase()}, claim small batches of 300
+     * due deliveries until none is left: together they get every delivery, and no delivery twice.
+     */
+    @Test
+    @Timeout(120)
+    void claimDueNeverHandsOutTheSameDeliveryTwiceConcurrently() throws Exception {
+        List<Storage> storages = storagesSharingOneDatabase();
+        List<UUID> subscriptions = new ArrayList<>();
+        for (int s = 0; s < 3; s++) {
+            subscriptions.add(subscription(storages.get(0), "s" + s));
+        }
+        List<NewDelivery> deliveries = new ArrayList<>();
+        for (long seq = 1; seq <= 100; seq++) {
+            for (UUID s : subscriptions) {
+                deliveries.add(new NewDelivery(s, seq, "e" + seq));
+            }
+        }
+        storages.get(0).deliveries().dispatch(0, 100, deliveries, T0);
+        int claimers = 6;
+        ExecutorService pool = Executors.newFixedThreadPool(claimers);
+        List<Long> claimed = Collections.synchronizedList(new ArrayList<>());
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<?>> running = new ArrayList<>();
+            for (int t = 0; t < claimers; t++) {
+                DeliveryStore store = storages.get(t % storages.size()).deliveries();
+                running.add(pool.submit(() -> {
+                    start.await();
+                    while (true) {
+                        List<Delivery> batch = store.claimDue(T0.plusSeconds(1), 7, LEASE, List.of());
+                        if (batch.isEmpty()) {
+                            return null;
+                        }
+                        batch.forEach(d -> claimed.add(d.id()));
+                    }
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : running) {
+                f.get(100, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(claimed).hasSize(300).doesNotHaveDuplicates();
+        assertThat(storages.get(storages.size() - 1).deliveries().claimDue(T0.plusSeconds(1), 10, LEASE, List.of()))
+                .isEmpty();
+    }
+
+    @Test
+    void nextDueIsTheEarliestDueTimeOfAPendingDelivery() {
+        Storage storage = newStorage();
+        DeliveryStore store = storage.deliveries();
+        UUID a = subscription(storage, "a");
+        Delivery early = queue(store, a, 1, T0.plusSeconds(1));
+        Delivery late = queue(store, a, 2, T0.plusSeconds(2));
+
+        assertThat(store.nextDue()).contains(early.nextAttemptAt());
+        store.finish(early.id(), DeliveryStatus.DENIED);
+        assertThat(store.nextDue()).contains(late.nextAttemptAt());
+        store.finish(late.id(), DeliveryStatus.CANCELLED);
+        assertThat(store.nextDue()).isEmpty();
+    }
+
+    // ---------------------------------------------------------------- attempts
+
+    @Test
+    void recordAttemptStoresTheAttemptAndTheDeliverysNewState() {
+        Storage storage = newStorage();
+        DeliveryStore store = storage.deliveries();
+        UUID a = subscription(storage, "a");
+        Delivery d = queue(store, a, 1, T0);
+        store.claimDue(T0, 10, LEASE, List.of());
+        Instant retryAt = T0.plusSeconds(10);
+
+        store.recordAttempt(attempt(d, 1, T0, 503, "HTTP 503"), DeliveryStatus.PENDING, retryAt);
+
+        assertThat(store.nextDue()).contains(retryAt);
+        assertThat(store.claimDue(retryAt.minusMillis(1), 10, LEASE, List.of())).isEmpty();
+        Delivery retried = store.claimDue(retryAt, 10, LEASE, List.of()).get(0);
+        assertThat(retried).isEqualTo(d.with(1, DeliveryStatus.PENDING, LEASE));
+
+        store.recordAttempt(attempt(d, 2, retryAt, 200, null), DeliveryStatus.DELIVERED, null);
+
+        assertThat(store.nextDue()).isEmpty();
+        assertThat(store.claimDue(LEASE.plusSeconds(3600), 10, LEASE, List.of())).isEmpty();
+        List<DeliveryAttempt> attempts = store.attempts(a, Long.MAX_VALUE, 10);
+        assertThat(attempts).hasSize(2);
+        assertThat(attempts.get(0).id()).isGreaterThan(attempts.get(1).id()).isPositive();
+        assertThat(attempts.get(0)).isEqualTo(attempt(d, 2, retryAt, 200, null).withId(attempts.get(0).id()));
+        assertThat(attempts.get(1)).isEqualTo(attempt(d, 1, T0, 503, "HTTP 503").withId(attempts.get(1).id()));
+    }
+
+    @Test
+    void recordAttemptKeepsAMissingStatusCodeAndTheError() {
+        Storage storage = newStorage();
+        DeliveryStore store = storage.deliveries();
+        UUID a = subscription(storage, "a");
+        Delivery d = queue(store, a, 1, T0);
+        DeliveryAttempt timeout = new DeliveryAttempt(0, a, d.id(), d.eventId(), 1, T0, null,
+                "timeout after 30 s: \"æøå\" 😀", 30_000);
+
+        store.recordAttempt(timeout, DeliveryStatus.PENDING, T0.plusSeconds(10));
+
+        assertThat(store.attempts(a, Long.MAX_VALUE, 10)).singleElement().satisfies(x -> {
+            assertThat(x.statusCode()).isNull();
+            assertThat(x).isEqualTo(timeout.withId(x.id()));
+        });
+    }
+
+    @Test
+    void recordAttemptOnCancelledDeliveryIsDropped() {
+        Storage storage = newStorage();
+        DeliveryStore store = storage.deliveries();
+        UUID a = subscription(storage, "a");
+        Delivery cancelled = queue(store, a, 1, T0);
+        Delivery denied = queue(store, a, 2, T0);
+        Delivery delivered = queue(store, a, 3, T0);
+        store.claimDue(T0, 10, LEASE, List.of());
+        store.recordAttempt(attempt(delivered, 1, T0, 204, null), DeliveryStatus.DELIVERED, null);
+        store.finish(denied.id(), DeliveryStatus.DENIED);
+        assertThat(store.cancelPending(a)).isEqualTo(1);
+
+        store.recordAttempt(attempt(cancelled, 1, T0, 200, null), DeliveryStatus.DEAD, null);
+        store.recordAttempt(attempt(denied, 1, T0, 200, null), DeliveryStatus.DEAD, null);
+        store.recordAttempt(attempt(delivered, 2, T0, 500, null), DeliveryStatus.DEAD, null);
+        store.recordAttempt(attempt(cancelled, 1, T0, 500, null), DeliveryStatus.PENDING, T0);
+
+        assertThat(store.attempts(a, Long.MAX_VALUE, 10)).singleElement()
+                .satisfies(x -> assertThat(x.deliveryId()).isEqualTo(delivered.id()));
+        assertThat(store.deadLetters(a, 0, 10)).isEmpty();
+        assertThat(store.nextDue()).isEmpty();
+    }
+
+    @Test
+    void attemptsAreListedNewestFirstInPages() {
+        Storage storage = newStorage();
+        DeliveryStore store = storage.deliveries();
+        UUID a = subscription(storage, "a");
+        UUID b = subscription(storage, "b");
+        Delivery a1 = queue(store, a, 1, T0);
+        Delivery a2 = queue(store, a, 2, T0);
+        Delivery b1 = queue(store, b, 1, T0);
+        List<DeliveryAttempt> recorded = new ArrayList<>();
+        for (int n = 1; n <= 4; n++) {
+            for (Delivery d : List.of(a1, b1, a2)) {
+                DeliveryAttempt x = attempt(d, n, T0.plusSeconds(n), 500, "HTTP 500");
+                store.recordAttempt(x, DeliveryStatus.PENDING, T0);
+                if (d.subscriptionId().equals(a)) {
+                    recorded.add(x);
+                }
+            }
+        }
+        Collections.reverse(recorded);
+
+        List<DeliveryAttempt> paged = new ArrayList<>();
+        long before = Long.MAX_VALUE;
+        for (int page = 0; page < 10; page++) {
+            List<DeliveryAttempt> got = store.attempts(a, before, 3);
+            assertThat(got).hasSizeLessThanOrEqualTo(3);
+            if (got.isEmpty()) {
+                break;
+            }
+            paged.addAll(got);
+            before = got.get(got.size() - 1).id();
+        }
+
+        assertThat(paged).extracting(DeliveryAttempt::id).isSortedAccordingTo(Collections.reverseOrder())
+                .doesNotHaveDuplicates();
+        assertThat(paged).extracting(x -> x.withId(0)).containsExactlyElementsOf(recorded);
+        assertThat(store.attempts(b, Long.MAX_VALUE, 100)).hasSize(4)
+                .allSatisfy(x -> assertThat(x.subscriptionId()).isEqualTo(b));
+        assertThat(store.attempts(UUID.randomUUID(), Long.MAX_VALUE, 100)).isEmpty();
+    }
+
+    // ---------------------------------------------------------------- finishing, dead letters
+
+    @Test
+    void finishEndsOnlyAPendingDelivery() {
+        Storage storage = newStorage();
+        DeliveryStore store = storage.deliveries();
+        UUID a = subscription(storage, "a");
+        Delivery denied = queue(store, a, 1, T0);
+        Delivery delivered = queue(store, a, 2, T0);
+        store.recordAttempt(attempt(delivered, 1, T0, 200, null), DeliveryStatus.DELIVERED, null);
+
+        store.finish(denied.id(), DeliveryStatus.DENIED);
+        store.finish(delivered.id(), DeliveryStatus.DEAD);
+        store.finish(denied.id(), DeliveryStatus.DEAD);
+        store.finish(999_999L, DeliveryStatus.DEAD);
+
+        assertThat(store.claimDue(T0, 10, LEASE, List.of())).isEmpty();
+        assertThat(store.deadLetters(a, 0, 10)).isEmpty();
+        assertThat(store.redrive(a, T0)).isZero();
+    }
+
+    @Test
+    void cancelPendingCancelsOnlyThatSubscriptionsPendingDeliveries() {
+        Storage storage = newStorage();
+        DeliveryStore store = storage.deliveries();
+        UUID a = subscription(storage, "a");
+        UUID b = subscription(storage, "b");
+        queue(store, a, 1, T0);
+        queue(store, a, 2, T0.plusSeconds(100));
+        Delivery done = queue(store, a, 3, T0);
+        store.recordAttempt(attempt(done, 1, T0, 200, null), DeliveryStatus.DELIVERED, null);
+        Delivery other = queue(store, b, 1, T0);
+
+        assertThat(store.cancelPending(a)).isEqualTo(2);
+        assertThat(store.cancelPending(a)).isZero();
+
+        assertThat(store.claimDue(T0.plusSeconds(100), 10, LEASE, List.of())).extracting(Delivery::id)
+                .containsExactly(other.id());
+    }
+
+    @Test
+    void deadLettersListsOnlyTheDeadOldestFirstInPages() {
+        Storage storage = newStorage();
+        DeliveryStore store = storage.deliveries();
+        UUID a = subscription(storage, "a");
+        UUID b = subscription(storage, "b");
+        List<Delivery> dead = new ArrayList<>();
+        for (int seq = 1; seq <= 7; seq++) {
+            Delivery d = queue(store, a, seq, T0);
+            if (seq % 3 == 0) {
+                store.recordAttempt(attempt(d, 1, T0, 200, null), DeliveryStatus.DELIVERED, null);
+            } else {
+                store.recordAttempt(attempt(d, 12, T0, 500, "HTTP 500"), DeliveryStatus.DEAD, null);
+                dead.add(d.with(12, DeliveryStatus.DEAD, d.nextAttemptAt()));
+            }
+        }
+        Delivery others = queue(store, b, 1, T0);
+        store.recordAttempt(attempt(others, 12, T0, 500, null), DeliveryStatus.DEAD, null);
+
+        List<Delivery> first = store.deadLetters(a, 0, 3);
+        List<Delivery> second = store.deadLetters(a, first.get(2).id(), 3);
+        List<Delivery> third = store.deadLetters(a, second.get(1).id(), 3);
+
+        assertThat(first).containsExactlyElementsOf(dead.subList(0, 3));
+        assertThat(second).containsExactlyElementsOf(dead.subList(3, 5));
+        assertThat(third).isEmpty();
+        assertThat(store.deadLetters(a, 0, 100)).containsExactlyElementsOf(dead);
+        assertThat(store.deadLetters(b, 0, 10)).extracting(Delivery::id).containsExactly(others.id());
+    }
+
+    @Test
+    void redriveRequeuesOnlyDeadLetters() {
+        Storage storage = newStorage();
+        DeliveryStore store = storage.deliveries();
+        UUID a = subscription(storage, "a");
+        UUID b = subscription(storage, "b");
+        Delivery dead1 = queue(store, a, 1, T0);
+        Delivery dead2 = queue(store, a, 2, T0);
+        Delivery delivered = queue(store, a, 3, T0);
+        Delivery cancelled = queue(store, a, 4, T0);
+        Delivery pending = queue(store, a, 5, T0.plusSeconds(3600));
+        Delivery othersDead = queue(store, b, 1, T0);
+        for (Delivery d : List.of(dead1, dead2, othersDead)) {
+            store.recordAttempt(attempt(d, 12, T0, 500, null), DeliveryStatus.DEAD, null);
+        }
+        store.recordAttempt(attempt(delivered, 1, T0, 200, null), DeliveryStatus.DELIVERED, null);
+        store.finish(cancelled.id(), DeliveryStatus.CANCELLED);
+        Instant redriveAt = T0.plusSeconds(30);
+
+        assertThat(store.redrive(a, redriveAt)).isEqualTo(2);
+
+        assertThat(store.deadLetters(a, 0, 10)).isEmpty();
+        assertThat(store.deadLetters(b, 0, 10)).extracting(Delivery::id).containsExactly(othersDead.id());
+        assertThat(store.nextDue()).contains(redriveAt);
+        Instant longLease = T0.plusSeconds(7200);
+        List<Delivery> due = store.claimDue(redriveAt, 10, longLease, List.of());
+        assertThat(due).containsExactly(dead1.with(0, DeliveryStatus.PENDING, longLease),
+                dead2.with(0, DeliveryStatus.PENDING, longLease));
+        assertThat(store.claimDue(pending.nextAttemptAt(), 10, LEASE.plusSeconds(7200), List.of()))
+                .extracting(Delivery::id).containsExactly(pending.id());
+        assertThat(store.redrive(a, redriveAt)).isZero();
+    }
+
+    // ---------------------------------------------------------------- subscription deleted
+
+    @Test
+    void deleteRemovesDeliveriesAndAttempts() {
+        Storage storage = newStorage();
+        DeliveryStore store = storage.deliveries();
+        UUID a = subscription(storage, "a");
+        UUID b = subscription(storage, "b");
+        Delivery pending = queue(store, a, 1, T0);
+        Delivery dead = queue(store, a, 2, T0);
+        store.recordAttempt(attempt(dead, 12, T0, 500, null), DeliveryStatus.DEAD, null);
+        store.recordAttempt(attempt(pending, 1, T0, 500, null), DeliveryStatus.PENDING, T0);
+        store.queueValidation(a, T0);
+        Delivery others = queue(store, b, 1, T0);
+        store.recordAttempt(attempt(others, 1, T0, 500, null), DeliveryStatus.PENDING, T0);
+
+        assertThat(storage.subscriptions().delete(a)).isTrue();
+
+        assertThat(store.attempts(a, Long.MAX_VALUE, 10)).isEmpty();
+        assertThat(store.deadLetters(a, 0, 10)).isEmpty();
+        assertThat(store.redrive(a, T0)).isZero();
+        assertThat(store.cancelPending(a)).isZero();
+        store.recordAttempt(attempt(pending, 2, T0, 500, null), DeliveryStatus.PENDING, T0);
+        assertThat(store.attempts(a, Long.MAX_VALUE, 10)).isEmpty();
+        assertThat(store.claimDue(T0, 10, LEASE, List.of())).extracting(Delivery::id).containsExactly(others.id());
+        assertThat(store.attempts(b, Long.MAX_VALUE, 10)).hasSize(1);
+    }
+
+    // ---------------------------------------------------------------- several instances
+
+    @Test
+    void deliveriesQueuedThroughOneStoreAreClaimedThroughAnother() {
+        List<Storage> storages = storagesSharingOneDatabase();
+        DeliveryStore first = storages.get(0).deliveries();
+        DeliveryStore last = storages.get(storages.size() - 1).deliveries();
+        UUID a = subscription(storages.get(0), "a");
+
+        List<Delivery> queued = first.dispatch(0, 2, List.of(new NewDelivery(a, 1, "e1"), new NewDelivery(a, 2, "e2")),
+                T0).orElseThrow();
+
+        assertThat(last.dispatchCursor()).isEqualTo(2);
+        assertThat(last.dispatch(0, 3, List.of(new NewDelivery(a, 3, "e3")), T0)).isEmpty();
+        assertThat(last.nextDue()).contains(T0);
+        List<Delivery> claimed = last.claimDue(T0, 10, LEASE, List.of());
+        assertThat(ids(claimed)).containsExactlyInAnyOrderElementsOf(ids(queued));
+        assertThat(first.claimDue(T0, 10, LEASE, List.of())).isEmpty();
+        last.recordAttempt(attempt(claimed.get(0), 1, T0, 200, null), DeliveryStatus.DELIVERED, null);
+        assertThat(first.attempts(a, Long.MAX_VALUE, 10)).hasSize(1);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** Creates a subscription (to an endpoint named by {@code name}) in the storage and returns its id. */
+    private static UUID subscription(Storage storage, String name) {
+        return SubscriptionStoreContract.created(storage.subscriptions(), "https://hooks.example.com/" + name, T0).id();
+    }
+
+    /** Queues one delivery of event {@code seq} for the subscription, due at {@code dueAt}, moving the cursor. */
+    private static Delivery queue(DeliveryStore store, UUID subscription, long seq, Instant dueAt) {
+        long cursor = store.dispatchCursor();
+        List<Delivery> queued = store.dispatch(cursor, cursor + 1, List.of(new NewDelivery(subscription, seq, "e" + seq)),
+                dueAt).orElseThrow();
+        assertThat(queued).hasSize(1);
+        return queued.get(0);
+    }
+
+    private static DeliveryAttempt attempt(Delivery d, int n, Instant at, Integer statusCode, String error) {
+        return new DeliveryAttempt(0, d.subscriptionId(), d.id(), d.eventId(), n, at, statusCode, error, 42);
+    }
+
+    private static List<Long> ids(List<Delivery> deliveries) {
+        return deliveries.stream().map(Delivery::id).collect(Collectors.toList());
+    }
+}

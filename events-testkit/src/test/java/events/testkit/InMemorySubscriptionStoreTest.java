@@ -1,0 +1,10 @@
+package events.testkit;
+
+import events.ports.SubscriptionStore;
+
+class InMemorySubscriptionStoreTest extends SubscriptionStoreContract {
+    @Override
+    protected SubscriptionStore newStore() {
+        return new InMemorySubscriptionStore();
+    }
+}
