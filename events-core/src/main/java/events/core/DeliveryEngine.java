@@ -76,7 +76,7 @@ final class DeliveryEngine implements AutoCloseable {
 
     /** The engine's settings. */
     record Settings(RetrySchedule schedule, Duration lease, int maxConcurrencyPerEndpoint, int maxInMemory,
-            String baseUrl) {
+            java.util.function.Supplier<String> baseUrl) {
     }
 
     /** One delivery ready to attempt. */
@@ -187,7 +187,7 @@ final class DeliveryEngine implements AutoCloseable {
         Optional<Delivery> validation = deliveries.queueValidation(subscription.id(), now.plus(settings.lease()));
         validation.ifPresent(d -> {
             held.add(d.id());
-            submit(List.of(new Job(d, subscription.validationEvent(settings.baseUrl()), subscription,
+            submit(List.of(new Job(d, subscription.validationEvent(settings.baseUrl().get()), subscription,
                     URI.create(subscription.request().endPoint()))));
         });
     }
@@ -342,7 +342,7 @@ final class DeliveryEngine implements AutoCloseable {
                     ? subscriptions.get(d.subscriptionId()).filter(s -> s.status() == SubscriptionStatus.PENDING)
                     : activeSubscription(d.subscriptionId());
             CloudEvent event = d.isValidation()
-                    ? subscription.map(s -> s.validationEvent(settings.baseUrl())).orElse(null)
+                    ? subscription.map(s -> s.validationEvent(settings.baseUrl().get())).orElse(null)
                     : bySequence.get(d.eventSequence());
             if (subscription.isEmpty() || event == null) {
                 end(d, DeliveryStatus.CANCELLED);

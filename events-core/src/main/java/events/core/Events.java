@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The engine: use cases wired to the driven ports you give it. Build one with {@link #builder()}; the
@@ -123,7 +124,7 @@ public final class Events implements AutoCloseable {
         private Duration attemptTimeout = Duration.ofSeconds(30);
         private int maxConcurrencyPerEndpoint = 16;
         private int maxDeliveriesInMemory = 20_000;
-        private String baseUrl = "http://localhost:5080";
+        private Supplier<String> baseUrl = () -> "http://localhost:5080";
         private Clock clock = Clock.systemUTC();
 
         private Builder() {
@@ -228,6 +229,12 @@ public final class Events implements AutoCloseable {
 
         /** The public URL of the service, e.g. {@code https://events.example.com} (the validation event's source). */
         public Builder baseUrl(String url) {
+            Objects.requireNonNull(url, "url");
+            return baseUrl(() -> url);
+        }
+
+        /** {@link #baseUrl(String)} known only later (a server on a port chosen at start). */
+        public Builder baseUrl(Supplier<String> url) {
             this.baseUrl = Objects.requireNonNull(url, "url");
             return this;
         }

@@ -54,7 +54,7 @@ final class DeliveryFixture implements AutoCloseable {
     DeliveryFixture(WebhookEndpoints endpoints, int perEndpoint, int inMemory) {
         SubscriptionIndex index = new SubscriptionIndex(subscriptions, new CesqlFilterExpressions());
         engine = new DeliveryEngine(events, subscriptions, deliveries, sender, authorizer, index, clock,
-                new DeliveryEngine.Settings(SCHEDULE, LEASE, perEndpoint, inMemory, "https://events.example"),
+                new DeliveryEngine.Settings(SCHEDULE, LEASE, perEndpoint, inMemory, () -> "https://events.example"),
                 () -> 0.5);
         admin = new SubscriptionAdministration(subscriptions, deliveries, authorizer, new CesqlFilterExpressions(),
                 endpoints, host -> {

@@ -2,13 +2,17 @@ package events.server;
 
 import events.adapters.http.EventsApi;
 import events.adapters.http.JwtAuthenticator;
+import events.adapters.http.OkHttpWebhookSender;
 import events.adapters.jdbc.JdbcStores;
 import events.authz.xacml.XacmlAuthorizer;
 import events.core.Events;
+import events.domain.WebhookEndpoints;
+import events.filter.cesql.CesqlFilterExpressions;
 import events.ports.ManagePolicies;
 import io.javalin.Javalin;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,12 +25,17 @@ public final class EventsServer implements AutoCloseable {
 
     private final JdbcStores stores;
     private final XacmlAuthorizer authorizer;
+    private final OkHttpWebhookSender sender;
+    private final Events events;
     private final Javalin app;
     private final String baseUrl;
 
-    private EventsServer(JdbcStores stores, XacmlAuthorizer authorizer, Javalin app, String baseUrl) {
+    private EventsServer(JdbcStores stores, XacmlAuthorizer authorizer, OkHttpWebhookSender sender, Events events,
+            Javalin app, String baseUrl) {
         this.stores = stores;
         this.authorizer = authorizer;
+        this.sender = sender;
+        this.events = events;
         this.app = app;
         this.baseUrl = baseUrl;
     }
@@ -45,28 +54,46 @@ public final class EventsServer implements AutoCloseable {
                 .map(url -> JdbcStores.open(url, settings.dbUser().orElse(null), settings.dbPassword().orElse(null)))
                 .orElseGet(() -> JdbcStores.h2(settings.dataDir()));
         XacmlAuthorizer authorizer = null;
+        OkHttpWebhookSender sender = null;
+        Events events = null;
         try {
             authorizer = XacmlAuthorizer.builder(stores.policyStore()).build();
-            Events events = Events.builder()
+            WebhookEndpoints endpoints = WebhookEndpoints.builder()
+                    .allowHttp(settings.webhookAllowHttp())
+                    .allowPrivate(settings.webhookAllowPrivate())
+                    .build();
+            sender = OkHttpWebhookSender.builder()
+                    .timeout(settings.webhookTimeout())
+                    .endpoints(endpoints)
+                    .build();
+            Javalin[] started = new Javalin[1];
+            Supplier<String> publicUrl = () -> settings.baseUrl().orElseGet(() -> "http://localhost:" + started[0].port());
+            events = Events.builder()
                     .eventStore(stores.eventStore())
                     .authorizer(authorizer)
                     .policies(stores.policyStore(), authorizer)
+                    .subscriptions(stores.subscriptionStore(), stores.deliveryStore(), sender)
+                    .filterExpressions(new CesqlFilterExpressions())
+                    .webhookEndpoints(endpoints)
+                    .retrySchedule(settings.retrySchedule())
+                    .attemptTimeout(settings.webhookTimeout())
+                    .baseUrl(publicUrl)
                     .build();
             ManagePolicies policies = events.managePolicies().orElseThrow();
             if (settings.policyDir().isPresent()) {
                 List<String> loaded = PolicyFiles.load(settings.policyDir().get(), policies, authorizer::check);
                 log.info("Loaded {} policies from {}: {}", loaded.size(), settings.policyDir().get(), loaded);
             }
-            Javalin[] started = new Javalin[1];
             EventsApi api = EventsApi.builder()
                     .publishEvents(events.publishEvents())
                     .queryEvents(events.queryEvents())
                     .authenticator(authenticator)
                     .readiness(events::isReady)
-                    .baseUrl(() -> settings.baseUrl().orElseGet(() -> "http://localhost:" + started[0].port()))
+                    .baseUrl(publicUrl)
                     .maxEventBytes(settings.maxEventBytes())
                     .maxBatchBytes(settings.maxBatchBytes())
                     .managePolicies(policies)
+                    .manageSubscriptions(events.manageSubscriptions().orElseThrow())
                     .build();
             Javalin app = Javalin.create(config -> {
                 config.startup.showJavalinBanner = false;
@@ -77,8 +104,14 @@ public final class EventsServer implements AutoCloseable {
             String baseUrl = settings.baseUrl().orElse("http://localhost:" + app.port());
             log.info("Events listening on port {} ({}), storage: {}", app.port(), baseUrl,
                     settings.dbUrl().map(EventsServer::withoutCredentials).orElse("H2 in " + settings.dataDir().toAbsolutePath()));
-            return new EventsServer(stores, authorizer, app, baseUrl);
+            return new EventsServer(stores, authorizer, sender, events, app, baseUrl);
         } catch (RuntimeException e) {
+            if (events != null) {
+                events.close();
+            }
+            if (sender != null) {
+                sender.close();
+            }
             if (authorizer != null) {
                 authorizer.close();
             }
@@ -103,6 +136,8 @@ public final class EventsServer implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
+        events.close();
+        sender.close();
         authorizer.close();
         stores.close();
     }

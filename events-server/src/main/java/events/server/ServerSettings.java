@@ -1,5 +1,6 @@
 package events.server;
 
+import events.domain.RetrySchedule;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -29,7 +30,11 @@ public record ServerSettings(
         Optional<String> jwtAudience,
         int maxEventBytes,
         int maxBatchBytes,
-        Optional<Path> policyDir) {
+        Optional<Path> policyDir,
+        boolean webhookAllowHttp,
+        boolean webhookAllowPrivate,
+        Duration webhookTimeout,
+        RetrySchedule retrySchedule) {
 
     static final int MIN_SECRET_BYTES = 32;
 
@@ -58,10 +63,21 @@ public record ServerSettings(
         Optional<String> issuer = s.get("EVENTS_JWT_ISSUER", "--jwt-issuer");
         Optional<String> audience = s.get("EVENTS_JWT_AUDIENCE", "--jwt-audience");
         Optional<Path> policyDir = s.get("EVENTS_POLICY_DIR", "--policy-dir").map(ServerSettings::checkPolicyDir);
+        boolean allowHttp = s.get("EVENTS_WEBHOOK_ALLOW_HTTP", "--webhook-allow-http")
+                .map(v -> parseBoolean("EVENTS_WEBHOOK_ALLOW_HTTP", v)).orElse(false);
+        boolean allowPrivate = s.get("EVENTS_WEBHOOK_ALLOW_PRIVATE", "--webhook-allow-private")
+                .map(v -> parseBoolean("EVENTS_WEBHOOK_ALLOW_PRIVATE", v)).orElse(false);
+        Duration timeout = s.get("EVENTS_WEBHOOK_TIMEOUT", "--webhook-timeout")
+                .map(v -> parseDuration("EVENTS_WEBHOOK_TIMEOUT", v)).orElse(Duration.ofSeconds(30));
+        if (timeout.compareTo(Duration.ofMillis(100)) < 0 || timeout.compareTo(Duration.ofMinutes(5)) > 0) {
+            throw new SettingsException("EVENTS_WEBHOOK_TIMEOUT must be from 100ms to 5m");
+        }
+        RetrySchedule schedule = s.get("EVENTS_RETRY_SCHEDULE", "--retry-schedule")
+                .map(ServerSettings::parseSchedule).orElse(RetrySchedule.ALTINN);
         s.rejectUnknownFlags();
         return new ServerSettings(port, baseUrl, dataDir, dbUrl,
                 dbUser, s.get("EVENTS_DB_PASSWORD", null), secret, jwks, issuer, audience,
-                maxEventBytes, maxBatchBytes, policyDir);
+                maxEventBytes, maxBatchBytes, policyDir, allowHttp, allowPrivate, timeout, schedule);
     }
 
     private static Path checkPolicyDir(String value) {
@@ -147,6 +163,27 @@ public record ServerSettings(
         return total;
     }
 
+    private static boolean parseBoolean(String name, String value) {
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "1", "yes" -> true;
+            case "false", "0", "no" -> false;
+            default -> throw new SettingsException(name + "=" + value + " is not true or false");
+        };
+    }
+
+    /** {@code 10s,30s,1m,...}: the delays between attempts, with Altinn's jitter (10 %). */
+    static RetrySchedule parseSchedule(String value) {
+        List<Duration> delays = new java.util.ArrayList<>();
+        for (String part : value.split(",")) {
+            delays.add(parseDuration("EVENTS_RETRY_SCHEDULE", part.trim()));
+        }
+        try {
+            return new RetrySchedule(delays, RetrySchedule.ALTINN.jitter());
+        } catch (IllegalArgumentException e) {
+            throw new SettingsException("EVENTS_RETRY_SCHEDULE=" + value + ": " + e.getMessage());
+        }
+    }
+
     private static String checkBaseUrl(String value) {
         String v = value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
         if (!v.matches("https?://[^/?#\\s]+(/[^?#\\s]*)?")) {
@@ -190,6 +227,8 @@ public record ServerSettings(
     public String toString() {
         return "ServerSettings[port=" + port + ", baseUrl=" + baseUrl.orElse("(default)") + ", dataDir=" + dataDir
                 + ", db=" + dbUrl.orElse("embedded H2") + ", jwt=" + (jwtSecret.isPresent() ? "HS256 " : "")
-                + jwtJwks.map(j -> "JWKS " + j).orElse("") + policyDir.map(d -> ", policyDir=" + d).orElse("") + "]";
+                + jwtJwks.map(j -> "JWKS " + j).orElse("") + policyDir.map(d -> ", policyDir=" + d).orElse("")
+                + ", webhooks[allowHttp=" + webhookAllowHttp + ", allowPrivate=" + webhookAllowPrivate + ", timeout="
+                + webhookTimeout + ", retries=" + retrySchedule.delays() + "]]";
     }
 }

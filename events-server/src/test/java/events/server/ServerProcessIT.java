@@ -145,13 +145,13 @@ class ServerProcessIT {
         assertThat(result.stdout()).doesNotContain("\tat ");
     }
 
-    private static String mintToken(Map<String, String> env) throws Exception {
+    static String mintToken(Map<String, String> env) throws Exception {
         ServerProcess.Result result = ServerProcess.run(env, "token", "--org", "ttd", "--scope", SCOPES);
         assertThat(result.exitCode()).as(result.stderr()).isZero();
         return result.stdout().strip();
     }
 
-    private static HttpResponse<String> publish(String baseUrl, String token, String id) throws IOException, InterruptedException {
+    static HttpResponse<String> publish(String baseUrl, String token, String id) throws IOException, InterruptedException {
         String body = """
                 {"specversion":"1.0","id":"%s","source":"https://it.example/app","type":"it.created",
                  "subject":"/party/1337","time":"2026-11-27T10:00:00Z","resource":"urn:altinn:resource:it",

@@ -75,6 +75,39 @@ class ServerSettingsTest {
     }
 
     @Test
+    void webhookSettingsDefaultToStrictEndpointsAltinnRetriesAndThirtySeconds() {
+        ServerSettings s = ServerSettings.from(Map.of(), List.of());
+        assertThat(s.webhookAllowHttp()).isFalse();
+        assertThat(s.webhookAllowPrivate()).isFalse();
+        assertThat(s.webhookTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(s.retrySchedule()).isEqualTo(events.domain.RetrySchedule.ALTINN);
+    }
+
+    @Test
+    void readsWebhookSettings() {
+        ServerSettings s = ServerSettings.from(Map.of("EVENTS_WEBHOOK_ALLOW_HTTP", "true",
+                "EVENTS_RETRY_SCHEDULE", "10s, 1m,2h", "EVENTS_WEBHOOK_TIMEOUT", "5s"),
+                List.of("--webhook-allow-private", "yes"));
+        assertThat(s.webhookAllowHttp()).isTrue();
+        assertThat(s.webhookAllowPrivate()).isTrue();
+        assertThat(s.webhookTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(s.retrySchedule().delays())
+                .containsExactly(Duration.ofSeconds(10), Duration.ofMinutes(1), Duration.ofHours(2));
+    }
+
+    @Test
+    void refusesBadWebhookSettingsNamingThem() {
+        assertThatThrownBy(() -> ServerSettings.from(Map.of("EVENTS_WEBHOOK_ALLOW_HTTP", "maybe"), List.of()))
+                .isInstanceOf(SettingsException.class).hasMessageContaining("EVENTS_WEBHOOK_ALLOW_HTTP");
+        assertThatThrownBy(() -> ServerSettings.from(Map.of("EVENTS_RETRY_SCHEDULE", "10s,,1m"), List.of()))
+                .isInstanceOf(SettingsException.class).hasMessageContaining("EVENTS_RETRY_SCHEDULE");
+        assertThatThrownBy(() -> ServerSettings.from(Map.of("EVENTS_RETRY_SCHEDULE", "0s"), List.of()))
+                .isInstanceOf(SettingsException.class).hasMessageContaining("EVENTS_RETRY_SCHEDULE");
+        assertThatThrownBy(() -> ServerSettings.from(Map.of("EVENTS_WEBHOOK_TIMEOUT", "1h"), List.of()))
+                .isInstanceOf(SettingsException.class).hasMessageContaining("EVENTS_WEBHOOK_TIMEOUT");
+    }
+
+    @Test
     void parsesDurationsAndSizes() {
         assertThat(ServerSettings.parseDuration("x", "1h30m")).isEqualTo(Duration.ofMinutes(90));
         assertThat(ServerSettings.parseDuration("x", "90d")).isEqualTo(Duration.ofDays(90));
