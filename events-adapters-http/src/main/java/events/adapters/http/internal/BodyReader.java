@@ -13,11 +13,19 @@ import java.io.InputStream;
  * stream is read directly.
  */
 final class BodyReader {
+    /**
+     * Of a body over the limit, up to this many bytes are read and dropped before the 413 is sent: a client
+     * still writing its body when the server answers and closes would otherwise see a reset connection
+     * instead of the 413. Bodies larger than this are cut off.
+     */
+    static final long MAX_DRAIN = 8L * 1024 * 1024;
+
     private BodyReader() {
     }
 
     static byte[] read(InputStream in, long declaredLength, int limit, String what) {
         if (declaredLength > limit) {
+            drain(in, declaredLength);
             throw tooLarge(what, limit);
         }
         try {
@@ -36,6 +44,7 @@ final class BodyReader {
             while ((n = in.read(buffer)) != -1) {
                 total += n;
                 if (total > limit) {
+                    drain(in, MAX_DRAIN - total);
                     throw tooLarge(what, limit);
                 }
                 out.write(buffer, 0, n);
@@ -43,6 +52,20 @@ final class BodyReader {
             return out.toByteArray();
         } catch (IOException e) {
             throw incomplete();
+        }
+    }
+
+    /** Reads and drops up to {@code max} bytes (at most {@link #MAX_DRAIN}) of what the client still sends. */
+    private static void drain(InputStream in, long max) {
+        try {
+            long left = Math.min(max, MAX_DRAIN);
+            byte[] buffer = new byte[8192];
+            int n;
+            while (left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) != -1) {
+                left -= n;
+            }
+        } catch (IOException e) {
+            // the client went away: nothing to answer
         }
     }
 
