@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import events.adapters.http.EventsApi;
 import events.adapters.http.JwtAuthenticator;
 import events.adapters.http.JwtTokens;
+import events.adapters.http.OkHttpWebhookSender;
 import events.adapters.jdbc.JdbcStores;
 import events.authz.xacml.XacmlAuthorizer;
 import events.core.Events;
 import events.domain.CloudEvent;
+import events.filter.cesql.CesqlFilterExpressions;
 import events.ports.Caller;
 import io.javalin.Javalin;
 import java.io.IOException;
@@ -41,11 +43,14 @@ class EmbeddingExampleTest {
         // README:begin
         JdbcStores stores = JdbcStores.h2(dataDir);                // or JdbcStores.postgres(dataSource)
         XacmlAuthorizer xacml = XacmlAuthorizer.builder(stores.policyStore()).build();
+        OkHttpWebhookSender webhooks = OkHttpWebhookSender.builder().build(); // public https endpoints only
         Events events = Events.builder()
                 .eventStore(stores.eventStore())
                 .authorizer(xacml)                                  // every decision by XACML policy
                 .policies(stores.policyStore(), xacml)              // optional: manage policies
-                .build();
+                .subscriptions(stores.subscriptionStore(), stores.deliveryStore(), webhooks) // optional: webhooks
+                .filterExpressions(new CesqlFilterExpressions())    // optional: sql filters
+                .build();                                           // close() stops delivery
         events.managePolicies().orElseThrow()
                 .put("urn:altinn:resource:ttd-svc", Files.readString(examplePolicy));
 
@@ -64,6 +69,7 @@ class EmbeddingExampleTest {
                 .readiness(events::isReady)
                 .baseUrl(() -> "http://localhost:8080")
                 .managePolicies(events.managePolicies().orElseThrow()) // optional: the policy endpoints
+                .manageSubscriptions(events.manageSubscriptions().orElseThrow()) // optional: subscriptions
                 .build();
         Javalin app = Javalin.create(config -> api.register(config)).start(port);
         // README:end
@@ -79,6 +85,8 @@ class EmbeddingExampleTest {
                     next -> assertThat(next).startsWith("http://localhost:8080/events/api/v1/events?"));
         } finally {
             app.stop();
+            events.close();
+            webhooks.close();
             xacml.close();
             stores.close();
         }

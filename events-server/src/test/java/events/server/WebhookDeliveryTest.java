@@ -211,6 +211,72 @@ class WebhookDeliveryTest {
         assertThat(receiver.received(WebhookDeliveryTest::isEvent)).isEmpty();
     }
 
+    @Test
+    void revokingTheGrantStopsPushes() throws Exception {
+        String id = subscribe("digdir", "/revoked", "/party/1337").path("id").asText();
+        awaitStatus("digdir", id, "active");
+        String ttd = token("ttd", PUBLISH);
+        api.publish(ttd, event("r-1", RESOURCE, "/party/1337"));
+        receiver.await(WebhookDeliveryTest::isEvent, 1, WAIT);
+
+        // the resource's new policy lets ttd publish and nobody subscribe
+        String admin = token("ttd", EventsHttpClient.ADMIN);
+        assertThat(api.putPolicy(admin, RESOURCE, TestPolicies.permitOrg("ttd")).statusCode()).isEqualTo(200);
+        api.publish(ttd, event("r-2", RESOURCE, "/party/1337"));
+        sleep(500);
+        assertThat(receiver.received(WebhookDeliveryTest::isEvent)).extracting(r -> json(r.body()).path("id").asText())
+                .containsExactly("r-1");
+        JsonNode log = json(call("GET", "/events/api/v1/subscriptions/" + id + "/deliveries",
+                token("digdir", SUBSCRIBE), null).body());
+        assertThat(log.path("deliveries").findValuesAsText("eventId")).doesNotContain("r-2");
+    }
+
+    @Test
+    void sqlFiltersSelectWhatIsPushed() {
+        HttpResponse<String> created = call("POST", "/events/api/v1/subscriptions", token("digdir", SUBSCRIBE), """
+                {"endPoint":"%s","resourceFilter":"%s","subjectFilter":"/party/1337",
+                 "filters":[{"sql":"id LIKE 'keep-%%'"},{"not":{"exact":{"type":"app.deleted"}}}]}"""
+                .formatted(receiver.url("/sql"), RESOURCE));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        awaitStatus("digdir", json(created.body()).path("id").asText(), "active");
+        String ttd = token("ttd", PUBLISH);
+        for (String id : List.of("drop-1", "keep-1", "keep-2")) {
+            api.publish(ttd, event(id, RESOURCE, "/party/1337"));
+        }
+        api.publish(ttd, event("keep-3", RESOURCE, "/party/1337").replace("app.created", "app.deleted"));
+        receiver.await(WebhookDeliveryTest::isEvent, 2, WAIT);
+        sleep(300);
+        assertThat(receiver.received(WebhookDeliveryTest::isEvent)).extracting(r -> json(r.body()).path("id").asText())
+                .containsExactlyInAnyOrder("keep-1", "keep-2");
+
+        HttpResponse<String> bad = call("POST", "/events/api/v1/subscriptions", token("digdir", SUBSCRIBE), """
+                {"endPoint":"%s","resourceFilter":"%s","subjectFilter":"/party/1337","filters":[{"sql":"id ="}]}"""
+                .formatted(receiver.url("/sql"), RESOURCE));
+        EventsHttpClient.assertProblem(bad, 400, "invalid-request");
+    }
+
+    @Test
+    void aRotatedSecretSignsAlongsideTheOldOne() {
+        JsonNode created = subscribe("digdir", "/rotate", "/party/1337");
+        String id = created.path("id").asText();
+        awaitStatus("digdir", id, "active");
+        WebhookSecret old = WebhookSecret.parse(created.path("secret").asText());
+        HttpResponse<String> rotated = call("POST", "/events/api/v1/subscriptions/" + id + "/secret/rotate",
+                token("digdir", SUBSCRIBE), null);
+        assertThat(rotated.statusCode()).isEqualTo(200);
+        WebhookSecret fresh = WebhookSecret.parse(json(rotated.body()).path("secret").asText());
+
+        api.publish(token("ttd", PUBLISH), event("s-1", RESOURCE, "/party/1337"));
+        WebhookReceiver.Received push = receiver.await(WebhookDeliveryTest::isEvent, 1, WAIT).get(0);
+        for (WebhookSecret secret : List.of(old, fresh)) {
+            assertThat(WebhookSignature.verify(push.header("webhook-signature"), secret, push.header("webhook-id"),
+                    Long.parseLong(push.header("webhook-timestamp")), push.body().getBytes(StandardCharsets.UTF_8)))
+                    .as("signed with the %s secret", secret == old ? "old" : "new").isTrue();
+        }
+        assertThat(call("GET", "/events/api/v1/subscriptions/" + id, token("digdir", SUBSCRIBE), null).body())
+                .doesNotContain(old.value(), fresh.value());
+    }
+
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);
