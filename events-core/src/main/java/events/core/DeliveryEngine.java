@@ -401,9 +401,17 @@ final class DeliveryEngine implements AutoCloseable {
         Instant started = clock.instant();
         List<WebhookSecret> signing;
         try {
+            if (!job.delivery().isValidation() && activeSubscription(job.subscription().id()).isEmpty()) {
+                // deleted or disabled while the delivery waited in its lane
+                outcomes.execute(() -> {
+                    lane(job).done();
+                    end(job.delivery(), DeliveryStatus.CANCELLED);
+                });
+                return;
+            }
             signing = secretsOf(job.subscription().id(), started);
         } catch (RuntimeException e) {
-            LOG.warn("delivery {}: could not read the signing secrets; retrying later: {}", job.delivery().id(),
+            LOG.warn("delivery {}: could not read the subscription; retrying later: {}", job.delivery().id(),
                     e.toString());
             outcomes.execute(() -> {
                 lane(job).done();

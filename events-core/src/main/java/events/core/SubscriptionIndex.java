@@ -17,8 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The active subscriptions, indexed by resource, so that matching an event costs a map lookup plus the
- * subscriptions of that event's resource: subscriptions to other resources cost nothing.
+ * The active subscriptions, indexed by resource and then by subject filter, so that matching an event costs two
+ * map lookups plus the subscriptions of that event's resource with that event's subject or no subject filter:
+ * subscriptions to other resources, or to other subjects of the same resource, cost nothing.
  *
  * <p>An immutable snapshot is swapped in on every change: at once for changes made through this process
  * ({@link #put}, {@link #remove}), and by {@link #refreshIfStale} for changes made by other processes sharing the
@@ -34,7 +35,10 @@ final class SubscriptionIndex {
         }
     }
 
-    private record Snapshot(Map<String, List<Entry>> byResource, Map<UUID, Entry> byId) {
+    /** Key of the subscriptions without a subject filter in a resource's map. */
+    private static final String ANY_SUBJECT = "\u0000any";
+
+    private record Snapshot(Map<String, Map<String, List<Entry>>> byResource, Map<UUID, Entry> byId) {
     }
 
     private final SubscriptionStore store;
@@ -49,17 +53,26 @@ final class SubscriptionIndex {
 
     /** The active subscriptions that want this event (before authorization). */
     List<Entry> matching(CloudEvent event) {
-        List<Entry> candidates = snapshot.byResource().get(event.resource());
-        if (candidates == null) {
+        Map<String, List<Entry>> bySubject = snapshot.byResource().get(event.resource());
+        if (bySubject == null) {
             return List.of();
         }
         List<Entry> matches = new ArrayList<>(2);
-        for (Entry e : candidates) {
-            if (e.matches(event)) {
-                matches.add(e);
-            }
+        addMatches(bySubject.get(ANY_SUBJECT), event, matches);
+        if (event.subject() != null) {
+            addMatches(bySubject.get(event.subject()), event, matches);
         }
         return matches;
+    }
+
+    private static void addMatches(List<Entry> candidates, CloudEvent event, List<Entry> matches) {
+        if (candidates != null) {
+            for (Entry e : candidates) {
+                if (e.matches(event)) {
+                    matches.add(e);
+                }
+            }
+        }
     }
 
     /** The active subscription with this id, if it is active. */
@@ -108,12 +121,13 @@ final class SubscriptionIndex {
     }
 
     private static Snapshot build(Map<UUID, Entry> byId) {
-        Map<String, List<Entry>> byResource = new HashMap<>();
+        Map<String, Map<String, List<Entry>>> byResource = new HashMap<>();
         for (Entry e : byId.values()) {
-            byResource.computeIfAbsent(e.subscription().request().resourceFilter(), r -> new ArrayList<>()).add(e);
+            String subject = e.subscription().request().subjectFilter();
+            byResource.computeIfAbsent(e.subscription().request().resourceFilter(), r -> new HashMap<>())
+                    .computeIfAbsent(subject == null ? ANY_SUBJECT : subject, s -> new ArrayList<>(1)).add(e);
         }
-        byResource.replaceAll((r, list) -> List.copyOf(list));
-        return new Snapshot(Map.copyOf(byResource), Map.copyOf(byId));
+        return new Snapshot(byResource, Map.copyOf(byId));
     }
 
     private Entry compile(Subscription s) {
