@@ -42,9 +42,18 @@ class WebhookDeliveryTest {
     private EventsHttpClient api;
     private final WebhookReceiver receiver = new WebhookReceiver();
 
+    /** The environment the server starts with (the database); H2 in the data dir here. */
+    Map<String, String> environment() {
+        return Map.of();
+    }
+
+    /** After the server stopped. */
+    void stopped() {
+    }
+
     @BeforeEach
     void start() {
-        server = EventsServer.start(ServerSettings.from(Map.of(), List.of("--port", "0", "--data-dir",
+        server = EventsServer.start(ServerSettings.from(environment(), List.of("--port", "0", "--data-dir",
                 dataDir.toString(), "--policy-dir", EventsServerTest.EXAMPLE_POLICIES.toString(),
                 "--webhook-allow-http", "true", "--webhook-allow-private", "true",
                 "--retry-schedule", "200ms,200ms", "--webhook-timeout", "2s")));
@@ -55,6 +64,7 @@ class WebhookDeliveryTest {
     void stop() {
         server.close();
         receiver.close();
+        stopped();
     }
 
     private String token(String org, String scopes) {
