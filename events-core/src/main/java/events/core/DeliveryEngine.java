@@ -14,6 +14,7 @@ import events.ports.Action;
 import events.ports.Authorizer;
 import events.ports.Caller;
 import events.ports.DeliveryStore;
+import events.ports.DeliveryStore.AttemptRecord;
 import events.ports.DeliveryStore.NewDelivery;
 import events.ports.EventStore;
 import events.ports.SubscriptionStore;
@@ -31,9 +32,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -71,6 +74,8 @@ final class DeliveryEngine implements AutoCloseable {
     static final long REFRESH_MILLIS = 250;
     /** The longest the scheduler sleeps without looking for due deliveries. */
     private static final long MAX_SCHEDULER_SLEEP_MILLIS = 1000;
+    /** Outcomes recorded in one transaction at most. */
+    private static final int MAX_RECORD_GROUP = 500;
     /** The longest the dispatcher sleeps without looking for new events (events stored by other processes). */
     private static final long MAX_DISPATCHER_SLEEP_MILLIS = 1000;
 
@@ -101,10 +106,14 @@ final class DeliveryEngine implements AutoCloseable {
     private final Set<Long> held = ConcurrentHashMap.newKeySet();
     private final Map<UUID, CachedSecrets> secrets = new ConcurrentHashMap<>();
     private final ExecutorService outcomes;
+    private final BlockingQueue<Outcome> recorded = new LinkedBlockingQueue<>();
     private final Signal dispatchSignal = new Signal();
     private final Signal scheduleSignal = new Signal();
     private final List<Thread> threads = new ArrayList<>();
     private ScheduledExecutorService refresher;
+    /** Records outcomes from construction until {@link #close}: attempts can start before {@link #start}. */
+    private final Thread recorder;
+    private volatile boolean recording = true;
     private volatile boolean running;
     /** The dispatch cursor as this process last saw it; -1 = read it from the store. */
     private long cursor = -1;
@@ -121,6 +130,7 @@ final class DeliveryEngine implements AutoCloseable {
         this.settings = settings;
         this.random = random;
         this.outcomes = Executors.newFixedThreadPool(4, daemon("events-delivery-outcome"));
+        this.recorder = worker("events-delivery-recorder", this::recordLoop);
     }
 
     static DoubleSupplier defaultRandom() {
@@ -164,6 +174,9 @@ final class DeliveryEngine implements AutoCloseable {
         try {
             // let attempts in flight record their outcome; whatever is left is retried after its lease
             outcomes.awaitTermination(5, TimeUnit.SECONDS);
+            recording = false;
+            recorder.interrupt();
+            recorder.join(5000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -451,7 +464,7 @@ final class DeliveryEngine implements AutoCloseable {
         return fresh;
     }
 
-    /** Records the attempt and the delivery's next state. */
+    /** Works out the delivery's next state from the response and queues both for the recorder. */
     private void record(Job job, Instant started, WebhookResponse response) {
         Delivery d = job.delivery();
         try {
@@ -464,31 +477,88 @@ final class DeliveryEngine implements AutoCloseable {
             }
             DeliveryAttempt logged = new DeliveryAttempt(0, d.subscriptionId(), d.id(), d.eventId(), attempt, started,
                     status, error, response.duration().toMillis());
+            AttemptRecord next;
+            Runnable then = null;
             if (response.isSuccess()) {
-                deliveries.recordAttempt(logged, DeliveryStatus.DELIVERED, null);
+                next = new AttemptRecord(logged, DeliveryStatus.DELIVERED, null);
                 if (d.isValidation()) {
-                    activate(job.subscription(), now);
+                    then = () -> activate(job.subscription(), now);
                 }
             } else if (response.statusCode() == 410) {
-                deliveries.recordAttempt(logged, DeliveryStatus.CANCELLED, null);
-                disable(job.subscription());
+                next = new AttemptRecord(logged, DeliveryStatus.CANCELLED, null);
+                then = () -> disable(job.subscription());
             } else {
                 Duration retryAfter = response.statusCode() == 429 || response.statusCode() == 503
                         ? response.retryAfter() : null;
                 Optional<Duration> wait = settings.schedule().delayAfter(attempt, retryAfter, random);
-                if (wait.isPresent()) {
-                    deliveries.recordAttempt(logged, DeliveryStatus.PENDING, now.plus(wait.get()));
-                } else {
-                    deliveries.recordAttempt(logged, DeliveryStatus.DEAD, null);
-                    LOG.info("delivery {} of event {} to subscription {} dead-lettered after {} attempts", d.id(),
-                            d.eventId(), d.subscriptionId(), attempt);
+                next = wait.isPresent() ? new AttemptRecord(logged, DeliveryStatus.PENDING, now.plus(wait.get()))
+                        : new AttemptRecord(logged, DeliveryStatus.DEAD, null);
+            }
+            recorded.add(new Outcome(d, next, then));
+        } catch (RuntimeException e) {
+            LOG.warn("delivery {}: could not work out the outcome of attempt: {}", d.id(), e.toString());
+            held.remove(d.id());
+        }
+    }
+
+    /** An attempt to record, and what to do once it is recorded. */
+    private record Outcome(Delivery delivery, AttemptRecord record, Runnable then) {
+    }
+
+    /**
+     * Records outcomes in groups (one transaction for all that arrived while the previous group was being
+     * written), then applies their consequences. A group that cannot be recorded is left to the leases: its
+     * deliveries are attempted again (at least once).
+     */
+    private void recordLoop() {
+        List<Outcome> group = new ArrayList<>();
+        while (recording || !recorded.isEmpty()) {
+            try {
+                Outcome first = recorded.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                group.add(first);
+                recorded.drainTo(group, MAX_RECORD_GROUP - 1);
+                recordGroup(group);
+            } catch (InterruptedException e) {
+                if (!recording) {
+                    recorded.drainTo(group);
+                    recordGroup(group);
+                    return;
+                }
+            } finally {
+                group.clear();
+            }
+        }
+    }
+
+    private void recordGroup(List<Outcome> group) {
+        if (group.isEmpty()) {
+            return;
+        }
+        try {
+            deliveries.recordAttempts(group.stream().map(Outcome::record).toList());
+            for (Outcome o : group) {
+                if (o.record().status() == DeliveryStatus.DEAD) {
+                    LOG.info("delivery {} of event {} to subscription {} dead-lettered after {} attempts",
+                            o.delivery().id(), o.delivery().eventId(), o.delivery().subscriptionId(),
+                            o.record().attempt().attempt());
+                }
+                if (o.then() != null) {
+                    try {
+                        o.then().run();
+                    } catch (RuntimeException e) {
+                        LOG.warn("subscription {}: could not apply the outcome of delivery {}: {}",
+                                o.delivery().subscriptionId(), o.delivery().id(), e.toString());
+                    }
                 }
             }
         } catch (RuntimeException e) {
-            // not recorded: the delivery is attempted again once its lease ends (at least once)
-            LOG.warn("delivery {}: could not record the attempt: {}", d.id(), e.toString());
+            // not recorded: these deliveries are attempted again once their leases end (at least once)
+            LOG.warn("could not record {} delivery attempts: {}", group.size(), e.toString());
         } finally {
-            held.remove(d.id());
+            group.forEach(o -> held.remove(o.delivery().id()));
         }
     }
 

@@ -53,11 +53,16 @@ public interface DeliveryStore {
     Optional<Instant> nextDue();
 
     /**
-     * Records an attempt and the delivery's new state in one transaction: {@code status} with, while still
-     * pending, the time of its next attempt. Attempts on a delivery that is no longer pending (deleted
-     * subscription, cancelled) are dropped.
+     * Records attempts and the deliveries' new states, all in one transaction: for each, {@code status} with,
+     * while still pending, the time of its next attempt. Attempts on a delivery that is no longer pending
+     * (deleted subscription, cancelled) are dropped.
      */
-    void recordAttempt(DeliveryAttempt attempt, DeliveryStatus status, Instant nextAttemptAt);
+    void recordAttempts(List<AttemptRecord> records);
+
+    /** {@link #recordAttempts} of one attempt. */
+    default void recordAttempt(DeliveryAttempt attempt, DeliveryStatus status, Instant nextAttemptAt) {
+        recordAttempts(List.of(new AttemptRecord(attempt, status, nextAttemptAt)));
+    }
 
     /** Ends a pending delivery without an attempt (denied by policy, or cancelled); nothing if not pending. */
     void finish(long deliveryId, DeliveryStatus status);
@@ -79,6 +84,18 @@ public interface DeliveryStore {
      * attempts counted afresh. Returns how many.
      */
     int redrive(UUID subscriptionId, Instant dueAt);
+
+    /**
+     * An attempt and what it leaves the delivery in.
+     *
+     * @param nextAttemptAt when {@code status} is pending, when to try again; else null
+     */
+    record AttemptRecord(DeliveryAttempt attempt, DeliveryStatus status, Instant nextAttemptAt) {
+        public AttemptRecord {
+            java.util.Objects.requireNonNull(attempt, "attempt");
+            java.util.Objects.requireNonNull(status, "status");
+        }
+    }
 
     /** A delivery to queue: the subscription, the event's sequence and the event's {@code id}. */
     record NewDelivery(UUID subscriptionId, long eventSequence, String eventId) {

@@ -433,6 +433,33 @@ public abstract class DeliveryStoreContract {
     }
 
     @Test
+    void recordAttemptsRecordsABatchAndDropsOnlyTheAttemptsOnDeliveriesNoLongerPending() {
+        Storage storage = newStorage();
+        DeliveryStore store = storage.deliveries();
+        UUID a = subscription(storage, "a");
+        Delivery retried = queue(store, a, 1, T0);
+        Delivery delivered = queue(store, a, 2, T0);
+        Delivery dead = queue(store, a, 3, T0);
+        Delivery denied = queue(store, a, 4, T0);
+        store.claimDue(T0, 10, LEASE, List.of());
+        store.finish(denied.id(), DeliveryStatus.DENIED);
+
+        store.recordAttempts(List.of(
+                new DeliveryStore.AttemptRecord(attempt(retried, 1, T0, 503, "HTTP 503"), DeliveryStatus.PENDING,
+                        T0.plusSeconds(10)),
+                new DeliveryStore.AttemptRecord(attempt(denied, 1, T0, 200, null), DeliveryStatus.DELIVERED, null),
+                new DeliveryStore.AttemptRecord(attempt(delivered, 1, T0, 200, null), DeliveryStatus.DELIVERED, null),
+                new DeliveryStore.AttemptRecord(attempt(dead, 12, T0, 500, null), DeliveryStatus.DEAD, null)));
+
+        assertThat(store.attempts(a, Long.MAX_VALUE, 10)).extracting(DeliveryAttempt::deliveryId)
+                .containsExactlyInAnyOrder(retried.id(), delivered.id(), dead.id());
+        assertThat(store.deadLetters(a, 0, 10)).extracting(Delivery::id).containsExactly(dead.id());
+        assertThat(store.nextDue()).contains(T0.plusSeconds(10));
+        assertThat(store.claimDue(T0.plusSeconds(10), 10, LEASE, List.of())).singleElement()
+                .satisfies(d -> assertThat(d.attempts()).isEqualTo(1));
+    }
+
+    @Test
     void attemptsAreListedNewestFirstInPages() {
         Storage storage = newStorage();
         DeliveryStore store = storage.deliveries();

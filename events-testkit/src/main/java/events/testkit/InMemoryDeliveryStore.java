@@ -92,14 +92,17 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     }
 
     @Override
-    public synchronized void recordAttempt(DeliveryAttempt attempt, DeliveryStatus status, Instant nextAttemptAt) {
-        Delivery d = deliveries.get(attempt.deliveryId());
-        if (d == null || d.status() != DeliveryStatus.PENDING) {
-            return;
+    public synchronized void recordAttempts(List<AttemptRecord> records) {
+        for (AttemptRecord r : records) {
+            Delivery d = deliveries.get(r.attempt().deliveryId());
+            if (d == null || d.status() != DeliveryStatus.PENDING) {
+                continue;
+            }
+            DeliveryAttempt stored = r.attempt().withId(++lastAttemptId);
+            attempts.put(stored.id(), stored);
+            deliveries.put(d.id(), d.with(r.attempt().attempt(), r.status(),
+                    r.nextAttemptAt() == null ? d.nextAttemptAt() : r.nextAttemptAt()));
         }
-        DeliveryAttempt stored = attempt.withId(++lastAttemptId);
-        attempts.put(stored.id(), stored);
-        deliveries.put(d.id(), d.with(attempt.attempt(), status, nextAttemptAt == null ? d.nextAttemptAt() : nextAttemptAt));
     }
 
     @Override

@@ -290,43 +290,54 @@ final class JdbcDeliveryStore implements DeliveryStore {
     // ------------------------------------------------------------------ outcomes
 
     @Override
-    public void recordAttempt(DeliveryAttempt attempt, DeliveryStatus status, Instant nextAttemptAt) {
-        Objects.requireNonNull(attempt, "attempt");
-        Objects.requireNonNull(status, "status");
+    public void recordAttempts(List<AttemptRecord> records) {
+        Objects.requireNonNull(records, "records");
+        if (records.isEmpty()) {
+            return;
+        }
         try {
             jdbi.useTransaction(TransactionIsolationLevel.READ_COMMITTED, handle -> {
-                var update = handle.createUpdate("UPDATE deliveries SET attempts = :attempts, status = :status"
-                                + (nextAttemptAt == null ? "" : ", next_attempt_at = :next")
-                                + " WHERE id = :id AND status = " + PENDING)
-                        .bind("id", attempt.deliveryId())
-                        .bind("attempts", attempt.attempt())
-                        .bind("status", status.wireName());
-                if (nextAttemptAt != null) {
-                    update.bind("next", Timestamps.of(nextAttemptAt));
+                PreparedBatch updates = handle.prepareBatch("UPDATE deliveries SET attempts = :attempts,"
+                        + " status = :status, next_attempt_at = COALESCE(CAST(:next AS TIMESTAMP WITH TIME ZONE),"
+                        + " next_attempt_at) WHERE id = :id AND status = " + PENDING);
+                for (AttemptRecord r : records) {
+                    updates.bind("id", r.attempt().deliveryId())
+                            .bind("attempts", r.attempt().attempt())
+                            .bind("status", r.status().wireName())
+                            .bind("next", Timestamps.of(r.nextAttemptAt()))
+                            .add();
                 }
-                if (update.execute() == 0) {
-                    return; // no longer pending (cancelled, finished, or its subscription deleted): dropped
+                int[] updated = updates.execute();
+                PreparedBatch inserts = handle.prepareBatch("INSERT INTO delivery_attempts (subscription_id,"
+                        + " delivery_id, event_id, attempt, attempted_at, status_code, error, duration_ms) VALUES"
+                        + " (:subscription, :delivery, :eventId, :attempt, :at, :statusCode, :error, :duration)");
+                int n = 0;
+                for (int i = 0; i < records.size(); i++) {
+                    if (updated[i] == 0) {
+                        continue; // no longer pending (cancelled, finished, or its subscription deleted): dropped
+                    }
+                    DeliveryAttempt attempt = records.get(i).attempt();
+                    String error = attempt.error();
+                    if (error != null && error.length() > MAX_ERROR_LENGTH) {
+                        error = error.substring(0, MAX_ERROR_LENGTH);
+                    }
+                    inserts.bind("subscription", attempt.subscriptionId())
+                            .bind("delivery", attempt.deliveryId())
+                            .bind("eventId", attempt.eventId())
+                            .bind("attempt", attempt.attempt())
+                            .bind("at", Timestamps.of(attempt.at()))
+                            .bindBySqlType("statusCode", attempt.statusCode(), Types.INTEGER)
+                            .bindBySqlType("error", error, Types.VARCHAR)
+                            .bind("duration", attempt.durationMillis())
+                            .add();
+                    n++;
                 }
-                String error = attempt.error();
-                if (error != null && error.length() > MAX_ERROR_LENGTH) {
-                    error = error.substring(0, MAX_ERROR_LENGTH);
+                if (n > 0) {
+                    inserts.execute();
                 }
-                handle.createUpdate("INSERT INTO delivery_attempts (subscription_id, delivery_id, event_id, attempt,"
-                                + " attempted_at, status_code, error, duration_ms) VALUES (:subscription, :delivery,"
-                                + " :eventId, :attempt, :at, :statusCode, :error, :duration)")
-                        .bind("subscription", attempt.subscriptionId())
-                        .bind("delivery", attempt.deliveryId())
-                        .bind("eventId", attempt.eventId())
-                        .bind("attempt", attempt.attempt())
-                        .bind("at", Timestamps.of(attempt.at()))
-                        .bindBySqlType("statusCode", attempt.statusCode(), Types.INTEGER)
-                        .bindBySqlType("error", error, Types.VARCHAR)
-                        .bind("duration", attempt.durationMillis())
-                        .execute();
             });
         } catch (JdbiException e) {
-            throw new UnableToAccessSubscriptionsException(
-                    "unable to record an attempt of delivery " + attempt.deliveryId(), e);
+            throw new UnableToAccessSubscriptionsException("unable to record " + records.size() + " attempts", e);
         }
     }
 
