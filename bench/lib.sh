@@ -84,11 +84,19 @@ wait_ready() {
 }
 
 
-# start_server NAME PORT JAR POLICY_DIR: the server JAR as a child JVM (-Xmx256m) in $WORK/NAME with the
-# policies of POLICY_DIR and the secret JWT_SECRET, on embedded H2 (NAME h2...) or on a fresh PostgreSQL
-# schema (NAME pg...: PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD), listening on PORT. Sets STARTED_PID.
+# create_schema: a fresh PostgreSQL schema, named in PG_SCHEMA (dropped by drop_schema and on exit), for a script
+# that fills it before it starts a server on it (start_server ... existing-schema).
+create_schema() {
+  PG_SCHEMA="bench_$(date +%s)_$$"
+  psql -q -X -v ON_ERROR_STOP=1 -c "CREATE SCHEMA \"$PG_SCHEMA\"" >/dev/null
+}
+
+# start_server NAME PORT JAR POLICY_DIR [existing-schema]: the server JAR as a child JVM (-Xmx256m) in $WORK/NAME
+# with the policies of POLICY_DIR and the secret JWT_SECRET, on embedded H2 (NAME h2...; its data in
+# $WORK/NAME/data) or on a fresh PostgreSQL schema (NAME pg...: PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD;
+# with existing-schema, on the schema create_schema made instead), listening on PORT. Sets STARTED_PID.
 start_server() {
-  local name="$1" port="$2" jar="$3" policies="$4"
+  local name="$1" port="$2" jar="$3" policies="$4" schema="${5:-}"
   mkdir -p "$WORK/$name"
   case "$name" in
     h2*)
@@ -97,8 +105,11 @@ start_server() {
         java -Xmx256m -jar "$jar") >"$WORK/$name.log" 2>&1 &
       ;;
     pg*)
-      PG_SCHEMA="bench_$(date +%s)_$$"
-      psql -q -X -v ON_ERROR_STOP=1 -c "CREATE SCHEMA \"$PG_SCHEMA\"" >/dev/null
+      if [[ "$schema" != existing-schema ]]; then
+        create_schema
+      elif [[ -z "$PG_SCHEMA" ]]; then
+        log "start_server $name existing-schema: no schema (create_schema first)"; return 1
+      fi
       local password=()
       [[ -n "${PGPASSWORD:-}" ]] && password=(EVENTS_DB_PASSWORD="$PGPASSWORD")
       (cd "$WORK/$name" && exec env -u EVENTS_DATA_DIR -u EVENTS_DB_PASSWORD \
