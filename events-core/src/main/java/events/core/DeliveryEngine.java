@@ -364,7 +364,9 @@ final class DeliveryEngine implements AutoCloseable {
             jobs.add(new Job(d, event, subscription.get(), URI.create(subscription.get().request().endPoint())));
         }
         submit(jobs);
-        return claimed.size() == limit;
+        // Claimed deliveries this process already holds (queued behind a busy endpoint past their lease) have
+        // just had their lease renewed; they are no reason to look again at once.
+        return !fresh.isEmpty() && claimed.size() == limit;
     }
 
     private Optional<Subscription> activeSubscription(UUID id) {
