@@ -102,8 +102,13 @@ final class DeliveryEngine implements AutoCloseable {
     private final DoubleSupplier random;
 
     private final Map<String, EndpointLane<Job>> lanes = new ConcurrentHashMap<>();
-    /** Deliveries held in memory by this process (queued in a lane or being attempted). */
-    private final Set<Long> held = ConcurrentHashMap.newKeySet();
+    /**
+     * Deliveries held in memory by this process (queued in a lane or being attempted), with when they were
+     * taken. The scheduler renews the lease of held deliveries that come due again; one held for more than two
+     * leases is taken as lost and attempted afresh, so that no fault inside this process can keep a delivery
+     * from ever being attempted (it may then be attempted twice: at least once).
+     */
+    private final Map<Long, Instant> held = new ConcurrentHashMap<>();
     private final Map<UUID, CachedSecrets> secrets = new ConcurrentHashMap<>();
     private final ExecutorService outcomes;
     private final BlockingQueue<Outcome> recorded = new LinkedBlockingQueue<>();
@@ -199,7 +204,7 @@ final class DeliveryEngine implements AutoCloseable {
         Instant now = clock.instant();
         Optional<Delivery> validation = deliveries.queueValidation(subscription.id(), now.plus(settings.lease()));
         validation.ifPresent(d -> {
-            held.add(d.id());
+            held.put(d.id(), now);
             submit(List.of(new Job(d, subscription.validationEvent(settings.baseUrl().get()), subscription,
                     URI.create(subscription.request().endPoint()))));
         });
@@ -289,7 +294,7 @@ final class DeliveryEngine implements AutoCloseable {
             List<Job> jobs = new ArrayList<>(queued.get().size());
             for (Delivery d : queued.get()) {
                 Subscription s = bySubscription.get(d.subscriptionId());
-                held.add(d.id());
+                held.put(d.id(), now);
                 jobs.add(new Job(d, bySequence.get(d.eventSequence()), s, URI.create(s.request().endPoint())));
             }
             submit(jobs);
@@ -338,8 +343,14 @@ final class DeliveryEngine implements AutoCloseable {
         int limit = Math.min(room, CLAIM_BATCH);
         List<Delivery> claimed = deliveries.claimDue(now, limit, now.plus(settings.lease()), List.of());
         List<Delivery> fresh = new ArrayList<>();
+        Instant lost = now.minus(settings.lease().multipliedBy(2));
         for (Delivery d : claimed) {
-            if (held.add(d.id())) {
+            Instant since = held.putIfAbsent(d.id(), now);
+            if (since == null) {
+                fresh.add(d);
+            } else if (since.isBefore(lost)) {
+                LOG.warn("delivery {} was held since {} without an outcome; attempting it again", d.id(), since);
+                held.put(d.id(), now);
                 fresh.add(d);
             }
         }

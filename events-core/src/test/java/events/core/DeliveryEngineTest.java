@@ -262,6 +262,27 @@ class DeliveryEngineTest {
     }
 
     @Test
+    void aDeliveryStuckInThisProcessIsAttemptedAgainAfterTwoLeases() {
+        Subscription s = f.subscribe(A);
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        f.sender.answer(A, m -> calls.incrementAndGet() == 1 ? new CompletableFuture<>() // never answers
+                : CompletableFuture.completedFuture(FakeWebhookSender.status(200)));
+        f.events.append(List.of(anEvent().build()));
+        f.engine.dispatchOnce();
+        assertThat(f.engine.held()).isEqualTo(1);
+
+        f.clock.advance(DeliveryFixture.LEASE);
+        f.engine.scheduleOnce(); // due again: its lease is renewed, it is not sent twice
+        assertThat(calls.get()).isEqualTo(1);
+
+        f.clock.advance(DeliveryFixture.LEASE.plusMillis(1));
+        f.engine.scheduleOnce(); // held for more than two leases: taken as lost
+        f.settle();
+        assertThat(calls.get()).isEqualTo(2);
+        assertThat(f.onlyDeliveryOf(s).status()).isEqualTo(DeliveryStatus.DELIVERED);
+    }
+
+    @Test
     void dispatchFollowsTheCursorWhenAnotherProcessMovedIt() {
         Subscription s = f.subscribe(A);
         f.publish(anEvent().build());

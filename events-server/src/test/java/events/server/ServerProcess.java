@@ -23,10 +23,19 @@ final class ServerProcess implements AutoCloseable {
 
     private final Process process;
     private final int port;
+    private final List<String> output;
 
-    private ServerProcess(Process process, int port) {
+    private ServerProcess(Process process, int port, List<String> output) {
         this.process = process;
         this.port = port;
+        this.output = output;
+    }
+
+    /** What the server printed so far (for diagnostics). */
+    String output() {
+        synchronized (output) {
+            return String.join("\n", output);
+        }
     }
 
     static List<String> command(String... args) {
@@ -68,7 +77,7 @@ final class ServerProcess implements AutoCloseable {
         pump.setDaemon(true);
         pump.start();
         try {
-            return new ServerProcess(process, port.get(60, TimeUnit.SECONDS));
+            return new ServerProcess(process, port.get(60, TimeUnit.SECONDS), lines);
         } catch (Exception e) {
             process.destroyForcibly();
             throw new IllegalStateException("server did not start: " + e.getMessage(), e);

@@ -42,9 +42,10 @@ class WebhookCrashIT {
         env.put("EVENTS_RETRY_SCHEDULE", "1s,1s,1s,1s,1s,1s,1s,1s,1s,1s");
         String token = ServerProcessIT.mintToken(env);
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+        String id;
         try (WebhookReceiver receiver = new WebhookReceiver()) {
             try (ServerProcess server = ServerProcess.serve(env)) {
-                String id = subscribe(server.baseUrl(), token, receiver.url("/crash"));
+                id = subscribe(server.baseUrl(), token, receiver.url("/crash"));
                 receiver.await(r -> true, 1, Duration.ofSeconds(20)); // validated
                 awaitActive(server.baseUrl(), token, id);
 
@@ -85,12 +86,27 @@ class WebhookCrashIT {
                     Thread.sleep(100);
                 }
                 Set<String> pushed = pushedIds(receiver);
+                if (!pushed.containsAll(acknowledged)) {
+                    Set<String> missing = new java.util.TreeSet<>(acknowledged);
+                    missing.removeAll(pushed);
+                    System.out.println("WebhookCrashIT: never pushed: " + missing);
+                    System.out.println("WebhookCrashIT: deliveries: " + get(restarted.baseUrl(), token,
+                            "/events/api/v1/subscriptions/" + id + "/deliveries?size=1000"));
+                    System.out.println("WebhookCrashIT: dead letters: " + get(restarted.baseUrl(), token,
+                            "/events/api/v1/subscriptions/" + id + "/deadletters"));
+                    System.out.println("WebhookCrashIT: server output:\n" + restarted.output());
+                }
                 assertThat(pushed).as("acknowledged events never pushed").containsAll(acknowledged);
                 long pushes = receiver.received(r -> !isValidation(r)).size();
                 System.out.printf("WebhookCrashIT: %d acknowledged, %d pushed before the kill, %d pushes in all,"
                         + " %d duplicates%n", acknowledged.size(), beforeRestart, pushes, pushes - pushed.size());
             }
         }
+    }
+
+    private static String get(String baseUrl, String token, String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Authorization", "Bearer " + token)
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private static boolean isValidation(WebhookReceiver.Received r) {
