@@ -341,7 +341,7 @@ final class DeliveryEngine implements AutoCloseable {
         }
         Instant now = clock.instant();
         int limit = Math.min(room, CLAIM_BATCH);
-        List<Delivery> claimed = deliveries.claimDue(now, limit, now.plus(settings.lease()), List.of());
+        List<Delivery> claimed = deliveries.claimDue(now, limit, now.plus(settings.lease()));
         List<Delivery> fresh = new ArrayList<>();
         Instant lost = now.minus(settings.lease().multipliedBy(2));
         for (Delivery d : claimed) {

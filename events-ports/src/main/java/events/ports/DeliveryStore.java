@@ -44,10 +44,10 @@ public interface DeliveryStore {
     Optional<Delivery> queueValidation(UUID subscriptionId, Instant dueAt);
 
     /**
-     * Takes up to {@code limit} pending deliveries due at {@code now} (earliest first), leaving out
-     * {@code exclude}, and moves their due time to {@code leaseUntil}.
+     * Takes up to {@code limit} pending deliveries due at {@code now} (earliest first) and moves their due time
+     * to {@code leaseUntil}.
      */
-    List<Delivery> claimDue(Instant now, int limit, Instant leaseUntil, Collection<Long> exclude);
+    List<Delivery> claimDue(Instant now, int limit, Instant leaseUntil);
 
     /** When the earliest pending delivery is due, or empty when none is pending. */
     Optional<Instant> nextDue();

@@ -61,7 +61,7 @@ public abstract class DeliveryStoreContract {
 
         assertThat(store.dispatchCursor()).isZero();
         assertThat(store.nextDue()).isEmpty();
-        assertThat(store.claimDue(T0.plus(Duration.ofDays(365)), 10, LEASE, List.of())).isEmpty();
+        assertThat(store.claimDue(T0.plus(Duration.ofDays(365)), 10, LEASE)).isEmpty();
     }
 
     @Test
@@ -87,7 +87,7 @@ public abstract class DeliveryStoreContract {
         });
         assertThat(store.dispatchCursor()).isEqualTo(3);
         assertThat(store.nextDue()).contains(T0);
-        assertThat(ids(store.claimDue(T0, 10, LEASE, List.of()))).containsExactlyInAnyOrderElementsOf(ids(queued.get()));
+        assertThat(ids(store.claimDue(T0, 10, LEASE))).containsExactlyInAnyOrderElementsOf(ids(queued.get()));
     }
 
     @Test
@@ -102,7 +102,7 @@ public abstract class DeliveryStoreContract {
 
         assertThat(stale).isEmpty();
         assertThat(store.dispatchCursor()).isEqualTo(5);
-        assertThat(store.claimDue(T0, 10, LEASE, List.of())).extracting(Delivery::eventSequence).containsExactly(5L);
+        assertThat(store.claimDue(T0, 10, LEASE)).extracting(Delivery::eventSequence).containsExactly(5L);
     }
 
     @Test
@@ -129,14 +129,14 @@ public abstract class DeliveryStoreContract {
         DeliveryStore store = storage.deliveries();
         UUID a = subscription(storage, "a");
         Delivery first = store.dispatch(0, 1, List.of(new NewDelivery(a, 1, "e1")), T0).orElseThrow().get(0);
-        store.claimDue(T0, 10, LEASE, List.of());
+        store.claimDue(T0, 10, LEASE);
         store.recordAttempt(attempt(first, 1, T0, 503, null), DeliveryStatus.PENDING, T0.plusSeconds(10));
 
         List<Delivery> again = store.dispatch(1, 2, List.of(new NewDelivery(a, 1, "e1"), new NewDelivery(a, 2, "e2"),
                 new NewDelivery(a, 2, "e2")), T0.plusSeconds(5)).orElseThrow();
 
         assertThat(again).singleElement().satisfies(d -> assertThat(d.eventSequence()).isEqualTo(2));
-        List<Delivery> due = store.claimDue(T0.plusSeconds(10), 10, LEASE, List.of());
+        List<Delivery> due = store.claimDue(T0.plusSeconds(10), 10, LEASE);
         assertThat(due).extracting(Delivery::id).containsExactly(again.get(0).id(), first.id());
         assertThat(due.get(1).attempts()).isEqualTo(1);
     }
@@ -182,7 +182,7 @@ public abstract class DeliveryStoreContract {
         long winner = won.get(0).get(0).eventSequence() / 1000;
         DeliveryStore reader = storages.get(storages.size() - 1).deliveries();
         assertThat(reader.dispatchCursor()).isEqualTo(100 + winner);
-        List<Delivery> queued = reader.claimDue(T0, 1000, LEASE, List.of());
+        List<Delivery> queued = reader.claimDue(T0, 1000, LEASE);
         assertThat(queued).hasSize(50).allSatisfy(d -> assertThat(d.eventSequence() / 1000).isEqualTo(winner));
         assertThat(ids(queued)).containsExactlyInAnyOrderElementsOf(ids(won.get(0)));
     }
@@ -212,7 +212,7 @@ public abstract class DeliveryStoreContract {
         assertThat(ids(queued)).doesNotHaveDuplicates();
         assertThat(again).isEmpty();
         assertThat(took).as("dispatching 1000 deliveries took %s", took).isLessThan(Duration.ofSeconds(5));
-        assertThat(store.claimDue(T0, 2000, LEASE, List.of())).hasSize(1000);
+        assertThat(store.claimDue(T0, 2000, LEASE)).hasSize(1000);
     }
 
     // ---------------------------------------------------------------- validation
@@ -237,7 +237,7 @@ public abstract class DeliveryStoreContract {
         });
         assertThat(second).isEmpty();
         assertThat(store.dispatchCursor()).isZero();
-        assertThat(store.claimDue(T0, 10, LEASE, List.of())).singleElement()
+        assertThat(store.claimDue(T0, 10, LEASE)).singleElement()
                 .satisfies(d -> assertThat(d.id()).isEqualTo(first.get().id()));
     }
 
@@ -254,7 +254,7 @@ public abstract class DeliveryStoreContract {
         Delivery notYet = queue(store, a, 4, T0.plusSeconds(100));
         Instant now = T0.plusSeconds(10);
 
-        List<Delivery> claimed = store.claimDue(now, 2, LEASE, List.of());
+        List<Delivery> claimed = store.claimDue(now, 2, LEASE);
 
         assertThat(claimed).extracting(Delivery::id).containsExactly(first.id(), second.id());
         assertThat(claimed).allSatisfy(d -> {
@@ -262,11 +262,11 @@ public abstract class DeliveryStoreContract {
             assertThat(d.status()).isEqualTo(DeliveryStatus.PENDING);
         });
         assertThat(claimed.get(0)).isEqualTo(first.with(0, DeliveryStatus.PENDING, LEASE));
-        assertThat(store.claimDue(now, 10, LEASE, List.of())).extracting(Delivery::id).containsExactly(third.id());
-        assertThat(store.claimDue(now, 10, LEASE, List.of())).isEmpty();
+        assertThat(store.claimDue(now, 10, LEASE)).extracting(Delivery::id).containsExactly(third.id());
+        assertThat(store.claimDue(now, 10, LEASE)).isEmpty();
         assertThat(store.nextDue()).contains(LEASE);
         // a lease that ran out (its claimer died) makes the deliveries due again
-        assertThat(store.claimDue(LEASE, 10, LEASE.plusSeconds(60), List.of())).extracting(Delivery::id)
+        assertThat(store.claimDue(LEASE, 10, LEASE.plusSeconds(60))).extracting(Delivery::id)
                 .containsExactly(third.id(), first.id(), second.id());
         assertThat(store.nextDue()).contains(notYet.nextAttemptAt());
     }
@@ -277,23 +277,8 @@ public abstract class DeliveryStoreContract {
         DeliveryStore store = storage.deliveries();
         Delivery d = queue(store, subscription(storage, "a"), 1, T0);
 
-        assertThat(store.claimDue(T0.minusMillis(1), 10, LEASE, List.of())).isEmpty();
-        assertThat(store.claimDue(T0, 10, LEASE, List.of())).extracting(Delivery::id).containsExactly(d.id());
-    }
-
-    @Test
-    void claimDueLeavesOutTheExcludedDeliveries() {
-        Storage storage = newStorage();
-        DeliveryStore store = storage.deliveries();
-        UUID a = subscription(storage, "a");
-        Delivery d1 = queue(store, a, 1, T0);
-        Delivery d2 = queue(store, a, 2, T0);
-        Delivery d3 = queue(store, a, 3, T0);
-
-        List<Delivery> claimed = store.claimDue(T0, 10, LEASE, List.of(d1.id(), d3.id(), 999_999L));
-
-        assertThat(claimed).extracting(Delivery::id).containsExactly(d2.id());
-        assertThat(store.claimDue(T0, 10, LEASE, List.of())).extracting(Delivery::id).containsExactly(d1.id(), d3.id());
+        assertThat(store.claimDue(T0.minusMillis(1), 10, LEASE)).isEmpty();
+        assertThat(store.claimDue(T0, 10, LEASE)).extracting(Delivery::id).containsExactly(d.id());
     }
 
     /**
@@ -326,7 +311,7 @@ public abstract class DeliveryStoreContract {
                 running.add(pool.submit(() -> {
                     start.await();
                     while (true) {
-                        List<Delivery> batch = store.claimDue(T0.plusSeconds(1), 7, LEASE, List.of());
+                        List<Delivery> batch = store.claimDue(T0.plusSeconds(1), 7, LEASE);
                         if (batch.isEmpty()) {
                             return null;
                         }
@@ -343,7 +328,7 @@ public abstract class DeliveryStoreContract {
         }
 
         assertThat(claimed).hasSize(300).doesNotHaveDuplicates();
-        assertThat(storages.get(storages.size() - 1).deliveries().claimDue(T0.plusSeconds(1), 10, LEASE, List.of()))
+        assertThat(storages.get(storages.size() - 1).deliveries().claimDue(T0.plusSeconds(1), 10, LEASE))
                 .isEmpty();
     }
 
@@ -370,20 +355,20 @@ public abstract class DeliveryStoreContract {
         DeliveryStore store = storage.deliveries();
         UUID a = subscription(storage, "a");
         Delivery d = queue(store, a, 1, T0);
-        store.claimDue(T0, 10, LEASE, List.of());
+        store.claimDue(T0, 10, LEASE);
         Instant retryAt = T0.plusSeconds(10);
 
         store.recordAttempt(attempt(d, 1, T0, 503, "HTTP 503"), DeliveryStatus.PENDING, retryAt);
 
         assertThat(store.nextDue()).contains(retryAt);
-        assertThat(store.claimDue(retryAt.minusMillis(1), 10, LEASE, List.of())).isEmpty();
-        Delivery retried = store.claimDue(retryAt, 10, LEASE, List.of()).get(0);
+        assertThat(store.claimDue(retryAt.minusMillis(1), 10, LEASE)).isEmpty();
+        Delivery retried = store.claimDue(retryAt, 10, LEASE).get(0);
         assertThat(retried).isEqualTo(d.with(1, DeliveryStatus.PENDING, LEASE));
 
         store.recordAttempt(attempt(d, 2, retryAt, 200, null), DeliveryStatus.DELIVERED, null);
 
         assertThat(store.nextDue()).isEmpty();
-        assertThat(store.claimDue(LEASE.plusSeconds(3600), 10, LEASE, List.of())).isEmpty();
+        assertThat(store.claimDue(LEASE.plusSeconds(3600), 10, LEASE)).isEmpty();
         List<DeliveryAttempt> attempts = store.attempts(a, Long.MAX_VALUE, 10);
         assertThat(attempts).hasSize(2);
         assertThat(attempts.get(0).id()).isGreaterThan(attempts.get(1).id()).isPositive();
@@ -416,7 +401,7 @@ public abstract class DeliveryStoreContract {
         Delivery cancelled = queue(store, a, 1, T0);
         Delivery denied = queue(store, a, 2, T0);
         Delivery delivered = queue(store, a, 3, T0);
-        store.claimDue(T0, 10, LEASE, List.of());
+        store.claimDue(T0, 10, LEASE);
         store.recordAttempt(attempt(delivered, 1, T0, 204, null), DeliveryStatus.DELIVERED, null);
         store.finish(denied.id(), DeliveryStatus.DENIED);
         assertThat(store.cancelPending(a)).isEqualTo(1);
@@ -441,7 +426,7 @@ public abstract class DeliveryStoreContract {
         Delivery delivered = queue(store, a, 2, T0);
         Delivery dead = queue(store, a, 3, T0);
         Delivery denied = queue(store, a, 4, T0);
-        store.claimDue(T0, 10, LEASE, List.of());
+        store.claimDue(T0, 10, LEASE);
         store.finish(denied.id(), DeliveryStatus.DENIED);
 
         store.recordAttempts(List.of(
@@ -455,7 +440,7 @@ public abstract class DeliveryStoreContract {
                 .containsExactlyInAnyOrder(retried.id(), delivered.id(), dead.id());
         assertThat(store.deadLetters(a, 0, 10)).extracting(Delivery::id).containsExactly(dead.id());
         assertThat(store.nextDue()).contains(T0.plusSeconds(10));
-        assertThat(store.claimDue(T0.plusSeconds(10), 10, LEASE, List.of())).singleElement()
+        assertThat(store.claimDue(T0.plusSeconds(10), 10, LEASE)).singleElement()
                 .satisfies(d -> assertThat(d.attempts()).isEqualTo(1));
     }
 
@@ -516,7 +501,7 @@ public abstract class DeliveryStoreContract {
         store.finish(denied.id(), DeliveryStatus.DEAD);
         store.finish(999_999L, DeliveryStatus.DEAD);
 
-        assertThat(store.claimDue(T0, 10, LEASE, List.of())).isEmpty();
+        assertThat(store.claimDue(T0, 10, LEASE)).isEmpty();
         assertThat(store.deadLetters(a, 0, 10)).isEmpty();
         assertThat(store.redrive(a, T0)).isZero();
     }
@@ -536,7 +521,7 @@ public abstract class DeliveryStoreContract {
         assertThat(store.cancelPending(a)).isEqualTo(2);
         assertThat(store.cancelPending(a)).isZero();
 
-        assertThat(store.claimDue(T0.plusSeconds(100), 10, LEASE, List.of())).extracting(Delivery::id)
+        assertThat(store.claimDue(T0.plusSeconds(100), 10, LEASE)).extracting(Delivery::id)
                 .containsExactly(other.id());
     }
 
@@ -595,10 +580,10 @@ public abstract class DeliveryStoreContract {
         assertThat(store.deadLetters(b, 0, 10)).extracting(Delivery::id).containsExactly(othersDead.id());
         assertThat(store.nextDue()).contains(redriveAt);
         Instant longLease = T0.plusSeconds(7200);
-        List<Delivery> due = store.claimDue(redriveAt, 10, longLease, List.of());
+        List<Delivery> due = store.claimDue(redriveAt, 10, longLease);
         assertThat(due).containsExactly(dead1.with(0, DeliveryStatus.PENDING, longLease),
                 dead2.with(0, DeliveryStatus.PENDING, longLease));
-        assertThat(store.claimDue(pending.nextAttemptAt(), 10, LEASE.plusSeconds(7200), List.of()))
+        assertThat(store.claimDue(pending.nextAttemptAt(), 10, LEASE.plusSeconds(7200)))
                 .extracting(Delivery::id).containsExactly(pending.id());
         assertThat(store.redrive(a, redriveAt)).isZero();
     }
@@ -627,7 +612,7 @@ public abstract class DeliveryStoreContract {
         assertThat(store.cancelPending(a)).isZero();
         store.recordAttempt(attempt(pending, 2, T0, 500, null), DeliveryStatus.PENDING, T0);
         assertThat(store.attempts(a, Long.MAX_VALUE, 10)).isEmpty();
-        assertThat(store.claimDue(T0, 10, LEASE, List.of())).extracting(Delivery::id).containsExactly(others.id());
+        assertThat(store.claimDue(T0, 10, LEASE)).extracting(Delivery::id).containsExactly(others.id());
         assertThat(store.attempts(b, Long.MAX_VALUE, 10)).hasSize(1);
     }
 
@@ -646,9 +631,9 @@ public abstract class DeliveryStoreContract {
         assertThat(last.dispatchCursor()).isEqualTo(2);
         assertThat(last.dispatch(0, 3, List.of(new NewDelivery(a, 3, "e3")), T0)).isEmpty();
         assertThat(last.nextDue()).contains(T0);
-        List<Delivery> claimed = last.claimDue(T0, 10, LEASE, List.of());
+        List<Delivery> claimed = last.claimDue(T0, 10, LEASE);
         assertThat(ids(claimed)).containsExactlyInAnyOrderElementsOf(ids(queued));
-        assertThat(first.claimDue(T0, 10, LEASE, List.of())).isEmpty();
+        assertThat(first.claimDue(T0, 10, LEASE)).isEmpty();
         last.recordAttempt(attempt(claimed.get(0), 1, T0, 200, null), DeliveryStatus.DELIVERED, null);
         assertThat(first.attempts(a, Long.MAX_VALUE, 10)).hasSize(1);
     }

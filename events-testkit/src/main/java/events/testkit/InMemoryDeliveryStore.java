@@ -8,11 +8,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 
@@ -68,11 +66,9 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     }
 
     @Override
-    public synchronized List<Delivery> claimDue(Instant now, int limit, Instant leaseUntil, Collection<Long> exclude) {
-        Set<Long> excluded = new HashSet<>(exclude);
+    public synchronized List<Delivery> claimDue(Instant now, int limit, Instant leaseUntil) {
         List<Delivery> due = deliveries.values().stream()
-                .filter(d -> d.status() == DeliveryStatus.PENDING && !d.nextAttemptAt().isAfter(now)
-                        && !excluded.contains(d.id()))
+                .filter(d -> d.status() == DeliveryStatus.PENDING && !d.nextAttemptAt().isAfter(now))
                 .sorted(Comparator.comparing(Delivery::nextAttemptAt).thenComparing(Delivery::id))
                 .limit(limit)
                 .toList();

@@ -219,16 +219,13 @@ final class JdbcDeliveryStore implements DeliveryStore {
     // ------------------------------------------------------------------ claiming
 
     @Override
-    public List<Delivery> claimDue(Instant now, int limit, Instant leaseUntil, Collection<Long> exclude) {
+    public List<Delivery> claimDue(Instant now, int limit, Instant leaseUntil) {
         Objects.requireNonNull(now, "now");
         Objects.requireNonNull(leaseUntil, "leaseUntil");
-        Objects.requireNonNull(exclude, "exclude");
         if (limit <= 0) {
             return List.of();
         }
-        List<Long> excluded = List.copyOf(new java.util.TreeSet<>(exclude));
         String due = " FROM deliveries WHERE status = " + PENDING + " AND next_attempt_at <= :now"
-                + (excluded.isEmpty() ? "" : " AND id NOT IN (<exclude>)")
                 // "status, next_attempt_at, id" is the order of the index deliveries_due: read in order, no sort
                 + " ORDER BY status, next_attempt_at, id LIMIT :limit";
         try {
@@ -239,7 +236,7 @@ final class JdbcDeliveryStore implements DeliveryStore {
                                     + " UPDATE deliveries d SET next_attempt_at = :lease FROM due WHERE d.id = due.id"
                                     + " RETURNING d.id, d.subscription_id, d.event_seq, d.event_id, d.attempts,"
                                     + " d.status, d.next_attempt_at, d.created, due.due_at");
-                    bindClaim(claim, now, limit, leaseUntil, excluded);
+                    bindClaim(claim, now, limit, leaseUntil);
                     List<Object[]> rows = claim.map((rs, ctx) -> new Object[] {toDelivery(rs), Timestamps.read(rs, "due_at")})
                             .list();
                     rows.sort(Comparator.comparing((Object[] r) -> (Instant) r[1])
@@ -247,7 +244,7 @@ final class JdbcDeliveryStore implements DeliveryStore {
                     return rows.stream().map(r -> (Delivery) r[0]).toList();
                 }
                 Query select = handle.createQuery("SELECT " + COLUMNS + due + " FOR UPDATE");
-                bindClaim(select, now, limit, null, excluded);
+                bindClaim(select, now, limit, null);
                 List<Delivery> claimed = select.map((rs, ctx) -> toDelivery(rs)).list();
                 if (claimed.isEmpty()) {
                     return claimed;
@@ -264,13 +261,10 @@ final class JdbcDeliveryStore implements DeliveryStore {
         }
     }
 
-    private static void bindClaim(Query query, Instant now, int limit, Instant leaseUntil, List<Long> excluded) {
+    private static void bindClaim(Query query, Instant now, int limit, Instant leaseUntil) {
         query.bind("now", Timestamps.of(now)).bind("limit", limit);
         if (leaseUntil != null) {
             query.bind("lease", Timestamps.of(leaseUntil));
-        }
-        if (!excluded.isEmpty()) {
-            query.bindList("exclude", excluded);
         }
     }
 

@@ -74,7 +74,7 @@ class H2DeliveryStoreTest extends DeliveryStoreContract {
             assertThat(deliveries.dispatchCursor()).isEqualTo(7);
             assertThat(deliveries.nextDue()).contains(T0.plusSeconds(10));
             assertThat(deliveries.attempts(s.id(), Long.MAX_VALUE, 10)).hasSize(1);
-            assertThat(deliveries.claimDue(T0.plusSeconds(10), 10, T0.plusSeconds(60), List.of()))
+            assertThat(deliveries.claimDue(T0.plusSeconds(10), 10, T0.plusSeconds(60)))
                     .containsExactly(queued.with(1, DeliveryStatus.PENDING, T0.plusSeconds(60)));
         }
     }
@@ -127,7 +127,7 @@ class H2DeliveryStoreTest extends DeliveryStoreContract {
         assertThatThrownBy(deliveries::dispatchCursor).isInstanceOf(UnableToAccessSubscriptionsException.class);
         assertThatThrownBy(() -> deliveries.dispatch(0, 1, List.of(), T0))
                 .isInstanceOf(UnableToAccessSubscriptionsException.class);
-        assertThatThrownBy(() -> deliveries.claimDue(T0, 10, T0, List.of()))
+        assertThatThrownBy(() -> deliveries.claimDue(T0, 10, T0))
                 .isInstanceOf(UnableToAccessSubscriptionsException.class);
         assertThatThrownBy(deliveries::nextDue).isInstanceOf(UnableToAccessSubscriptionsException.class);
     }
