@@ -240,7 +240,8 @@ public record CloudEvent(
         return value;
     }
 
-    private static boolean isAttributeName(String name) {
+    /** Whether {@code name} is a valid attribute name: lower-case ASCII letters and digits, at least one. */
+    static boolean isAttributeName(String name) {
         if (name.isEmpty()) {
             return false;
         }

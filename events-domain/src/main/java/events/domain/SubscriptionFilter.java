@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
 
 /**
  * A filter of the CloudEvents Subscriptions API: {@code exact}, {@code prefix}, {@code suffix} (on one or more
@@ -202,7 +201,7 @@ public sealed interface SubscriptionFilter {
         List<Violation> violations = new ArrayList<>();
         Map<String, String> copy = new LinkedHashMap<>();
         attributes.forEach((name, value) -> {
-            if (name == null || !Names.ATTRIBUTE.matcher(name).matches()) {
+            if (name == null || !CloudEvent.isAttributeName(name)) {
                 violations.add(new Violation("filters", "attribute names are lower-case letters and digits: " + name));
             } else if (value == null) {
                 violations.add(new Violation("filters", "the value for " + name + " must be a string"));
@@ -222,13 +221,5 @@ public sealed interface SubscriptionFilter {
                     new Violation("filters", dialect + ": needs a non-empty array of filters"));
         }
         return List.copyOf(filters);
-    }
-
-    /** Holder for the attribute-name pattern (interfaces cannot have private static fields). */
-    final class Names {
-        static final Pattern ATTRIBUTE = Pattern.compile("[a-z0-9]{1,64}");
-
-        private Names() {
-        }
     }
 }
