@@ -40,8 +40,6 @@ final class SubscriptionAdministration implements ManageSubscriptions {
     static final Duration ROTATION_GRACE = Duration.ofHours(24);
     /** The most entries one listing returns. */
     static final int MAX_PAGE = 1000;
-    private static final java.util.regex.Pattern IPV4_LITERAL =
-            java.util.regex.Pattern.compile("\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
 
     /** Resolves a host name to its addresses (the JDK resolver unless a test gives another). */
     interface HostResolver {
@@ -161,32 +159,19 @@ final class SubscriptionAdministration implements ManageSubscriptions {
 
     /** The URL rules, then every address the host resolves to (a private address behind a public name). */
     private void checkEndpoint(String endPoint) {
-        URI uri;
         try {
-            uri = endpoints.checkUrl(endPoint);
+            URI uri = endpoints.checkUrl(endPoint);
+            if (endpoints.allowPrivate() || WebhookEndpoints.hasAddressLiteral(uri)) {
+                return;
+            }
+            String host = uri.getHost();
+            try {
+                endpoints.checkResolved(host, resolver.resolve(host));
+            } catch (UnknownHostException e) {
+                throw new InvalidEndpointException("the host " + host + " does not resolve");
+            }
         } catch (InvalidEndpointException e) {
             throw new InvalidSubscriptionException(e.violation());
-        }
-        if (endpoints.allowPrivate()) {
-            return;
-        }
-        String host = uri.getHost();
-        if (host.startsWith("[") || IPV4_LITERAL.matcher(host).matches()) {
-            return; // an address, checked by checkUrl
-        }
-        List<InetAddress> addresses;
-        try {
-            addresses = resolver.resolve(host);
-        } catch (UnknownHostException e) {
-            throw new InvalidSubscriptionException(new Violation(InvalidEndpointException.ATTRIBUTE,
-                    "the host " + host + " does not resolve"));
-        }
-        for (InetAddress address : addresses) {
-            Optional<String> why = endpoints.whyForbidden(address);
-            if (why.isPresent()) {
-                throw new InvalidSubscriptionException(new Violation(InvalidEndpointException.ATTRIBUTE,
-                        "the host " + host + " resolves to " + address.getHostAddress() + ", " + why.get()));
-            }
         }
     }
 

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -209,6 +210,30 @@ public final class WebhookEndpoints {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Whether the host of a URL returned by {@link #checkUrl} is an address literal ({@code 203.0.113.7},
+     * {@code [2001:db8::1]}): {@link #checkUrl} has checked that address already, and there is no name to resolve.
+     */
+    public static boolean hasAddressLiteral(URI checked) {
+        String host = checked.getHost();
+        return host.startsWith("[") || CANONICAL_IPV4.matcher(host).matches();
+    }
+
+    /**
+     * Refuses a host name when any address it resolves to is forbidden: a private address behind a public name
+     * is refused at create, even next to public ones.
+     */
+    public void checkResolved(String host, Collection<InetAddress> addresses) {
+        for (InetAddress address : addresses) {
+            Optional<String> why = whyForbidden(address);
+            if (why.isPresent()) {
+                throw new InvalidEndpointException("the host " + host + " resolves to " + address.getHostAddress()
+                        + ", which is in " + why.get() + "; private, loopback and other internal addresses are not"
+                        + " allowed");
+            }
+        }
     }
 
     @Override

@@ -295,6 +295,27 @@ class WebhookEndpointsTest {
         return parsed;
     }
 
+    @ParameterizedTest
+    @CsvSource({"https://203.0.113.7/hook, true", "https://[2001:db8::1]:8443/hook, true",
+            "https://hooks.example.com/hook, false", "https://203.0.113.7.example.com/hook, false"})
+    void tellsAddressLiteralsFromNamesToResolve(String url, boolean literal) {
+        assertThat(WebhookEndpoints.hasAddressLiteral(WebhookEndpoints.strict().checkUrl(url))).isEqualTo(literal);
+    }
+
+    @Test
+    void refusesANameWhenAnyOfItsAddressesIsForbidden() throws UnknownHostException {
+        WebhookEndpoints strict = WebhookEndpoints.strict();
+        InetAddress publicAddress = InetAddress.getByName("93.184.216.34");
+        InetAddress privateAddress = InetAddress.getByName("10.1.2.3");
+        strict.checkResolved("hooks.example.com", List.of(publicAddress));
+
+        InvalidEndpointException e = catchThrowableOfType(InvalidEndpointException.class,
+                () -> strict.checkResolved("hooks.example.com", List.of(publicAddress, privateAddress)));
+        assertThat(e.reason()).contains("hooks.example.com", "10.1.2.3", "10.0.0.0/8");
+        WebhookEndpoints.builder().allowPrivate(true).build()
+                .checkResolved("hooks.example.com", List.of(publicAddress, privateAddress));
+    }
+
     private static Inet6Address mapped(InetAddress ipv4) throws UnknownHostException {
         byte[] bytes = new byte[16];
         bytes[10] = (byte) 0xff;
