@@ -164,10 +164,10 @@ final class DeliveryEngine implements AutoCloseable {
         if (refresher != null) {
             refresher.shutdownNow();
         }
+        // Signals, not interrupts: an interrupt during database I/O can make an embedded H2 close its file.
         dispatchSignal.raise();
         scheduleSignal.raise();
         for (Thread t : threads) {
-            t.interrupt();
             try {
                 t.join(5000);
             } catch (InterruptedException e) {
@@ -180,7 +180,6 @@ final class DeliveryEngine implements AutoCloseable {
             // let attempts in flight record their outcome; whatever is left is retried after its lease
             outcomes.awaitTermination(5, TimeUnit.SECONDS);
             recording = false;
-            recorder.interrupt();
             recorder.join(5000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -42,8 +42,4 @@ final class EndpointLane<T> {
         }
         start.accept(next);
     }
-
-    synchronized int load() {
-        return active + queue.size();
-    }
 }

@@ -36,6 +36,9 @@ import java.util.function.Supplier;
  * }</pre>
  */
 public final class Events implements AutoCloseable {
+    /** Added to the attempt timeout to make the lease: how long a delivery stays with the process attempting it. */
+    static final Duration LEASE_MARGIN = Duration.ofSeconds(10);
+
     private final EventStore eventStore;
     private final PublishEvents publishEvents;
     private final QueryEvents queryEvents;
@@ -67,9 +70,6 @@ public final class Events implements AutoCloseable {
             engine.start();
         }
     }
-
-    /** Added to the attempt timeout to make the lease: how long a delivery stays with the process attempting it. */
-    static final Duration LEASE_MARGIN = Duration.ofSeconds(10);
 
     public static Builder builder() {
         return new Builder();
