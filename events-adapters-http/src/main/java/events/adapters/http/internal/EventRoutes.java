@@ -101,11 +101,11 @@ public final class EventRoutes {
     void query(Context ctx) {
         Caller caller = authenticate(ctx, Caller.SCOPE_SUBSCRIBE);
         List<Violation> violations = new ArrayList<>();
-        String resource = single(ctx, "resource", violations);
+        String resource = Requests.single(ctx, "resource", violations);
         if (resource == null || resource.isEmpty()) {
             violations.add(new Violation("resource", "is required"));
         }
-        String afterText = single(ctx, "after", violations);
+        String afterText = Requests.single(ctx, "after", violations);
         long after = -1;
         if (afterText == null) {
             violations.add(new Violation("after", "is required: 0 to start, then the cursor of the next link"));
@@ -118,7 +118,7 @@ public final class EventRoutes {
                 violations.add(new Violation("after", "must be 0 or a cursor from a previous page"));
             }
         }
-        String sizeText = single(ctx, "size", violations);
+        String sizeText = Requests.single(ctx, "size", violations);
         int size = EventQuery.DEFAULT_SIZE;
         if (sizeText != null) {
             size = SIZE.matcher(sizeText).matches() ? Integer.parseInt(sizeText) : -1;
@@ -126,7 +126,7 @@ public final class EventRoutes {
                 violations.add(new Violation("size", "must be an integer from 1 to " + EventQuery.MAX_SIZE));
             }
         }
-        String subject = single(ctx, "subject", violations);
+        String subject = Requests.single(ctx, "subject", violations);
         if (subject != null && subject.isEmpty()) {
             violations.add(new Violation("subject", "must not be empty when given"));
         }
@@ -181,24 +181,9 @@ public final class EventRoutes {
         return Scopes.require(authenticator, ctx, scope, alternatives);
     }
 
-    private static String single(Context ctx, String name, List<Violation> violations) {
-        List<String> values = ctx.queryParams(name);
-        if (values.isEmpty()) {
-            return null;
-        }
-        if (values.size() > 1) {
-            violations.add(new Violation(name, "must be given once"));
-        }
-        return values.get(0);
-    }
-
     private String nextLink(Context ctx, String resource, long next, String subject, List<String> types,
                             String size) {
-        String base = baseUrl == null ? ctx.scheme() + "://" + ctx.host() : baseUrl.get();
-        while (base.endsWith("/")) {
-            base = base.substring(0, base.length() - 1);
-        }
-        StringBuilder url = new StringBuilder(base).append(EVENTS_PATH)
+        StringBuilder url = new StringBuilder(Requests.baseUrl(ctx, baseUrl)).append(EVENTS_PATH)
                 .append("?resource=").append(encode(resource))
                 .append("&after=").append(next);
         if (subject != null) {

@@ -69,8 +69,7 @@ public final class PolicyRoutes {
         ManagePolicies.PolicyWrite written = policies.put(resource, new String(body, charset(type)));
         if (written.created()) {
             ctx.status(201);
-            String base = baseUrl == null ? ctx.scheme() + "://" + ctx.host() : baseUrl.get();
-            ctx.header("Location", base + ctx.path());
+            ctx.header("Location", Requests.baseUrl(ctx, baseUrl) + ctx.path());
         } else {
             ctx.status(200);
         }

@@ -15,6 +15,8 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.BiFunction;
+import java.util.function.ToLongFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -79,7 +81,7 @@ public final class SubscriptionRoutes {
         ManageSubscriptions.CreatedSubscription created = subscriptions.create(caller, request);
         // 201 also for an identical existing subscription (Altinn's behaviour); only a new one shows its secret.
         ctx.status(201);
-        ctx.header("Location", base(ctx) + SUBSCRIPTIONS_PATH + "/" + created.subscription().id());
+        ctx.header("Location", Requests.baseUrl(ctx, baseUrl) + SUBSCRIPTIONS_PATH + "/" + created.subscription().id());
         respond(ctx, SubscriptionJson.subscription(created.subscription(), created.secret().orElse(null)));
     }
 
@@ -105,35 +107,41 @@ public final class SubscriptionRoutes {
     }
 
     void deliveries(Context ctx) {
-        Caller caller = authenticate(ctx);
-        UUID id = id(ctx);
-        List<Violation> violations = new ArrayList<>();
-        long before = cursor(ctx, "before", Long.MAX_VALUE, violations);
-        int size = size(ctx, violations);
-        check(violations);
-        List<DeliveryAttempt> page = subscriptions.deliveries(caller, id, before, size);
-        String next = page.size() < size ? null
-                : pageLink(ctx, id, "deliveries", "before", page.get(page.size() - 1).id());
-        if (next != null) {
-            ctx.header("next", next);
-        }
-        respond(ctx, SubscriptionJson.deliveries(page, next));
+        page(ctx, "deliveries", "before", Long.MAX_VALUE,
+                (caller, id, cursor, size) -> subscriptions.deliveries(caller, id, cursor, size), DeliveryAttempt::id,
+                SubscriptionJson::deliveries);
     }
 
     void deadLetters(Context ctx) {
+        page(ctx, "deadletters", "after", 0,
+                (caller, id, cursor, size) -> subscriptions.deadLetters(caller, id, cursor, size), Delivery::id,
+                SubscriptionJson::deadLetters);
+    }
+
+    /** Reads one page of a subscription's list from a cursor; the page. */
+    private interface PageReader<T> {
+        List<T> read(Caller caller, UUID id, long cursor, int size);
+    }
+
+    /**
+     * A paged list of one subscription: {@code cursorName} (absent: {@code absent}) and {@code size} from the query,
+     * and a {@code next} link (header and field) continuing after the last entry when the page is full.
+     */
+    private <T> void page(Context ctx, String what, String cursorName, long absent, PageReader<T> reader,
+            ToLongFunction<T> idOf, BiFunction<List<T>, String, byte[]> json) {
         Caller caller = authenticate(ctx);
         UUID id = id(ctx);
         List<Violation> violations = new ArrayList<>();
-        long after = cursor(ctx, "after", 0, violations);
+        long cursor = cursor(ctx, cursorName, absent, violations);
         int size = size(ctx, violations);
         check(violations);
-        List<Delivery> page = subscriptions.deadLetters(caller, id, after, size);
+        List<T> page = reader.read(caller, id, cursor, size);
         String next = page.size() < size ? null
-                : pageLink(ctx, id, "deadletters", "after", page.get(page.size() - 1).id());
+                : pageLink(ctx, id, what, cursorName, idOf.applyAsLong(page.get(page.size() - 1)));
         if (next != null) {
             ctx.header("next", next);
         }
-        respond(ctx, SubscriptionJson.deadLetters(page, next));
+        respond(ctx, json.apply(page, next));
     }
 
     void redrive(Context ctx) {
@@ -156,14 +164,10 @@ public final class SubscriptionRoutes {
     }
 
     private static long cursor(Context ctx, String name, long absent, List<Violation> violations) {
-        List<String> values = ctx.queryParams(name);
-        if (values.isEmpty()) {
+        String text = Requests.single(ctx, name, violations);
+        if (text == null) {
             return absent;
         }
-        if (values.size() > 1) {
-            violations.add(new Violation(name, "must be given once"));
-        }
-        String text = values.get(0);
         if (CURSOR.matcher(text).matches()) {
             try {
                 return Long.parseLong(text);
@@ -176,14 +180,11 @@ public final class SubscriptionRoutes {
     }
 
     private static int size(Context ctx, List<Violation> violations) {
-        List<String> values = ctx.queryParams("size");
-        if (values.isEmpty()) {
+        String text = Requests.single(ctx, "size", violations);
+        if (text == null) {
             return DEFAULT_PAGE;
         }
-        if (values.size() > 1) {
-            violations.add(new Violation("size", "must be given once"));
-        }
-        int size = SIZE.matcher(values.get(0)).matches() ? Integer.parseInt(values.get(0)) : -1;
+        int size = SIZE.matcher(text).matches() ? Integer.parseInt(text) : -1;
         if (size < 1 || size > MAX_PAGE) {
             violations.add(new Violation("size", "must be an integer from 1 to " + MAX_PAGE));
             return DEFAULT_PAGE;
@@ -198,21 +199,13 @@ public final class SubscriptionRoutes {
     }
 
     private String pageLink(Context ctx, UUID id, String what, String cursorName, long cursor) {
-        StringBuilder url = new StringBuilder(base(ctx)).append(SUBSCRIPTIONS_PATH).append('/').append(id)
+        StringBuilder url = new StringBuilder(Requests.baseUrl(ctx, baseUrl)).append(SUBSCRIPTIONS_PATH).append('/').append(id)
                 .append('/').append(what).append('?').append(cursorName).append('=').append(cursor);
         String size = ctx.queryParam("size");
         if (size != null) {
             url.append("&size=").append(EventRoutes.encode(size));
         }
         return url.toString();
-    }
-
-    private String base(Context ctx) {
-        String base = baseUrl == null ? ctx.scheme() + "://" + ctx.host() : baseUrl.get();
-        while (base.endsWith("/")) {
-            base = base.substring(0, base.length() - 1);
-        }
-        return base;
     }
 
     private static void respond(Context ctx, byte[] json) {
