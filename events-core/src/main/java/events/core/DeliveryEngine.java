@@ -50,8 +50,10 @@ import org.slf4j.LoggerFactory;
  * <p><b>Dispatch.</b> One dispatcher follows the event store's sequence (the same cursor contract as polling)
  * from the delivery store's dispatch cursor. For each batch of events it finds the matching subscriptions in
  * the {@link SubscriptionIndex} and queues one delivery per match, moving the cursor in the same transaction.
- * A crash before that transaction re-reads the batch; after it, the deliveries are durable. Publishing wakes
- * the dispatcher at once ({@link #wake}).
+ * A crash before that transaction re-reads the batch; after it, the deliveries are durable. A batch that nothing
+ * matches costs no write: the cursor passes it in memory and is written with the next batch that matches, or
+ * within {@link #CHECKPOINT} (a crash meanwhile re-reads at most that much). Publishing wakes the dispatcher at
+ * once ({@link #wake}).
  *
  * <p><b>Attempts.</b> Deliveries the dispatcher queued are attempted straight from memory; the delivery store
  * holds them leased (due only after {@code lease}) meanwhile. Every other due delivery (retries, redrives,
@@ -78,6 +80,8 @@ final class DeliveryEngine implements AutoCloseable {
     private static final int MAX_RECORD_GROUP = 500;
     /** The longest the dispatcher sleeps without looking for new events (events stored by other processes). */
     private static final long MAX_DISPATCHER_SLEEP_MILLIS = 1000;
+    /** How long the stored dispatch cursor may stay behind events that nothing matched. */
+    static final Duration CHECKPOINT = Duration.ofSeconds(1);
 
     /** The engine's settings. */
     record Settings(RetrySchedule schedule, Duration lease, int maxConcurrencyPerEndpoint, int maxInMemory,
@@ -120,8 +124,12 @@ final class DeliveryEngine implements AutoCloseable {
     private final Thread recorder;
     private volatile boolean recording = true;
     private volatile boolean running;
-    /** The dispatch cursor as this process last saw it; -1 = read it from the store. */
-    private long cursor = -1;
+    /** The dispatch cursor in the store as this process last read or wrote it; -1 = read it. */
+    private long storedCursor = -1;
+    /** How far this process has dispatched: past {@link #storedCursor} only over events that nothing matched. */
+    private volatile long cursor = -1;
+    /** When {@link #storedCursor} was last read or written. */
+    private Instant storedAt = Instant.MIN;
 
     DeliveryEngine(EventStore events, SubscriptionStore subscriptions, DeliveryStore deliveries, WebhookSender sender,
             Authorizer authorizer, SubscriptionIndex index, Clock clock, Settings settings, DoubleSupplier random) {
@@ -249,9 +257,14 @@ final class DeliveryEngine implements AutoCloseable {
                 return;
             } catch (RuntimeException e) {
                 LOG.warn("dispatching failed; retrying in a second: {}", e.toString());
-                cursor = -1;
+                storedCursor = -1;
                 sleepQuietly(1000);
             }
+        }
+        try {
+            checkpoint(clock.instant());
+        } catch (RuntimeException e) {
+            LOG.debug("could not store the dispatch cursor at shutdown: {}", e.toString());
         }
     }
 
@@ -260,11 +273,13 @@ final class DeliveryEngine implements AutoCloseable {
      * be more events to dispatch right away.
      */
     boolean dispatchOnce() {
-        if (cursor < 0) {
-            cursor = deliveries.dispatchCursor();
+        Instant now = clock.instant();
+        if (storedCursor < 0) {
+            reloadCursor(now);
         }
         List<StoredEvent> batch = events.readAll(cursor, DISPATCH_BATCH);
         if (batch.isEmpty()) {
+            checkpointIfDue(now);
             return false;
         }
         List<NewDelivery> matches = new ArrayList<>();
@@ -279,16 +294,22 @@ final class DeliveryEngine implements AutoCloseable {
             }
         }
         long last = batch.get(batch.size() - 1).sequence();
+        boolean more = batch.size() == DISPATCH_BATCH;
+        if (matches.isEmpty()) {
+            cursor = last;
+            checkpointIfDue(now);
+            return more;
+        }
         boolean attemptNow = held.size() < settings.maxInMemory();
-        Instant now = clock.instant();
-        Optional<List<Delivery>> queued = deliveries.dispatch(cursor, last, matches,
+        Optional<List<Delivery>> queued = deliveries.dispatch(storedCursor, last, matches,
                 attemptNow ? now.plus(settings.lease()) : now);
         if (queued.isEmpty()) {
             // another process dispatched meanwhile: continue from where it got to
-            cursor = deliveries.dispatchCursor();
+            reloadCursor(now);
             return true;
         }
-        cursor = last;
+        storedCursor = cursor = last;
+        storedAt = now;
         if (attemptNow && !queued.get().isEmpty()) {
             List<Job> jobs = new ArrayList<>(queued.get().size());
             for (Delivery d : queued.get()) {
@@ -300,7 +321,32 @@ final class DeliveryEngine implements AutoCloseable {
         } else if (!queued.get().isEmpty()) {
             scheduleSignal.raise();
         }
-        return batch.size() == DISPATCH_BATCH;
+        return more;
+    }
+
+    private void reloadCursor(Instant now) {
+        storedCursor = cursor = deliveries.dispatchCursor();
+        storedAt = now;
+    }
+
+    /** Writes the cursor past events nothing matched, once {@link #CHECKPOINT} has passed since it was last stored. */
+    private void checkpointIfDue(Instant now) {
+        if (Duration.between(storedAt, now).compareTo(CHECKPOINT) >= 0) {
+            checkpoint(now);
+        }
+    }
+
+    /** Writes the cursor past events nothing matched, if it is ahead of the stored one. */
+    private void checkpoint(Instant now) {
+        if (storedCursor < 0 || cursor == storedCursor) {
+            return;
+        }
+        if (deliveries.dispatch(storedCursor, cursor, List.of(), now).isPresent()) {
+            storedCursor = cursor;
+            storedAt = now;
+        } else {
+            reloadCursor(now);
+        }
     }
 
     // ------------------------------------------------------------------ schedule
@@ -597,6 +643,11 @@ final class DeliveryEngine implements AutoCloseable {
         } finally {
             held.remove(d.id());
         }
+    }
+
+    /** How far this process has dispatched (-1 before its first round). */
+    long dispatched() {
+        return cursor;
     }
 
     /** Deliveries held in memory right now (queued in lanes or being attempted). */

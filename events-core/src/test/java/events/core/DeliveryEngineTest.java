@@ -294,6 +294,48 @@ class DeliveryEngineTest {
     }
 
     @Test
+    void eventsNothingMatchesCostNoWriteUntilTheCheckpoint() {
+        Subscription s = f.subscribe(A);
+        f.publish(anEvent().build());
+        long stored = f.deliveries.dispatchCursor();
+
+        long skipped = f.events.append(List.of(elsewhere(), elsewhere())).get(1).sequence();
+        assertThat(f.engine.dispatchOnce()).isFalse();
+        assertThat(f.deliveries.dispatchCursor()).isEqualTo(stored);
+
+        f.clock.advance(DeliveryEngine.CHECKPOINT);
+        f.engine.dispatchOnce();
+        assertThat(f.deliveries.dispatchCursor()).isEqualTo(skipped);
+
+        // a batch that matches stores the cursor past the skipped events before it
+        f.events.append(List.of(elsewhere()));
+        long matched = f.events.append(List.of(anEvent().build())).get(0).sequence();
+        f.engine.dispatchOnce();
+        f.settle();
+        assertThat(f.deliveries.dispatchCursor()).isEqualTo(matched);
+        assertThat(f.deliveriesOf(s)).hasSize(2);
+    }
+
+    @Test
+    void closingStoresTheCursorPastSkippedEvents() {
+        f.subscribe(A);
+        long skipped = f.events.append(List.of(elsewhere())).get(0).sequence();
+        f.engine.start();
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (f.engine.dispatched() < skipped && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(f.engine.dispatched()).isEqualTo(skipped);
+        assertThat(f.deliveries.dispatchCursor()).isLessThan(skipped);
+        f.close();
+        assertThat(f.deliveries.dispatchCursor()).isEqualTo(skipped);
+    }
+
+    private static CloudEvent elsewhere() {
+        return anEvent().resource("urn:altinn:resource:elsewhere").build();
+    }
+
+    @Test
     void deletedSubscriptionGetsNothingMore() {
         Subscription s = f.subscribe(A);
         f.sender.answer(A, 500);
