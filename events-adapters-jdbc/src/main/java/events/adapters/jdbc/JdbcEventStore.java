@@ -34,7 +34,6 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
-import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -295,7 +294,6 @@ final class JdbcEventStore implements EventStore, AutoCloseable {
     private Handle writerHandle() {
         if (writerHandle == null) {
             writerHandle = jdbi.open();
-            writerHandle.setTransactionIsolationLevel(TransactionIsolationLevel.READ_COMMITTED);
         }
         return writerHandle;
     }

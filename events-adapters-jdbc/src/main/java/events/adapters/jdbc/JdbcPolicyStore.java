@@ -20,7 +20,6 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.argument.Argument;
-import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 
 /**
  * {@link PolicyStore} on H2 or PostgreSQL through Jdbi.
@@ -60,7 +59,7 @@ final class JdbcPolicyStore implements PolicyStore {
         Objects.requireNonNull(resource, "resource");
         Objects.requireNonNull(document, "document");
         try {
-            return jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, handle -> {
+            return jdbi.inTransaction(handle -> {
                 long revision = nextRevision(handle);
                 Instant updatedAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
                 Argument at = (position, statement, ctx) ->
@@ -94,7 +93,7 @@ final class JdbcPolicyStore implements PolicyStore {
     public boolean delete(String resource) {
         Objects.requireNonNull(resource, "resource");
         try {
-            return jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, handle -> {
+            return jdbi.inTransaction(handle -> {
                 nextRevision(handle);
                 int deleted = handle.createUpdate("DELETE FROM policies WHERE resource = :resource")
                         .bind("resource", resource)

@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.Objects;
@@ -48,6 +50,7 @@ public final class JdbcStores implements AutoCloseable {
 
     private JdbcStores(DataSource dataSource, HikariDataSource ownedPool) {
         this.ownedPool = ownedPool;
+        requireReadCommitted(dataSource);
         try {
             Flyway.configure()
                     .dataSource(dataSource)
@@ -88,6 +91,7 @@ public final class JdbcStores implements AutoCloseable {
         config.setMaximumPoolSize(10);
         config.setConnectionTimeout(5_000);
         config.setValidationTimeout(2_000);
+        config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
         HikariDataSource pool;
         try {
             pool = new HikariDataSource(config);
@@ -103,7 +107,11 @@ public final class JdbcStores implements AutoCloseable {
         }
     }
 
-    /** PostgreSQL through a pool the caller owns (and closes after this). */
+    /**
+     * PostgreSQL through a pool the caller owns (and closes after this). Its connections must default to READ
+     * COMMITTED (PostgreSQL's default; with HikariCP, {@code transactionIsolation=TRANSACTION_READ_COMMITTED} makes
+     * sure): the stores' transactions rely on it and do not set it each time (asking costs a round trip).
+     */
     public static JdbcStores postgres(DataSource dataSource) {
         return new JdbcStores(Objects.requireNonNull(dataSource, "dataSource"), null);
     }
@@ -133,6 +141,24 @@ public final class JdbcStores implements AutoCloseable {
             if (ownedPool != null) {
                 ownedPool.close();
             }
+        }
+    }
+
+    /**
+     * Every transaction of the stores is written for READ COMMITTED (compare-and-set updates, SKIP LOCKED claims)
+     * and runs at the connection's default level: setting it per transaction costs PostgreSQL's driver a query.
+     */
+    private static void requireReadCommitted(DataSource dataSource) {
+        int level;
+        try (Connection c = dataSource.getConnection()) {
+            level = c.getTransactionIsolation();
+        } catch (SQLException e) {
+            throw new EventsException("Unable to reach the database: " + e.getMessage(), e);
+        }
+        if (level != Connection.TRANSACTION_READ_COMMITTED) {
+            throw new EventsException("The data source's connections must default to READ COMMITTED isolation"
+                    + " (JDBC level " + Connection.TRANSACTION_READ_COMMITTED + "); they default to JDBC level " + level
+                    + ". With HikariCP, set transactionIsolation=TRANSACTION_READ_COMMITTED.");
         }
     }
 

@@ -18,7 +18,6 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.statement.Update;
-import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 
 /**
  * {@link SubscriptionStore} on H2 or PostgreSQL through Jdbi.
@@ -51,7 +50,7 @@ final class JdbcSubscriptionStore implements SubscriptionStore {
         String filters = SubscriptionJson.writeFilters(subscription.request().filters());
         try {
             for (int i = 0; i < CREATE_TRIES; i++) {
-                boolean inserted = jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, handle -> {
+                boolean inserted = jdbi.inTransaction(handle -> {
                     nextRevision(handle);
                     if (insert(handle, subscription, key, filters) == 0) {
                         handle.rollback();
@@ -168,7 +167,7 @@ final class JdbcSubscriptionStore implements SubscriptionStore {
         Objects.requireNonNull(status, "status");
         boolean active = status == SubscriptionStatus.ACTIVE;
         try {
-            return jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, handle -> {
+            return jdbi.inTransaction(handle -> {
                 nextRevision(handle);
                 Update update = handle.createUpdate("UPDATE subscriptions SET status = :status"
                                 + (active ? ", validated = :validated" : "") + " WHERE id = :id")
@@ -193,7 +192,7 @@ final class JdbcSubscriptionStore implements SubscriptionStore {
     public boolean delete(UUID id) {
         Objects.requireNonNull(id, "id");
         try {
-            return jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, handle -> {
+            return jdbi.inTransaction(handle -> {
                 nextRevision(handle);
                 // Children first, then the subscription (the foreign keys cascade too, and catch rows committed
                 // meanwhile). A delivery row is locked before the subscription row, as recordAttempt and
@@ -237,7 +236,7 @@ final class JdbcSubscriptionStore implements SubscriptionStore {
         Objects.requireNonNull(secret, "secret");
         Objects.requireNonNull(retireOthersAt, "retireOthersAt");
         try {
-            return jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, handle -> {
+            return jdbi.inTransaction(handle -> {
                 // Locks the subscription (a concurrent delete waits, or has happened and we find nothing).
                 boolean exists = handle.createQuery("SELECT id FROM subscriptions WHERE id = :id FOR UPDATE")
                         .bind("id", id)

@@ -40,6 +40,17 @@ class PostgresJdbcStoresTest {
     }
 
     @Test
+    void refusesAPoolWhoseConnectionsDoNotDefaultToReadCommitted() {
+        try (PostgresDatabase.Schema schema = POSTGRES.newSchema(); HikariDataSource pool = pool(schema, config ->
+                config.setTransactionIsolation("TRANSACTION_SERIALIZABLE"))) {
+            assertThatThrownBy(() -> JdbcStores.postgres(pool))
+                    .isInstanceOf(events.domain.EventsException.class)
+                    .hasMessageContaining("READ COMMITTED")
+                    .hasMessageContaining("transactionIsolation=TRANSACTION_READ_COMMITTED");
+        }
+    }
+
+    @Test
     void reportsUnavailableAndFailsWithStoreAndReadErrorsWhenTheDatabaseIsGone() {
         try (PostgresDatabase.Schema schema = POSTGRES.newSchema()) {
             HikariDataSource pool = pool(schema);
@@ -146,10 +157,17 @@ class PostgresJdbcStoresTest {
     }
 
     private static HikariDataSource pool(PostgresDatabase.Schema schema, String... enabledDriverProperties) {
+        return pool(schema, config -> {
+            for (String property : enabledDriverProperties) {
+                config.addDataSourceProperty(property, "true");
+            }
+        });
+    }
+
+    private static HikariDataSource pool(PostgresDatabase.Schema schema,
+            java.util.function.Consumer<HikariConfig> settings) {
         HikariConfig config = new HikariConfig();
-        for (String property : enabledDriverProperties) {
-            config.addDataSourceProperty(property, "true");
-        }
+        settings.accept(config);
         config.setJdbcUrl(schema.jdbcUrl());
         config.setUsername(schema.user());
         config.setPassword(schema.password());
