@@ -153,8 +153,8 @@ final class JdbcDeliveryStore implements DeliveryStore {
         }
         List<Delivery> queued = new ArrayList<>(handle.createQuery(INSERT_ARRAYS)
                 .bindArray("subscriptions", UUID.class, (Object[]) subscriptions)
-                .bindArray("sequences", Long.class, (Object[]) sequences)
-                .bindArray("eventIds", String.class, (Object[]) eventIds)
+                .bind("sequences", PostgresArrays.of(sequences))
+                .bind("eventIds", PostgresArrays.of(eventIds))
                 .bind("due", Timestamps.of(dueAt))
                 .map((rs, ctx) -> toDelivery(rs))
                 .list());

@@ -245,13 +245,13 @@ final class JdbcEventStore implements EventStore, AutoCloseable {
         for (int r = 0; r < rows.size(); r++) {
             seqs[r] = (Long) rows.get(r)[0];
         }
-        insert.bindArray("c0", Long.class, (Object[]) seqs);
+        insert.bind("c0", PostgresArrays.of(seqs));
         for (int c = 1; c < KEY_COLUMN; c++) {
             String[] column = new String[rows.size()];
             for (int r = 0; r < rows.size(); r++) {
                 column[r] = (String) rows.get(r)[c];
             }
-            insert.bindArray("c" + c, String.class, (Object[]) column);
+            insert.bind("c" + c, PostgresArrays.of(column));
         }
         UUID[] keys = new UUID[rows.size()];
         for (int r = 0; r < rows.size(); r++) {
