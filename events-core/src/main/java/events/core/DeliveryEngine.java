@@ -78,6 +78,8 @@ final class DeliveryEngine implements AutoCloseable {
     private static final long MAX_SCHEDULER_SLEEP_MILLIS = 1000;
     /** Outcomes recorded in one transaction at most. */
     private static final int MAX_RECORD_GROUP = 500;
+    /** How long the recorder lets outcomes gather before it writes them (see {@link #gather}). */
+    static final Duration RECORD_LINGER = Duration.ofMillis(25);
     /** The longest the dispatcher sleeps without looking for new events (events stored by other processes). */
     private static final long MAX_DISPATCHER_SLEEP_MILLIS = 1000;
     /** How long the stored dispatch cursor may stay behind events that nothing matched. */
@@ -577,17 +579,37 @@ final class DeliveryEngine implements AutoCloseable {
                     continue;
                 }
                 group.add(first);
-                recorded.drainTo(group, MAX_RECORD_GROUP - 1);
+                gather(group);
                 recordGroup(group);
             } catch (InterruptedException e) {
+                // nothing interrupts the recorder on purpose; write what was gathered all the same
+                recorded.drainTo(group);
+                recordGroup(group);
                 if (!recording) {
-                    recorded.drainTo(group);
-                    recordGroup(group);
                     return;
                 }
             } finally {
                 group.clear();
             }
+        }
+    }
+
+    /**
+     * Adds the outcomes that arrive within {@link #RECORD_LINGER} of the first (or until the group is full): under a
+     * light load, one transaction per linger instead of one per attempt, so that recording competes less with
+     * publishing and dispatching for the database (on H2 every commit writes out the pages it changed).
+     */
+    private void gather(List<Outcome> group) throws InterruptedException {
+        long until = System.nanoTime() + RECORD_LINGER.toNanos();
+        recorded.drainTo(group, MAX_RECORD_GROUP - group.size());
+        while (group.size() < MAX_RECORD_GROUP && recording) {
+            long left = until - System.nanoTime();
+            Outcome next = left > 0 ? recorded.poll(left, TimeUnit.NANOSECONDS) : null;
+            if (next == null) {
+                return;
+            }
+            group.add(next);
+            recorded.drainTo(group, MAX_RECORD_GROUP - group.size());
         }
     }
 
