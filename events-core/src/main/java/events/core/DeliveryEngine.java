@@ -49,7 +49,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Dispatch.</b> One dispatcher follows the event store's sequence (the same cursor contract as polling)
  * from the delivery store's dispatch cursor. For each batch of events it finds the matching subscriptions in
- * the {@link SubscriptionIndex} and queues one delivery per match, moving the cursor in the same transaction.
+ * the {@link SubscriptionIndex} (brought up to date with the store first, so that it knows every subscription
+ * change committed before the batch's events) and queues one delivery per match, moving the cursor in the same
+ * transaction.
  * A crash before that transaction re-reads the batch; after it, the deliveries are durable. A batch that nothing
  * matches costs no write: the cursor passes it in memory and is written with the next batch that matches, or
  * within {@link #CHECKPOINT} (a crash meanwhile re-reads at most that much). Publishing wakes the dispatcher at
@@ -284,6 +286,9 @@ final class DeliveryEngine implements AutoCloseable {
             checkpointIfDue(now);
             return false;
         }
+        // A subscription whose activation committed before one of these events did is seen by this read: an
+        // event acknowledged once its subscription shows as active is never matched against an older index.
+        index.refreshIfStale();
         List<NewDelivery> matches = new ArrayList<>();
         Map<Long, CloudEvent> bySequence = new HashMap<>();
         Map<UUID, Subscription> bySubscription = new HashMap<>();

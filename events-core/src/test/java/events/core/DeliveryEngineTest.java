@@ -294,6 +294,19 @@ class DeliveryEngineTest {
     }
 
     @Test
+    void subscriptionActivatedElsewhereGetsTheVeryNextEvent() {
+        f.sender.answer(A, 500);
+        Subscription s = f.subscribe(A);
+        assertThat(s.status()).isEqualTo(SubscriptionStatus.PENDING);
+        // another process validated it; this process has not refreshed its index since
+        f.subscriptions.setStatus(s.id(), SubscriptionStatus.ACTIVE, f.clock.instant());
+        f.sender.answer(A, 200);
+
+        f.publish(anEvent().build());
+        assertThat(f.onlyDeliveryOf(s).status()).isEqualTo(DeliveryStatus.DELIVERED);
+    }
+
+    @Test
     void eventsNothingMatchesCostNoWriteUntilTheCheckpoint() {
         Subscription s = f.subscribe(A);
         f.publish(anEvent().build());
