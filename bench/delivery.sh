@@ -62,21 +62,12 @@ PUBLISH_PATH="/events/api/v1/events"
 
 log() { printf '[delivery] %s\n' "$*" >&2; }
 # Shared by the benchmark scripts: PostgreSQL defaults, jar and class paths, WORK, CHILD_PIDS, PG_SCHEMA,
-# cleanup on exit, free_port, wait_ready, start_server, create_schema.
+# cleanup on exit, build_bench, JWT_SECRET, mint, free_port, wait_ready, start_server, create_schema.
 # shellcheck source=bench/lib.sh
 source "$ROOT/bench/lib.sh"
 
-# --- build --------------------------------------------------------------------------------------------
-# classpath.txt is written by the events-bench pom (maven-dependency-plugin build-classpath, package phase).
-if [[ "${BENCH_BUILD:-0}" == 1 || ! -f "$SERVER_JAR" || ! -f "$BENCH_CLASSPATH_FILE" \
-      || ! -f "$BENCH_CLASSES/events/bench/DeliveryBench.class" ]]; then
-  log "building (mvn -q -B -DskipTests package -pl events-server,events-bench -am)"
-  mvn -q -B -DskipTests package -pl events-server,events-bench -am
-fi
-BENCH_CP="$BENCH_CLASSES:$(cat "$BENCH_CLASSPATH_FILE")"
-# The children run a copy: a rebuild of the jar while they run must not change the classes under them.
-cp "$SERVER_JAR" "$WORK/events-server.jar"
-SERVER_JAR="$WORK/events-server.jar"
+# --- build and token ----------------------------------------------------------------------------------
+build_bench DeliveryBench server
 # The bench's logback.xml by name: the server jar on the classpath carries another one. ZGC: the receiver takes
 # each push's time in this JVM, and G1's young-collection pauses here (up to 63 ms seen) would be counted as the
 # server's latency; ZGC pauses for well under a millisecond.
@@ -85,13 +76,7 @@ BENCH_JAVA=(java -XX:+UseZGC -Xmx1g -Dlogback.configurationFile="$BENCH_CLASSES/
 # Inherited by the server children (start_server passes the caller's environment on).
 export EVENTS_WEBHOOK_ALLOW_HTTP=true EVENTS_WEBHOOK_ALLOW_PRIVATE=true
 
-# --- shared secrets -----------------------------------------------------------------------------------
-JWT_SECRET="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"   # 64 characters
-TOKEN="$(env EVENTS_JWT_SECRET="$JWT_SECRET" java -jar "$SERVER_JAR" token --ttl 4h --org ttd \
-  --scope "altinn:events.publish altinn:events.subscribe" 2>"$WORK/token.log" | awk 'NF' | tail -n 1)"
-if [[ -z "$TOKEN" ]]; then
-  log "the server printed no token:"; cat "$WORK/token.log" >&2; exit 1
-fi
+TOKEN="$(mint bench --org ttd --scope "altinn:events.publish altinn:events.subscribe")"
 
 # run_child NAME CMD...: runs a benchmark child in the background (so that a signal to this script cleans up at
 # once), its output in $WORK/NAME.result; shows the output, and the server's log (SERVER_NAME) if it failed.

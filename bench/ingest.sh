@@ -32,37 +32,21 @@ PUBLISH_PATH="/events/api/v1/events"
 
 log() { printf '[ingest] %s\n' "$*" >&2; }
 # Shared by the benchmark scripts: PostgreSQL defaults, jar and class paths, WORK, CHILD_PIDS, PG_SCHEMA,
-# cleanup on exit, free_port, wait_ready, start_server.
+# cleanup on exit, build_bench, JWT_SECRET, mint, free_port, wait_ready, start_server.
 # shellcheck source=bench/lib.sh
 source "$ROOT/bench/lib.sh"
 
-# --- build --------------------------------------------------------------------------------------------
+# --- build and tokens ---------------------------------------------------------------------------------
 NEEDS_SERVER=0
 [[ " $TARGETS " == *" h2"* || " $TARGETS " == *" pg"* ]] && NEEDS_SERVER=1
-if [[ "${BENCH_BUILD:-0}" == 1 || ( $NEEDS_SERVER == 1 && ! -f "$SERVER_JAR" ) || ! -f "$BENCH_CLASSPATH_FILE" \
-      || ! -f "$BENCH_CLASSES/events/bench/LoadGenerator.class" ]]; then
-  log "building (mvn -q -B -DskipTests package)"
-  mvn -q -B -DskipTests package
-fi
-BENCH_CP="$BENCH_CLASSES:$(cat "$BENCH_CLASSPATH_FILE")"
-
-# --- shared secrets -----------------------------------------------------------------------------------
-JWT_SECRET="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"   # 64 characters
-# mint_token SCOPES: a token of organisation ttd, signed with the benchmark's secret.
-mint_token() {
-  local token
-  token="$(env EVENTS_JWT_SECRET="$JWT_SECRET" java -jar "$SERVER_JAR" token --org ttd --scope "$1" \
-    2>"$WORK/token.log" | awk 'NF' | tail -n 1)"
-  if [[ -z "$token" ]]; then
-    log "the server printed no token:"; cat "$WORK/token.log" >&2; return 1
-  fi
-  printf '%s' "$token"
-}
 TOKEN="bench-no-server"
 BYPASS_TOKEN="bench-no-server"
 if [[ $NEEDS_SERVER == 1 ]]; then
-  TOKEN="$(mint_token "altinn:events.publish")"
-  BYPASS_TOKEN="$(mint_token "altinn:events.publish.admin")"
+  build_bench LoadGenerator server
+  TOKEN="$(mint publish --org ttd --scope altinn:events.publish)"
+  BYPASS_TOKEN="$(mint bypass --org ttd --scope altinn:events.publish.admin)"
+else
+  build_bench LoadGenerator
 fi
 
 # --- targets ------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 # Sourced by the benchmark scripts (after they define ROOT and log): a work directory removed on success (kept,
 # with the children's logs, on failure), child processes stopped on exit, a PostgreSQL schema dropped on exit,
-# and helpers to find a free loopback port and to wait for a child's /health/ready.
+# the build (build_bench), the JWT secret servers sign with and tokens from it (mint), and helpers to find a free
+# loopback port and to wait for a child's /health/ready.
 # Uses psql with the PG* environment of the caller for drop_schema.
 
 PGHOST="${PGHOST:-127.0.0.1}"
@@ -16,6 +17,40 @@ BENCH_CLASSPATH_FILE="$ROOT/events-bench/target/classpath.txt"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/events-bench.XXXXXX")"
 CHILD_PIDS=()
 PG_SCHEMA=""
+# The secret every server started by start_server signs and checks tokens with (64 hex characters).
+JWT_SECRET="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+
+# build_bench CLASS [server]: packages events-bench (with "server", events-server too) when BENCH_BUILD=1 or
+# events.bench.CLASS, the benchmark classpath (written by the events-bench pom) or the server jar is missing; sets
+# BENCH_CP. With "server", SERVER_JAR then names a copy in WORK: a rebuild while the children run must not change
+# the classes under them.
+build_bench() {
+  local main="$1" server="${2:-}" modules=events-bench
+  [[ "$server" == server ]] && modules=events-server,events-bench
+  if [[ "${BENCH_BUILD:-0}" == 1 || ! -f "$BENCH_CLASSPATH_FILE" || ! -f "$BENCH_CLASSES/events/bench/$main.class" \
+        || ( "$server" == server && ! -f "$SERVER_JAR" ) ]]; then
+    log "building (mvn -q -B -DskipTests package -pl $modules -am)"
+    mvn -q -B -DskipTests package -pl "$modules" -am
+  fi
+  BENCH_CP="$BENCH_CLASSES:$(cat "$BENCH_CLASSPATH_FILE")"
+  if [[ "$server" == server ]]; then
+    cp "$SERVER_JAR" "$WORK/events-server.jar"
+    SERVER_JAR="$WORK/events-server.jar"
+  fi
+}
+
+# mint NAME ARGS...: a token from the server jar's token command (ARGS: --org, --sub, --scope ...), signed with
+# JWT_SECRET and valid for 4 hours; the command's output is kept in WORK/token-NAME.log.
+mint() {
+  local name="$1" token
+  shift
+  token="$(env EVENTS_JWT_SECRET="$JWT_SECRET" java -jar "$SERVER_JAR" token --ttl 4h "$@" \
+    2>"$WORK/token-$name.log" | awk 'NF' | tail -n 1)"
+  if [[ -z "$token" ]]; then
+    log "the server printed no $name token:"; cat "$WORK/token-$name.log" >&2; return 1
+  fi
+  printf '%s' "$token"
+}
 
 
 stop_child() {

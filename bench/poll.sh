@@ -36,35 +36,12 @@ POLICY="$POLICY_DIR/urn:altinn:resource:bench-poll.xml"
 
 log() { printf '[poll] %s\n' "$*" >&2; }
 # Shared by the benchmark scripts: PostgreSQL defaults, jar and class paths, WORK, CHILD_PIDS, PG_SCHEMA,
-# cleanup on exit, free_port, wait_ready, start_server.
+# cleanup on exit, build_bench, JWT_SECRET, mint, free_port, wait_ready, start_server.
 # shellcheck source=bench/lib.sh
 source "$ROOT/bench/lib.sh"
 
-# --- build --------------------------------------------------------------------------------------------
-# classpath.txt is written by the events-bench pom (maven-dependency-plugin build-classpath, package phase).
-if [[ "${BENCH_BUILD:-0}" == 1 || ! -f "$SERVER_JAR" || ! -f "$BENCH_CLASSPATH_FILE" \
-      || ! -f "$BENCH_CLASSES/events/bench/PollBench.class" ]]; then
-  log "building (mvn -q -B -DskipTests package -pl events-server,events-bench -am)"
-  mvn -q -B -DskipTests package -pl events-server,events-bench -am
-fi
-BENCH_CP="$BENCH_CLASSES:$(cat "$BENCH_CLASSPATH_FILE")"
-# The children run a copy: a rebuild of the jar while they run must not change the classes under them.
-cp "$SERVER_JAR" "$WORK/events-server.jar"
-SERVER_JAR="$WORK/events-server.jar"
-
-# --- shared secrets -----------------------------------------------------------------------------------
-JWT_SECRET="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"   # 64 characters
-# mint NAME ARGS...: a token signed with the shared secret, valid long enough for any run.
-mint() {
-  local name="$1" token
-  shift
-  token="$(env EVENTS_JWT_SECRET="$JWT_SECRET" java -jar "$SERVER_JAR" token --ttl 4h "$@" \
-    2>"$WORK/token-$name.log" | awk 'NF' | tail -n 1)"
-  if [[ -z "$token" ]]; then
-    log "the server printed no $name token:"; cat "$WORK/token-$name.log" >&2; return 1
-  fi
-  printf '%s' "$token"
-}
+# --- build and tokens ---------------------------------------------------------------------------------
+build_bench PollBench server
 PUBLISH_TOKEN="$(mint publish --org ttd --scope altinn:events.publish)"
 SUBSCRIBE_TOKEN="$(mint subscribe --org digdir --scope altinn:events.subscribe)"
 ADMIN_TOKEN="$(mint admin --sub poll-bench-admin --scope altinn:events.admin)"
