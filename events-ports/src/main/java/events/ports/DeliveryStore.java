@@ -27,7 +27,8 @@ public interface DeliveryStore {
     /**
      * Queues deliveries and moves the dispatch cursor to {@code cursor}, in one transaction: after a crash
      * either both happened or neither. A delivery already queued for the same subscription and event is
-     * left as it is. The new deliveries are due at {@code dueAt}.
+     * left as it is, and none is queued for a subscription that does not exist (deleted meanwhile). The new
+     * deliveries are due at {@code dueAt}.
      *
      * @param expectedCursor the cursor the caller read; when another process moved it meanwhile, nothing is
      *     done and the result is empty
@@ -39,7 +40,8 @@ public interface DeliveryStore {
 
     /**
      * Queues the validation delivery of a subscription (event sequence {@link Delivery#VALIDATION}, event id
-     * {@link Delivery#validationEventId}) unless it is already queued. Returns it when this call queued it.
+     * {@link Delivery#validationEventId}) unless it is already queued or the subscription does not exist. Returns it
+     * when this call queued it.
      */
     Optional<Delivery> queueValidation(UUID subscriptionId, Instant dueAt);
 

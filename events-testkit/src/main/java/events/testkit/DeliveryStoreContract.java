@@ -91,6 +91,21 @@ public abstract class DeliveryStoreContract {
     }
 
     @Test
+    void queuesNothingForASubscriptionThatDoesNotExist() {
+        Storage storage = newStorage();
+        DeliveryStore store = storage.deliveries();
+        UUID a = subscription(storage, "a");
+        UUID unknown = UUID.randomUUID();
+
+        List<Delivery> queued = store.dispatch(0, 2, List.of(new NewDelivery(unknown, 1, "e1"),
+                new NewDelivery(a, 1, "e1"), new NewDelivery(unknown, 2, "e2")), T0).orElseThrow();
+
+        assertThat(queued).singleElement().satisfies(d -> assertThat(d.subscriptionId()).isEqualTo(a));
+        assertThat(store.queueValidation(unknown, T0)).isEmpty();
+        assertThat(store.dispatchCursor()).isEqualTo(2);
+    }
+
+    @Test
     void dispatchWithStaleCursorDoesNothing() {
         Storage storage = newStorage();
         DeliveryStore store = storage.deliveries();

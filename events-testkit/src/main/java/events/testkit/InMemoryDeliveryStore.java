@@ -8,9 +8,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 
@@ -19,6 +21,8 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     private final TreeMap<Long, Delivery> deliveries = new TreeMap<>();
     private final Map<Key, Long> byKey = new java.util.HashMap<>();
     private final TreeMap<Long, DeliveryAttempt> attempts = new TreeMap<>();
+    /** The subscriptions that exist, once an {@link InMemorySubscriptionStore} keeps them; null: every one does. */
+    private Set<UUID> subscriptions;
     private long cursor;
     private long lastDeliveryId;
     private long lastAttemptId;
@@ -55,7 +59,7 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
 
     private Optional<Delivery> queue(UUID subscriptionId, long sequence, String eventId, Instant dueAt) {
         Key key = new Key(subscriptionId, sequence);
-        if (byKey.containsKey(key)) {
+        if (byKey.containsKey(key) || subscriptions != null && !subscriptions.contains(subscriptionId)) {
             return Optional.empty();
         }
         Delivery d = new Delivery(++lastDeliveryId, subscriptionId, sequence, eventId, 0, DeliveryStatus.PENDING, dueAt,
@@ -147,7 +151,22 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     }
 
     /** Forgets the subscription's deliveries and attempts (the subscription was deleted). */
+    /** From now on only subscriptions {@link #subscriptionCreated} and not deleted exist. */
+    synchronized void keepSubscriptions() {
+        if (subscriptions == null) {
+            subscriptions = new HashSet<>();
+        }
+    }
+
+    synchronized void subscriptionCreated(UUID subscriptionId) {
+        keepSubscriptions();
+        subscriptions.add(subscriptionId);
+    }
+
     synchronized void deleteSubscription(UUID subscriptionId) {
+        if (subscriptions != null) {
+            subscriptions.remove(subscriptionId);
+        }
         deliveries.values().removeIf(d -> d.subscriptionId().equals(subscriptionId));
         byKey.keySet().removeIf(k -> k.subscriptionId().equals(subscriptionId));
         attempts.values().removeIf(a -> a.subscriptionId().equals(subscriptionId));

@@ -20,9 +20,15 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
     private final InMemoryDeliveryStore deliveries;
     private long revision;
 
-    /** A store whose {@link #delete} also drops the subscription's deliveries from {@code deliveries}. */
+    /**
+     * A store that tells {@code deliveries} which subscriptions exist (it queues nothing for others) and whose
+     * {@link #delete} also drops the subscription's deliveries there.
+     */
     public InMemorySubscriptionStore(InMemoryDeliveryStore deliveries) {
         this.deliveries = deliveries;
+        if (deliveries != null) {
+            deliveries.keepSubscriptions();
+        }
     }
 
     public InMemorySubscriptionStore() {
@@ -43,6 +49,9 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
         List<Secret> list = new ArrayList<>();
         list.add(new Secret(secret, subscription.created(), null));
         secrets.put(subscription.id(), list);
+        if (deliveries != null) {
+            deliveries.subscriptionCreated(subscription.id());
+        }
         revision++;
         return new Created(subscription, true);
     }

@@ -80,21 +80,6 @@ class H2DeliveryStoreTest extends DeliveryStoreContract {
     }
 
     @Test
-    void queuesNothingForASubscriptionThatDoesNotExist() {
-        Storage storage = open(directory.resolve("unknown"));
-        Subscription s = subscription();
-        storage.subscriptions().createIfAbsent(s, WebhookSecret.generate(new SecureRandom()));
-        UUID unknown = UUID.randomUUID();
-
-        List<Delivery> queued = storage.deliveries().dispatch(0, 2, List.of(new NewDelivery(unknown, 1, "e1"),
-                new NewDelivery(s.id(), 1, "e1"), new NewDelivery(unknown, 2, "e2")), T0).orElseThrow();
-
-        assertThat(queued).singleElement().satisfies(d -> assertThat(d.subscriptionId()).isEqualTo(s.id()));
-        assertThat(storage.deliveries().queueValidation(unknown, T0)).isEmpty();
-        assertThat(storage.deliveries().dispatchCursor()).isEqualTo(2);
-    }
-
-    @Test
     void cutsLongAttemptErrors() {
         Storage storage = open(directory.resolve("errors"));
         Subscription s = subscription();

@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -62,20 +61,6 @@ class PostgresDeliveryStoreTest extends DeliveryStoreContract {
         assertThat(storage.deliveries().nextDue()).isEmpty();
         assertThat(storage.deliveries().dispatch(0, 1, List.of(new NewDelivery(s.id(), 1, "e1")), T0).orElseThrow())
                 .hasSize(1);
-    }
-
-    @Test
-    void queuesNothingForASubscriptionThatDoesNotExist() {
-        Storage storage = newStorage();
-        Subscription s = created(storage);
-        UUID unknown = UUID.randomUUID();
-
-        List<Delivery> queued = storage.deliveries().dispatch(0, 2, List.of(new NewDelivery(unknown, 1, "e1"),
-                new NewDelivery(s.id(), 1, "e1"), new NewDelivery(unknown, 2, "e2")), T0).orElseThrow();
-
-        assertThat(queued).singleElement().satisfies(d -> assertThat(d.subscriptionId()).isEqualTo(s.id()));
-        assertThat(storage.deliveries().queueValidation(unknown, T0)).isEmpty();
-        assertThat(storage.deliveries().dispatchCursor()).isEqualTo(2);
     }
 
     /** SKIP LOCKED: rows another node holds are passed over at once, not waited for. */
