@@ -22,17 +22,18 @@
 #   2. Matching cost: for each count of BENCH_MATCH_COUNTS, a fresh database seeded with that many active subscriptions
 #      on 1000 resources no published event concerns (events.bench.SubscriptionSeeder, through the JDBC adapter, before
 #      the server starts), then the server loading bench/policies (as bench/ingest.sh) under the closed-loop load of
-#      events.bench.LoadGenerator at BENCH_MATCH_CONCURRENCY connections: BENCH_MATCH_WARMUP seconds, then
-#      BENCH_MATCH_ROUNDS runs of BENCH_DURATION seconds.
+#      events.bench.LoadGenerator at BENCH_MATCH_CONCURRENCY connections: warm-up until the rate stops rising (at
+#      most BENCH_MATCH_WARMUP seconds), then BENCH_MATCH_ROUNDS runs of BENCH_DURATION seconds.
 # Then a table is printed.
 #
 # Environment (all optional):
-#   BENCH_TARGETS ("h2 pg")  BENCH_DURATION seconds per measured run (15)  BENCH_WARMUP seconds of publishing before
-#   the throughput phase measures (30: the JIT needs about that long on 2 cores)  BENCH_CONCURRENCY publishers of the
+#   BENCH_TARGETS ("h2 pg")  BENCH_DURATION seconds per measured run (15)  BENCH_WARMUP at most this many seconds of
+#   publishing before the throughput phase measures (300); the warm-up ends as soon as the delivery rate stops rising
+#   (events.bench.SteadyState: on 2 cores the server's JIT needs minutes under load)  BENCH_CONCURRENCY publishers of the
 #   throughput phase (32)  BENCH_SUBSCRIPTIONS of the throughput and latency phases (1)  BENCH_MAX_BACKLOG (2000)
 #   BENCH_LATENCY_DURATION seconds measured at half the peak (20, after 5 s unmeasured)  BENCH_RATE events/s of the
 #   latency phase instead of half the peak  BENCH_FANOUT (1000)  BENCH_FANOUT_ROUNDS (5)
-#   BENCH_MATCH_COUNTS ("100 100000"; empty to skip)  BENCH_MATCH_CONCURRENCY (64)  BENCH_MATCH_WARMUP (30)
+#   BENCH_MATCH_COUNTS ("100 100000"; empty to skip)  BENCH_MATCH_CONCURRENCY (64)  BENCH_MATCH_WARMUP (300)
 #   BENCH_MATCH_ROUNDS (2)  BENCH_DELIVERY=0 to run the matching cost only
 #   BENCH_BUILD=1 to rebuild even if the jars exist
 #   PGHOST (127.0.0.1) PGPORT (5432) PGUSER (postgres) PGDATABASE (test) PGPASSWORD
@@ -45,7 +46,7 @@ cd "$ROOT"
 
 TARGETS="${BENCH_TARGETS:-h2 pg}"
 DURATION="${BENCH_DURATION:-15}"
-WARMUP="${BENCH_WARMUP:-30}"
+WARMUP="${BENCH_WARMUP:-300}"
 CONCURRENCY="${BENCH_CONCURRENCY:-32}"
 SUBSCRIPTIONS="${BENCH_SUBSCRIPTIONS:-1}"
 MAX_BACKLOG="${BENCH_MAX_BACKLOG:-2000}"
@@ -55,7 +56,7 @@ FANOUT="${BENCH_FANOUT:-1000}"
 FANOUT_ROUNDS="${BENCH_FANOUT_ROUNDS:-5}"
 MATCH_COUNTS="${BENCH_MATCH_COUNTS-100 100000}"
 MATCH_CONCURRENCY="${BENCH_MATCH_CONCURRENCY:-64}"
-MATCH_WARMUP="${BENCH_MATCH_WARMUP:-30}"
+MATCH_WARMUP="${BENCH_MATCH_WARMUP:-300}"
 MATCH_ROUNDS="${BENCH_MATCH_ROUNDS:-2}"
 DELIVERY="${BENCH_DELIVERY:-1}"
 PUBLISH_PATH="/events/api/v1/events"
@@ -126,7 +127,7 @@ for target in $TARGETS; do
     wait_ready "$pid" "$port" "$target"
     run_child "$target-delivery" "${BENCH_JAVA[@]}" events.bench.DeliveryBench --url "http://127.0.0.1:$port" \
       --token "$TOKEN" --subscriptions "$SUBSCRIPTIONS" --concurrency "$CONCURRENCY" --max-backlog "$MAX_BACKLOG" \
-      --warmup "$WARMUP" --duration "$DURATION" --latency-duration "$LATENCY_DURATION" --rate "$RATE" \
+      --settle "$WARMUP" --duration "$DURATION" --latency-duration "$LATENCY_DURATION" --rate "$RATE" \
       --fanout "$FANOUT" --fanout-rounds "$FANOUT_ROUNDS" --label "$target"
     while IFS= read -r line; do RESULTS+=("$line"); done < <(grep '^RESULT ' "$WORK/$target-delivery.result")
     check_server "$pid"
@@ -154,14 +155,14 @@ for target in $TARGETS; do
     start_server "$SERVER_NAME" "$port" "$SERVER_JAR" "$ROOT/bench/policies" existing-schema
     pid="$STARTED_PID"
     wait_ready "$pid" "$port" "$SERVER_NAME"
-    warmup="$MATCH_WARMUP"
+    warmup=(--settle "$MATCH_WARMUP")
     for round in $(seq 1 "$MATCH_ROUNDS"); do
-      log "$SERVER_NAME: ${warmup}s warmup + ${DURATION}s load at concurrency $MATCH_CONCURRENCY (run $round)"
+      log "$SERVER_NAME: warm-up (${warmup[*]}) + ${DURATION}s load at concurrency $MATCH_CONCURRENCY (run $round)"
       run_child "$SERVER_NAME-load$round" "${BENCH_JAVA[@]}" events.bench.LoadGenerator \
         --url "http://127.0.0.1:$port$PUBLISH_PATH" --token "$TOKEN" --concurrency "$MATCH_CONCURRENCY" \
-        --warmup "$warmup" --duration "$DURATION" --label "$target@$count#$round"
+        "${warmup[@]}" --duration "$DURATION" --label "$target@$count#$round"
       RESULTS+=("$(grep '^RESULT ' "$WORK/$SERVER_NAME-load$round.result" | tail -n 1)")
-      warmup=5
+      warmup=(--warmup 5)
     done
     check_server "$pid"
     stop_child "$pid"

@@ -13,8 +13,9 @@
 #
 # Environment (all optional):
 #   BENCH_CONCURRENCY ("16 32 64 128": each target is measured at each; its peak is compared)
-#   BENCH_DURATION seconds per run (15)  BENCH_WARMUP seconds before a target's first run (45: the JIT
-#   needs about that long on 2 cores)  BENCH_REWARMUP seconds before its other runs (5)
+#   BENCH_DURATION seconds per run (15)  BENCH_WARMUP at most this many seconds of load before a target's first
+#   run (300); the warm-up ends as soon as the rate stops rising (events.bench.SteadyState: on 2 cores the server's
+#   JIT needs minutes under load)  BENCH_REWARMUP seconds before its other runs (5)
 #   BENCH_TARGETS ("bare h2 pg"; also h2-bypass pg-bypass)  BENCH_BUILD=1 to rebuild even if the jars exist
 #   PGHOST (127.0.0.1) PGPORT (5432) PGUSER (postgres) PGDATABASE (test) PGPASSWORD
 # Never run by CI. Only ever sends traffic to 127.0.0.1.
@@ -26,7 +27,7 @@ cd "$ROOT"
 CONCURRENCY="${BENCH_CONCURRENCY:-16 32 64 128}"
 REWARMUP="${BENCH_REWARMUP:-5}"
 DURATION="${BENCH_DURATION:-15}"
-WARMUP="${BENCH_WARMUP:-45}"
+WARMUP="${BENCH_WARMUP:-300}"
 TARGETS="${BENCH_TARGETS:-bare h2 pg}"
 PUBLISH_PATH="/events/api/v1/events"
 
@@ -75,24 +76,25 @@ for name in $TARGETS; do
   start_target "$name" "$port"
   pid="$STARTED_PID"
   wait_ready "$pid" "$port" "$name"
-  warmup="$WARMUP"
   token="$TOKEN"
   [[ "$name" == *-bypass ]] && token="$BYPASS_TOKEN"
-  for concurrency in $CONCURRENCY; do
-    log "$name: ${warmup}s warmup + ${DURATION}s load at concurrency $concurrency"
-    # In the background and waited for, so that a signal to this script cleans up at once.
-    java -cp "$BENCH_CP" events.bench.LoadGenerator --url "http://127.0.0.1:$port$PUBLISH_PATH" \
-      --token "$token" --concurrency "$concurrency" --warmup "$warmup" --duration "$DURATION" \
-      --label "$name@$concurrency" >"$WORK/$name.result" 2>&1 &
-    load_pid=$!
-    CHILD_PIDS+=("$load_pid")
-    if ! wait "$load_pid"; then
-      log "$name: the load generator failed:"; cat "$WORK/$name.result" >&2; exit 1
-    fi
-    cat "$WORK/$name.result" >&2
-    RESULTS+=("$(grep '^RESULT ' "$WORK/$name.result" | tail -n 1)")
-    warmup="$REWARMUP"
-  done
+  # One load generator JVM measures every concurrency in turn (its own JIT warms once); one concurrency keeps the
+  # label it would have with several.
+  label="$name"
+  [[ "$(wc -w <<<"$CONCURRENCY")" -eq 1 ]] && label="$name@${CONCURRENCY// /}"
+  log "$name: warm-up until the rate settles (at most ${WARMUP}s), then ${DURATION}s at each concurrency of" \
+    "'$CONCURRENCY' (${REWARMUP}s warm-up before each later one)"
+  # In the background and waited for, so that a signal to this script cleans up at once.
+  java -cp "$BENCH_CP" events.bench.LoadGenerator --url "http://127.0.0.1:$port$PUBLISH_PATH" \
+    --token "$token" --concurrency "$CONCURRENCY" --settle "$WARMUP" --rewarmup "$REWARMUP" \
+    --duration "$DURATION" --label "$label" >"$WORK/$name.result" 2>&1 &
+  load_pid=$!
+  CHILD_PIDS+=("$load_pid")
+  if ! wait "$load_pid"; then
+    log "$name: the load generator failed:"; cat "$WORK/$name.result" >&2; exit 1
+  fi
+  cat "$WORK/$name.result" >&2
+  while IFS= read -r line; do RESULTS+=("$line"); done < <(grep '^RESULT ' "$WORK/$name.result")
   stop_child "$pid"
   if [[ "$name" == pg* ]]; then
     drop_schema

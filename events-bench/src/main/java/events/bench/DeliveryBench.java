@@ -45,8 +45,8 @@ import okhttp3.Response;
  *   <li><b>throughput</b>: {@code --subscriptions} (1) subscriptions of org ttd on {@value #DELIVERY_RESOURCE},
  *       pushing to {@code /d/0}, {@code /d/1}, ... of the sink (the engine sends at most
  *       {@value #ENGINE_LANE} requests at a time per endpoint URL). {@code --concurrency} closed-loop publishers
- *       (one event per request, as {@link LoadGenerator}) run for {@code --warmup} + {@code --duration}
- *       seconds, held back while more than {@code --max-backlog} (2000) pushes are outstanding (acknowledged
+ *       (one event per request, as {@link LoadGenerator}) warm up ({@code --warmup} seconds, or with
+ *       {@code --settle} until the delivery rate stops rising), then run for {@code --duration} seconds, held back while more than {@code --max-backlog} (2000) pushes are outstanding (acknowledged
  *       events times subscriptions, minus pushes received), so that the measured rate is what the server sustains
  *       end to end, publishing and pushing, rather than a queue growing inside it; deliveries/s is the pushes the
  *       sink received during the measured seconds, divided by them. Then publishing stops and the backlog is
@@ -73,7 +73,9 @@ import okhttp3.Response;
  *
  * <p>Flags: {@code --url} base URL of the server (required; loopback only), {@code --token} (org ttd, scopes
  * {@code altinn:events.publish altinn:events.subscribe}), {@code --subscriptions} (1), {@code --concurrency}
- * (32), {@code --max-backlog} (2000), {@code --warmup} (30), {@code --duration} (15), {@code --ceiling-warmup}
+ * (32), {@code --max-backlog} (2000), {@code --warmup} seconds of phase 1 (30), {@code --settle} at most this
+ * many seconds of warm-up in phase 1, ended as soon as the delivery rate stops rising ({@link SteadyState};
+ * replaces {@code --warmup}), {@code --duration} (15), {@code --ceiling-warmup}
  * (5), {@code --latency-warmup} (5), {@code --latency-duration} (20), {@code --rate} events/s for the latency
  * phase (0: half the peak), {@code --fanout} (1000), {@code --fanout-rounds} (5), {@code --drain-timeout} seconds
  * (120),
@@ -134,7 +136,9 @@ public final class DeliveryBench {
         int subscriptions = flags.intValue("--subscriptions", 1, 1, 64);
         int concurrency = flags.intValue("--concurrency", 32, 1, 1024);
         int maxBacklog = flags.intValue("--max-backlog", 2000, 1, 10_000_000);
-        int warmup = flags.intValue("--warmup", 30, 0, MAX_SECONDS);
+        LoadGenerator.Warmup warmup = flags.values().containsKey("--settle")
+                ? new LoadGenerator.Warmup(flags.intValue("--settle", 0, 1, MAX_SECONDS), true)
+                : new LoadGenerator.Warmup(flags.intValue("--warmup", 30, 0, MAX_SECONDS), false);
         int duration = flags.intValue("--duration", 15, 1, MAX_SECONDS);
         int ceilingWarmup = flags.intValue("--ceiling-warmup", 5, 0, MAX_SECONDS);
         int latencyWarmup = flags.intValue("--latency-warmup", 5, 0, MAX_SECONDS);
@@ -245,8 +249,12 @@ public final class DeliveryBench {
             Sample sample) {
     }
 
-    Throughput throughput(int subscriptions, int concurrency, int maxBacklog, int warmup, int duration,
-            int drainTimeout) throws InterruptedException {
+    /** The measured window of phase 1: never, until the warm-up ends. */
+    private volatile long measureFrom = Long.MAX_VALUE;
+    private volatile long measureUntil = Long.MAX_VALUE;
+
+    Throughput throughput(int subscriptions, int concurrency, int maxBacklog, LoadGenerator.Warmup warmup,
+            int duration, int drainTimeout) throws InterruptedException {
         LongAdder pushes = new LongAdder();
         AtomicReference<Sample> sample = new AtomicReference<>();
         // One permit per outstanding push: a publisher takes one per subscription before it publishes, each push
@@ -262,23 +270,29 @@ public final class DeliveryBench {
                 }
             }
         });
-        System.out.printf(Locale.ROOT, "%s: throughput: %d s warmup + %d s closed-loop publishing at concurrency %d,"
-                + " held back above %d pushes outstanding, %d subscription(s)%n", label, warmup, duration, concurrency,
-                maxBacklog, subscriptions);
-        long start = System.nanoTime();
-        long measureFrom = start + TimeUnit.SECONDS.toNanos(warmup);
-        long measureUntil = measureFrom + TimeUnit.SECONDS.toNanos(duration);
+        System.out.printf(Locale.ROOT, "%s: throughput: %s + %d s closed-loop publishing at concurrency %d,"
+                + " held back above %d pushes outstanding, %d subscription(s)%n", label,
+                warmup.untilSettled() ? "warm-up until the delivery rate settles (at most " + warmup.seconds() + " s)"
+                        : warmup.seconds() + " s warm-up", duration, concurrency, maxBacklog, subscriptions);
         List<Publisher> publishers = new ArrayList<>();
         AtomicReference<String> firstError = new AtomicReference<>();
 
         for (int i = 0; i < concurrency; i++) {
-            Publisher p = new Publisher(i, measureFrom, measureUntil, firstError, outstanding, subscriptions);
+            Publisher p = new Publisher(i, firstError, outstanding, subscriptions);
             publishers.add(p);
             p.thread.start();
         }
-        sleepUntil(measureFrom);
+        if (warmup.untilSettled()) {
+            SteadyState.await(label + ": throughput", "pushes/s", pushes::sum, warmup.seconds(), System.out);
+        } else {
+            TimeUnit.SECONDS.sleep(warmup.seconds());
+        }
+        long from = System.nanoTime();
+        long until = from + TimeUnit.SECONDS.toNanos(duration);
+        measureFrom = from;
+        measureUntil = until;
         long pushesFrom = pushes.sum();
-        sleepUntil(measureUntil);
+        sleepUntil(until);
         long pushesUntil = pushes.sum();
         for (Publisher p : publishers) {
             p.thread.join(TimeUnit.SECONDS.toMillis(40));
@@ -323,8 +337,6 @@ public final class DeliveryBench {
     /** One closed-loop publishing thread of phase 1. */
     private final class Publisher implements Runnable {
         final Thread thread;
-        private final long measureFrom;
-        private final long measureUntil;
         private final AtomicReference<String> firstError;
         private final Semaphore outstanding;
         private final int permits;
@@ -333,10 +345,7 @@ public final class DeliveryBench {
         long errors;
         private long sequence;
 
-        Publisher(int index, long measureFrom, long measureUntil, AtomicReference<String> firstError,
-                Semaphore outstanding, int permits) {
-            this.measureFrom = measureFrom;
-            this.measureUntil = measureUntil;
+        Publisher(int index, AtomicReference<String> firstError, Semaphore outstanding, int permits) {
             this.firstError = firstError;
             this.outstanding = outstanding;
             this.permits = permits;
@@ -348,14 +357,19 @@ public final class DeliveryBench {
         public void run() {
             while (true) {
                 try {
-                    if (!outstanding.tryAcquire(permits, measureUntil - System.nanoTime(), TimeUnit.NANOSECONDS)) {
-                        return;
+                    // At most a second per wait: the end of the window is not known until the warm-up ends.
+                    if (!outstanding.tryAcquire(permits, 1, TimeUnit.SECONDS)) {
+                        if (System.nanoTime() >= measureUntil) {
+                            return;
+                        }
+                        continue;
                     }
                 } catch (InterruptedException e) {
                     return;
                 }
                 long sent = System.nanoTime();
                 if (sent >= measureUntil) {
+                    outstanding.release(permits);
                     return;
                 }
                 String id = LoadGenerator.randomUuid();

@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import okhttp3.ConnectionPool;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -23,15 +24,19 @@ import okhttp3.Response;
 
 /**
  * Closed-loop publish load: {@code concurrency} threads, each on its own keep-alive connection, send one
- * structured CloudEvent (unique id) and wait for the answer before sending the next. Runs a warmup, then
- * measures for a fixed duration, and stops by itself. Only 200 counts as success; anything else (other
- * status, I/O error, timeout) is an error.
+ * structured CloudEvent (unique id) and wait for the answer before sending the next. Warms up, then measures
+ * for a fixed duration, and stops by itself; with several concurrencies it measures each in turn in this one JVM
+ * (so that its own JIT is warm after the first). Only 200 counts as success; anything else (other status, I/O
+ * error, timeout) is an error.
  *
- * <p>Prints a human summary and one machine-readable line:
+ * <p>Prints a human summary and one machine-readable line per run:
  * {@code RESULT label=<l> requests=<n> rps=<r> p50ms=<x> p99ms=<y> errors=<e>}.
  *
- * <p>Flags: {@code --url} (required; loopback only), {@code --token}, {@code --concurrency} (32),
- * {@code --warmup} seconds (5), {@code --duration} seconds (15), {@code --label}.
+ * <p>Flags: {@code --url} (required; loopback only), {@code --token}, {@code --concurrency} (32; or a list, as
+ * {@code "16 32 64"}, measured in that order, each run labelled {@code <label>@<concurrency>}), {@code --warmup}
+ * seconds before the first run (5), {@code --settle} at most this many seconds of warm-up before the first run,
+ * ended as soon as the rate stops rising ({@link SteadyState}; replaces {@code --warmup}), {@code --rewarmup}
+ * seconds before each later run (5), {@code --duration} seconds (15), {@code --label}.
  */
 public final class LoadGenerator {
     private static final MediaType CLOUDEVENTS_JSON = MediaType.get("application/cloudevents+json");
@@ -41,15 +46,22 @@ public final class LoadGenerator {
     private final HttpUrl httpUrl;
     private final String token;
     private final int concurrency;
-    private final Duration warmup;
     private final Duration duration;
+    private final LongAdder completed = new LongAdder();
+    /** Requests sent from this instant on are measured; until the warm-up ends, never. */
+    private volatile long measureFrom = Long.MAX_VALUE;
+    /** Workers stop sending at this instant; until the warm-up ends, never. */
+    private volatile long measureUntil = Long.MAX_VALUE;
 
-    LoadGenerator(URI url, String token, int concurrency, Duration warmup, Duration duration) {
+    LoadGenerator(URI url, String token, int concurrency, Duration duration) {
         this.httpUrl = HttpUrl.get(url.toString());
         this.token = token;
         this.concurrency = concurrency;
-        this.warmup = warmup;
         this.duration = duration;
+    }
+
+    /** How a run warms up: a fixed number of seconds, or until the rate settles (at most {@code seconds}). */
+    record Warmup(int seconds, boolean untilSettled) {
     }
 
     /** What one run measured. */
@@ -71,24 +83,37 @@ public final class LoadGenerator {
         Flags flags = Flags.parse(args);
         URI url = URI.create(flags.require("--url"));
         requireLoopback(url);
-        int concurrency = flags.intValue("--concurrency", 32, 1, MAX_CONCURRENCY);
-        int warmup = flags.intValue("--warmup", 5, 0, MAX_SECONDS);
+        List<Integer> concurrencies = new ArrayList<>();
+        for (String c : flags.value("--concurrency", "32").trim().split("[\\s,]+")) {
+            int value = Integer.parseInt(c);
+            if (value < 1 || value > MAX_CONCURRENCY) {
+                throw new IllegalArgumentException("--concurrency must be between 1 and " + MAX_CONCURRENCY);
+            }
+            concurrencies.add(value);
+        }
+        Warmup warmup = flags.values().containsKey("--settle")
+                ? new Warmup(flags.intValue("--settle", 0, 1, MAX_SECONDS), true)
+                : new Warmup(flags.intValue("--warmup", 5, 0, MAX_SECONDS), false);
+        Warmup rewarmup = new Warmup(flags.intValue("--rewarmup", 5, 0, MAX_SECONDS), false);
         int duration = flags.intValue("--duration", 15, 1, MAX_SECONDS);
         String label = flags.value("--label", url.toString());
         String token = flags.value("--token", null);
 
-        Result r = new LoadGenerator(url, token, concurrency, Duration.ofSeconds(warmup), Duration.ofSeconds(duration))
-                .run();
-
-        System.out.printf(Locale.ROOT, "%s: %d ok in %.1f s = %.0f req/s, p50 %.2f ms, p99 %.2f ms, %d errors%n",
-                label, r.requests(), r.seconds(), r.requestsPerSecond(), r.percentileMillis(50),
-                r.percentileMillis(99), r.errors());
-        if (r.firstError() != null) {
-            System.out.println("first error: " + r.firstError());
+        for (int concurrency : concurrencies) {
+            String runLabel = concurrencies.size() == 1 ? label : label + "@" + concurrency;
+            Result r = new LoadGenerator(url, token, concurrency, Duration.ofSeconds(duration)).run(warmup, runLabel);
+            System.out.printf(Locale.ROOT, "%s: %d ok in %.1f s = %.0f req/s, p50 %.2f ms, p99 %.2f ms, %d errors%n",
+                    runLabel, r.requests(), r.seconds(), r.requestsPerSecond(), r.percentileMillis(50),
+                    r.percentileMillis(99), r.errors());
+            if (r.firstError() != null) {
+                System.out.println("first error: " + r.firstError());
+            }
+            System.out.printf(Locale.ROOT, "RESULT label=%s requests=%d rps=%.0f p50ms=%.2f p99ms=%.2f errors=%d%n",
+                    runLabel.replace(' ', '_'), r.requests(), r.requestsPerSecond(), r.percentileMillis(50),
+                    r.percentileMillis(99), r.errors());
+            System.out.flush();
+            warmup = rewarmup;
         }
-        System.out.printf(Locale.ROOT, "RESULT label=%s requests=%d rps=%.0f p50ms=%.2f p99ms=%.2f errors=%d%n",
-                label.replace(' ', '_'), r.requests(), r.requestsPerSecond(), r.percentileMillis(50),
-                r.percentileMillis(99), r.errors());
     }
 
     static void requireLoopback(URI url) throws IOException {
@@ -103,7 +128,7 @@ public final class LoadGenerator {
         }
     }
 
-    Result run() throws InterruptedException {
+    Result run(Warmup warmup, String label) throws InterruptedException {
         OkHttpClient client = new OkHttpClient.Builder()
                 .connectionPool(new ConnectionPool(concurrency + 4, 1, TimeUnit.MINUTES))
                 .followRedirects(false)
@@ -111,17 +136,22 @@ public final class LoadGenerator {
                 .connectTimeout(Duration.ofSeconds(5))
                 .callTimeout(Duration.ofSeconds(10))
                 .build();
-        long start = System.nanoTime();
-        long measureFrom = start + warmup.toNanos();
-        long measureUntil = measureFrom + duration.toNanos();
         AtomicLong errors = new AtomicLong();
         ConcurrentHashMap<String, String> firstError = new ConcurrentHashMap<>();
         List<Worker> workers = new ArrayList<>();
         for (int i = 0; i < concurrency; i++) {
-            Worker w = new Worker(client, i, measureFrom, measureUntil, errors, firstError);
+            Worker w = new Worker(client, i, errors, firstError);
             workers.add(w);
             w.thread.start();
         }
+        if (warmup.untilSettled()) {
+            SteadyState.await(label, "req/s", completed::sum, warmup.seconds(), System.out);
+        } else {
+            TimeUnit.SECONDS.sleep(warmup.seconds());
+        }
+        long from = System.nanoTime();
+        measureFrom = from;
+        measureUntil = from + duration.toNanos();
         long deadline = measureUntil + TimeUnit.SECONDS.toNanos(15);
         for (Worker w : workers) {
             w.thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
@@ -146,19 +176,14 @@ public final class LoadGenerator {
     private final class Worker implements Runnable {
         final Thread thread;
         private final OkHttpClient client;
-        private final long measureFrom;
-        private final long measureUntil;
         private final AtomicLong errors;
         private final ConcurrentHashMap<String, String> firstError;
         long[] latencies = new long[1 << 14];
         int count;
         private long sequence;
 
-        Worker(OkHttpClient client, int index, long measureFrom, long measureUntil, AtomicLong errors,
-                ConcurrentHashMap<String, String> firstError) {
+        Worker(OkHttpClient client, int index, AtomicLong errors, ConcurrentHashMap<String, String> firstError) {
             this.client = client;
-            this.measureFrom = measureFrom;
-            this.measureUntil = measureUntil;
             this.errors = errors;
             this.firstError = firstError;
             this.thread = new Thread(this, "load-" + index);
@@ -174,6 +199,9 @@ public final class LoadGenerator {
                 }
                 boolean ok = send();
                 long took = System.nanoTime() - sent;
+                if (ok) {
+                    completed.increment();
+                }
                 if (sent < measureFrom) {
                     continue;
                 }
