@@ -281,6 +281,9 @@ final class DeliveryEngine implements AutoCloseable {
         if (storedCursor < 0) {
             reloadCursor(now);
         }
+        if (index.size() == 0 && passWithoutReading(now)) {
+            return false;
+        }
         List<StoredEvent> batch = events.readAll(cursor, DISPATCH_BATCH);
         if (batch.isEmpty()) {
             checkpointIfDue(now);
@@ -329,6 +332,25 @@ final class DeliveryEngine implements AutoCloseable {
             scheduleSignal.raise();
         }
         return more;
+    }
+
+    /**
+     * With no active subscription, no event can match: moves the cursor past every stored event without reading
+     * them (a server only polled pays nothing per event here). Returns false, having done nothing, when a
+     * subscription turned out to be active after all.
+     */
+    private boolean passWithoutReading(Instant now) {
+        long last = events.lastSequence();
+        // After the read, as for a batch: a subscription active before one of those events committed is seen.
+        index.refreshIfStale();
+        if (index.size() > 0) {
+            return false;
+        }
+        if (last > cursor) {
+            cursor = last;
+        }
+        checkpointIfDue(now);
+        return true;
     }
 
     private void reloadCursor(Instant now) {

@@ -344,6 +344,25 @@ class DeliveryEngineTest {
         assertThat(f.deliveries.dispatchCursor()).isEqualTo(skipped);
     }
 
+    @Test
+    void withoutActiveSubscriptionsEventsArePassedWithoutBeingRead() {
+        long last = f.events.append(List.of(anEvent().build(), elsewhere())).get(1).sequence();
+
+        assertThat(f.engine.dispatchOnce()).isFalse();
+        assertThat(f.engine.dispatched()).isEqualTo(last);
+        assertThat(f.events.readAlls()).isEmpty();
+        f.clock.advance(DeliveryEngine.CHECKPOINT);
+        f.engine.dispatchOnce();
+        assertThat(f.deliveries.dispatchCursor()).isEqualTo(last);
+
+        // once a subscription is active, events are read and matched again; those passed stay passed
+        Subscription s = f.subscribe(A);
+        CloudEvent next = anEvent().build();
+        f.publish(next);
+        assertThat(f.events.readAlls()).isNotEmpty();
+        assertThat(f.deliveriesOf(s)).singleElement().satisfies(d -> assertThat(d.eventId()).isEqualTo(next.id()));
+    }
+
     private static CloudEvent elsewhere() {
         return anEvent().resource("urn:altinn:resource:elsewhere").build();
     }

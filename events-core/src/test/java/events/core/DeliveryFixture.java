@@ -37,7 +37,7 @@ final class DeliveryFixture implements AutoCloseable {
     static final Duration LEASE = Duration.ofSeconds(40);
 
     final MutableClock clock = new MutableClock(Instant.parse("2026-11-28T10:00:00Z"));
-    final InMemoryEventStore events = new InMemoryEventStore();
+    final RecordingEventStore events = new RecordingEventStore(new InMemoryEventStore());
     final InMemoryDeliveryStore deliveries = new InMemoryDeliveryStore();
     final InMemorySubscriptionStore subscriptions = new InMemorySubscriptionStore(deliveries);
     final FakeWebhookSender sender = new FakeWebhookSender();

@@ -108,6 +108,11 @@ class PublishEventsTest {
             }
 
             @Override
+            public long lastSequence() {
+                return 0;
+            }
+
+            @Override
             public List<StoredEvent> get(java.util.Collection<Long> sequences) {
                 return List.of();
             }

@@ -15,6 +15,7 @@ final class RecordingEventStore implements EventStore {
 
     private final EventStore delegate;
     private final List<Read> reads = new CopyOnWriteArrayList<>();
+    private final List<Integer> readAlls = new CopyOnWriteArrayList<>();
 
     RecordingEventStore(EventStore delegate) {
         this.delegate = delegate;
@@ -34,7 +35,14 @@ final class RecordingEventStore implements EventStore {
 
     @Override
     public List<StoredEvent> readAll(long after, int limit) {
-        return delegate.readAll(after, limit);
+        List<StoredEvent> all = delegate.readAll(after, limit);
+        readAlls.add(all.size());
+        return all;
+    }
+
+    @Override
+    public long lastSequence() {
+        return delegate.lastSequence();
     }
 
     @Override
@@ -49,6 +57,11 @@ final class RecordingEventStore implements EventStore {
 
     List<Read> reads() {
         return reads;
+    }
+
+    /** How many events each {@link #readAll} returned, in order: what the dispatcher read. */
+    List<Integer> readAlls() {
+        return readAlls;
     }
 
     /** How many events the store handed out over all reads: what the use case examined. */

@@ -55,6 +55,15 @@ public interface EventStore {
     List<StoredEvent> readAll(long after, int limit);
 
     /**
+     * The greatest sequence stored, or 0 when nothing is. The same cursor contract as {@link #read}: no event
+     * with a sequence {@code <=} the answer can appear later (the dispatcher's way past events it need not read
+     * because no subscription could want them).
+     *
+     * @throws events.domain.UnableToReadEventsException when storage cannot answer
+     */
+    long lastSequence();
+
+    /**
      * The stored events with these sequences, in sequence order; sequences not stored are left out.
      *
      * @throws events.domain.UnableToReadEventsException when storage cannot answer

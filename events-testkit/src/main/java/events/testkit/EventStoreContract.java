@@ -436,6 +436,21 @@ public abstract class EventStoreContract {
     }
 
     @Test
+    void lastSequenceIsZeroWhenEmptyThenTheSequenceOfTheLastEventStored() {
+        EventStore store = newStore();
+        assertThat(store.lastSequence()).isZero();
+
+        List<StoredEvent> stored = store.append(events(3, i -> TestEvents.anEvent().build()));
+        assertThat(store.lastSequence()).isEqualTo(stored.get(2).sequence());
+
+        store.append(List.of(stored.get(0).event()));
+        assertThat(store.lastSequence()).as("a duplicate stores nothing").isEqualTo(stored.get(2).sequence());
+        StoredEvent other = store.append(List.of(TestEvents.anEvent().resource("urn:altinn:resource:x").build())).get(0);
+        assertThat(store.lastSequence()).isEqualTo(other.sequence());
+        assertThat(store.readAll(store.lastSequence(), 10)).isEmpty();
+    }
+
+    @Test
     void readAllVisitsEveryEventOnceWhenFollowingTheLastSequence() {
         EventStore store = newStore();
         List<StoredEvent> stored = new ArrayList<>();

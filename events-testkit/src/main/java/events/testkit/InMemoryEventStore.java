@@ -69,6 +69,11 @@ public final class InMemoryEventStore implements EventStore {
     }
 
     @Override
+    public long lastSequence() {
+        return events.isEmpty() ? 0 : events.lastKey();
+    }
+
+    @Override
     public List<StoredEvent> get(Collection<Long> sequences) {
         return new TreeSet<>(sequences).stream().map(events::get).filter(Objects::nonNull).toList();
     }

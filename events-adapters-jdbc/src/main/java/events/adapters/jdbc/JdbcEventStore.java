@@ -413,6 +413,18 @@ final class JdbcEventStore implements EventStore, AutoCloseable {
     }
 
     @Override
+    public long lastSequence() {
+        try {
+            // Sequences are reserved under the counter row's lock, so they grow with commit order (class javadoc).
+            return jdbi.withHandle(handle -> handle.createQuery("SELECT COALESCE(MAX(seq), 0) FROM events")
+                    .mapTo(Long.class)
+                    .one());
+        } catch (RuntimeException e) {
+            throw new UnableToReadEventsException("unable to read the last sequence", e);
+        }
+    }
+
+    @Override
     public List<StoredEvent> get(java.util.Collection<Long> sequences) {
         if (sequences.isEmpty()) {
             return List.of();
