@@ -33,6 +33,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -93,7 +94,17 @@ final class DeliveryEngine implements AutoCloseable {
     }
 
     /** One delivery ready to attempt. */
-    private record Job(Delivery delivery, CloudEvent event, Subscription subscription, URI endpoint) {
+    /**
+     * A delivery to attempt. {@code queued} completes with the stored delivery: at once for one read from the
+     * store; for one the dispatcher pushes while it stores it, once that commits ({@code delivery} is then
+     * provisional: its subscription, event and message id are right, its id is not yet known), or exceptionally
+     * when it was not stored (the dispatch failed or another process dispatched the same events).
+     */
+    private record Job(Delivery delivery, CloudEvent event, Subscription subscription, URI endpoint,
+            CompletableFuture<Delivery> queued) {
+        Job(Delivery delivery, CloudEvent event, Subscription subscription, URI endpoint) {
+            this(delivery, event, subscription, endpoint, CompletableFuture.completedFuture(delivery));
+        }
     }
 
     private record CachedSecrets(List<WebhookSecret> secrets, Instant until) {
@@ -311,23 +322,52 @@ final class DeliveryEngine implements AutoCloseable {
             return more;
         }
         boolean attemptNow = held.size() < settings.maxInMemory();
-        Optional<List<Delivery>> queued = deliveries.dispatch(storedCursor, last, matches,
-                attemptNow ? now.plus(settings.lease()) : now);
+        Instant due = attemptNow ? now.plus(settings.lease()) : now;
+        // Pushes start before the deliveries are stored (their events are, and the stored cursor stays before
+        // them until the dispatch below commits): the dispatch's round trips are not part of every push's
+        // latency. Should the dispatch fail, the next round pushes these events again (at least once).
+        List<Job> jobs = new ArrayList<>();
+        if (attemptNow) {
+            for (NewDelivery m : matches) {
+                Subscription s = bySubscription.get(m.subscriptionId());
+                Delivery provisional = new Delivery(0, m.subscriptionId(), m.eventSequence(), m.eventId(), 0,
+                        DeliveryStatus.PENDING, due, now);
+                jobs.add(new Job(provisional, bySequence.get(m.eventSequence()), s,
+                        URI.create(s.request().endPoint()), new CompletableFuture<>()));
+            }
+            submit(jobs);
+        }
+        Optional<List<Delivery>> queued;
+        try {
+            queued = deliveries.dispatch(storedCursor, last, matches, due);
+        } catch (RuntimeException e) {
+            jobs.forEach(j -> j.queued().completeExceptionally(e));
+            throw e;
+        }
         if (queued.isEmpty()) {
-            // another process dispatched meanwhile: continue from where it got to
+            // another process dispatched meanwhile (and pushes these events too): continue from where it got to
+            IllegalStateException elsewhere = new IllegalStateException("dispatched by another process");
+            jobs.forEach(j -> j.queued().completeExceptionally(elsewhere));
             reloadCursor(now);
             return true;
         }
         storedCursor = cursor = last;
         storedAt = now;
-        if (attemptNow && !queued.get().isEmpty()) {
-            List<Job> jobs = new ArrayList<>(queued.get().size());
+        if (attemptNow) {
+            Map<String, Delivery> stored = new HashMap<>();
             for (Delivery d : queued.get()) {
-                Subscription s = bySubscription.get(d.subscriptionId());
-                held.put(d.id(), now);
-                jobs.add(new Job(d, bySequence.get(d.eventSequence()), s, URI.create(s.request().endPoint())));
+                stored.put(d.messageId(), d);
             }
-            submit(jobs);
+            for (Job job : jobs) {
+                Delivery d = stored.get(job.delivery().messageId());
+                if (d == null) {
+                    // not queued by this dispatch: its subscription was deleted meanwhile, or it was queued before
+                    job.queued().completeExceptionally(new IllegalStateException("not queued"));
+                    continue;
+                }
+                held.put(d.id(), now);
+                job.queued().complete(d);
+            }
         } else if (!queued.get().isEmpty()) {
             scheduleSignal.raise();
         }
@@ -479,13 +519,13 @@ final class DeliveryEngine implements AutoCloseable {
         } catch (RuntimeException e) {
             // no answer is no permission to send now; the deliveries come back after their lease
             LOG.warn("authorizing {} deliveries failed; retrying later: {}", toAuthorize.size(), e.toString());
-            jobs.forEach(j -> held.remove(j.delivery().id()));
+            jobs.forEach(j -> j.queued().thenAccept(d -> held.remove(d.id())));
             return;
         }
         int i = 0;
         for (Job job : jobs) {
             if (!job.delivery().isValidation() && !Boolean.TRUE.equals(decisions.get(i++))) {
-                end(job.delivery(), DeliveryStatus.DENIED);
+                job.queued().thenAcceptAsync(d -> end(d, DeliveryStatus.DENIED), outcomes);
                 continue;
             }
             lanes.computeIfAbsent(job.subscription().request().endPoint(),
@@ -503,37 +543,40 @@ final class DeliveryEngine implements AutoCloseable {
         try {
             if (!job.delivery().isValidation() && activeSubscription(job.subscription().id()).isEmpty()) {
                 // deleted or disabled while the delivery waited in its lane
-                outcomes.execute(() -> {
-                    lane(job).done();
-                    end(job.delivery(), DeliveryStatus.CANCELLED);
-                });
+                afterAttempt(job, d -> end(d, DeliveryStatus.CANCELLED));
                 return;
             }
             signing = secretsOf(job.subscription().id(), started);
         } catch (RuntimeException e) {
-            LOG.warn("delivery {}: could not read the subscription; retrying later: {}", job.delivery().id(),
+            LOG.warn("delivery {}: could not read the subscription; retrying later: {}", job.delivery().messageId(),
                     e.toString());
-            outcomes.execute(() -> {
-                lane(job).done();
-                held.remove(job.delivery().id());
-            });
+            afterAttempt(job, d -> held.remove(d.id()));
             return;
         }
         if (signing.isEmpty()) {
             // the subscription is gone
-            outcomes.execute(() -> {
-                lane(job).done();
-                end(job.delivery(), DeliveryStatus.CANCELLED);
-            });
+            afterAttempt(job, d -> end(d, DeliveryStatus.CANCELLED));
             return;
         }
         WebhookMessage message = new WebhookMessage(job.endpoint(), job.delivery().messageId(), started, job.event(),
                 signing);
-        sender.send(message).whenCompleteAsync((response, failure) -> {
-            lane(job).done();
+        sender.send(message).whenComplete((response, failure) -> {
             WebhookResponse r = response != null ? response
                     : WebhookResponse.failed("sender failed: " + failure, Duration.between(started, clock.instant()));
-            record(job, started, r);
+            afterAttempt(job, d -> record(job, d, started, r));
+        });
+    }
+
+    /**
+     * Frees the job's place in its lane and runs {@code then} with its stored delivery, on the outcome threads,
+     * once the delivery is stored; if it never was (see {@link Job}), only frees the place.
+     */
+    private void afterAttempt(Job job, java.util.function.Consumer<Delivery> then) {
+        job.queued().whenCompleteAsync((stored, failure) -> {
+            lane(job).done();
+            if (stored != null) {
+                then.accept(stored);
+            }
         }, outcomes);
     }
 
@@ -552,8 +595,7 @@ final class DeliveryEngine implements AutoCloseable {
     }
 
     /** Works out the delivery's next state from the response and queues both for the recorder. */
-    private void record(Job job, Instant started, WebhookResponse response) {
-        Delivery d = job.delivery();
+    private void record(Job job, Delivery d, Instant started, WebhookResponse response) {
         try {
             Instant now = clock.instant();
             int attempt = d.attempts() + 1;

@@ -363,6 +363,50 @@ class DeliveryEngineTest {
         assertThat(f.deliveriesOf(s)).singleElement().satisfies(d -> assertThat(d.eventId()).isEqualTo(next.id()));
     }
 
+    @Test
+    void pushesStartBeforeTheirDeliveriesAreStored() {
+        Subscription s = f.subscribe(A);
+        int validation = f.sender.sentTo(A).size();
+        List<Integer> sentWhenDispatching = new ArrayList<>();
+        f.engineDeliveries.beforeDispatch(() -> sentWhenDispatching.add(f.sender.sentTo(A).size()));
+
+        f.publish(anEvent().build(), anEvent().build());
+
+        assertThat(sentWhenDispatching).containsExactly(validation + 2);
+        assertThat(f.deliveriesOf(s)).hasSize(2).allSatisfy(d -> {
+            assertThat(d.status()).isEqualTo(DeliveryStatus.DELIVERED);
+            assertThat(d.attempts()).isEqualTo(1);
+        });
+        assertThat(f.deliveries.attempts(s.id(), Long.MAX_VALUE, 10)).as("the validation and the two pushes")
+                .hasSize(3);
+    }
+
+    @Test
+    void eventsWhoseDispatchFailedAfterTheirPushesArePushedAgainAndRecordedOnce() {
+        Subscription s = f.subscribe(A);
+        int validation = f.sender.sentTo(A).size();
+        java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
+        f.engineDeliveries.beforeDispatch(() -> {
+            if (failed.compareAndSet(false, true)) {
+                throw new IllegalStateException("database gone");
+            }
+        });
+        CloudEvent event = anEvent().build();
+        f.events.append(List.of(event));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(f.engine::dispatchOnce).hasMessage("database gone");
+        assertThat(f.deliveriesOf(s)).isEmpty();
+        f.publish();
+
+        List<WebhookMessage> pushes = f.sender.sentTo(A).subList(validation, f.sender.sentTo(A).size());
+        assertThat(pushes).hasSize(2).allSatisfy(m -> assertThat(m.event()).isEqualTo(event));
+        assertThat(pushes.get(1).messageId()).as("the same webhook-id: a receiver can drop the repeat")
+                .isEqualTo(pushes.get(0).messageId());
+        Delivery d = f.onlyDeliveryOf(s);
+        assertThat(d.status()).isEqualTo(DeliveryStatus.DELIVERED);
+        assertThat(d.attempts()).isEqualTo(1);
+    }
+
     private static CloudEvent elsewhere() {
         return anEvent().resource("urn:altinn:resource:elsewhere").build();
     }

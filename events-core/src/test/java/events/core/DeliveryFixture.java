@@ -39,6 +39,8 @@ final class DeliveryFixture implements AutoCloseable {
     final MutableClock clock = new MutableClock(Instant.parse("2026-11-28T10:00:00Z"));
     final RecordingEventStore events = new RecordingEventStore(new InMemoryEventStore());
     final InMemoryDeliveryStore deliveries = new InMemoryDeliveryStore();
+    /** The store the engine uses: {@link #deliveries} with a hook before each dispatch. */
+    final HookedDeliveryStore engineDeliveries = new HookedDeliveryStore(deliveries);
     final InMemorySubscriptionStore subscriptions = new InMemorySubscriptionStore(deliveries);
     final FakeWebhookSender sender = new FakeWebhookSender();
     final AtomicReference<Predicate<AccessRequest>> policy = new AtomicReference<>(r -> true);
@@ -53,7 +55,7 @@ final class DeliveryFixture implements AutoCloseable {
 
     DeliveryFixture(WebhookEndpoints endpoints, int perEndpoint, int inMemory) {
         SubscriptionIndex index = new SubscriptionIndex(subscriptions, new CesqlFilterExpressions());
-        engine = new DeliveryEngine(events, subscriptions, deliveries, sender, authorizer, index, clock,
+        engine = new DeliveryEngine(events, subscriptions, engineDeliveries, sender, authorizer, index, clock,
                 new DeliveryEngine.Settings(SCHEDULE, LEASE, perEndpoint, inMemory, () -> "https://events.example"),
                 () -> 0.5);
         admin = new SubscriptionAdministration(subscriptions, deliveries, authorizer, new CesqlFilterExpressions(),

@@ -1,0 +1,82 @@
+package events.core;
+
+import events.domain.Delivery;
+import events.domain.DeliveryAttempt;
+import events.ports.DeliveryStore;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** Delegates to a working store, running a hook before each dispatch (which may throw to make it fail). */
+final class HookedDeliveryStore implements DeliveryStore {
+    private final DeliveryStore delegate;
+    private final AtomicReference<Runnable> beforeDispatch = new AtomicReference<>(() -> { });
+
+    HookedDeliveryStore(DeliveryStore delegate) {
+        this.delegate = delegate;
+    }
+
+    void beforeDispatch(Runnable hook) {
+        beforeDispatch.set(hook);
+    }
+
+    @Override
+    public long dispatchCursor() {
+        return delegate.dispatchCursor();
+    }
+
+    @Override
+    public Optional<List<Delivery>> dispatch(long expectedCursor, long cursor, Collection<NewDelivery> deliveries,
+            Instant dueAt) {
+        beforeDispatch.get().run();
+        return delegate.dispatch(expectedCursor, cursor, deliveries, dueAt);
+    }
+
+    @Override
+    public Optional<Delivery> queueValidation(UUID subscriptionId, Instant dueAt) {
+        return delegate.queueValidation(subscriptionId, dueAt);
+    }
+
+    @Override
+    public List<Delivery> claimDue(Instant now, int limit, Instant leaseUntil) {
+        return delegate.claimDue(now, limit, leaseUntil);
+    }
+
+    @Override
+    public Optional<Instant> nextDue() {
+        return delegate.nextDue();
+    }
+
+    @Override
+    public void recordAttempts(List<AttemptRecord> records) {
+        delegate.recordAttempts(records);
+    }
+
+    @Override
+    public void finish(long deliveryId, events.domain.DeliveryStatus status) {
+        delegate.finish(deliveryId, status);
+    }
+
+    @Override
+    public int cancelPending(UUID subscriptionId) {
+        return delegate.cancelPending(subscriptionId);
+    }
+
+    @Override
+    public List<DeliveryAttempt> attempts(UUID subscriptionId, long before, int limit) {
+        return delegate.attempts(subscriptionId, before, limit);
+    }
+
+    @Override
+    public List<Delivery> deadLetters(UUID subscriptionId, long after, int limit) {
+        return delegate.deadLetters(subscriptionId, after, limit);
+    }
+
+    @Override
+    public int redrive(UUID subscriptionId, Instant dueAt) {
+        return delegate.redrive(subscriptionId, dueAt);
+    }
+}
