@@ -33,6 +33,8 @@
 #   throughput phase (32)  BENCH_SUBSCRIPTIONS of the throughput and latency phases (1)  BENCH_MAX_BACKLOG (2000)
 #   BENCH_LATENCY_DURATION seconds measured at half the peak (20, after 5 s unmeasured)  BENCH_RATE events/s of the
 #   latency phase instead of half the peak  BENCH_FANOUT (1000)  BENCH_FANOUT_ROUNDS (5)
+#   BENCH_PHASES of the delivery benchmark (throughput,ceiling,latency,fanout; latency needs throughput or BENCH_RATE)
+#   BENCH_SERVER_JAVA_OPTS more JVM options for the servers
 #   BENCH_MATCH_COUNTS ("100 100000"; empty to skip)  BENCH_MATCH_CONCURRENCY (64)  BENCH_MATCH_WARMUP (300)
 #   BENCH_MATCH_ROUNDS (2)  BENCH_DELIVERY=0 to run the matching cost only
 #   BENCH_BUILD=1 to rebuild even if the jars exist
@@ -54,6 +56,7 @@ LATENCY_DURATION="${BENCH_LATENCY_DURATION:-20}"
 RATE="${BENCH_RATE:-0}"
 FANOUT="${BENCH_FANOUT:-1000}"
 FANOUT_ROUNDS="${BENCH_FANOUT_ROUNDS:-5}"
+PHASES="${BENCH_PHASES:-throughput,ceiling,latency,fanout}"
 MATCH_COUNTS="${BENCH_MATCH_COUNTS-100 100000}"
 MATCH_CONCURRENCY="${BENCH_MATCH_CONCURRENCY:-64}"
 MATCH_WARMUP="${BENCH_MATCH_WARMUP:-300}"
@@ -128,7 +131,7 @@ for target in $TARGETS; do
     run_child "$target-delivery" "${BENCH_JAVA[@]}" events.bench.DeliveryBench --url "http://127.0.0.1:$port" \
       --token "$TOKEN" --subscriptions "$SUBSCRIPTIONS" --concurrency "$CONCURRENCY" --max-backlog "$MAX_BACKLOG" \
       --settle "$WARMUP" --duration "$DURATION" --latency-duration "$LATENCY_DURATION" --rate "$RATE" \
-      --fanout "$FANOUT" --fanout-rounds "$FANOUT_ROUNDS" --label "$target"
+      --fanout "$FANOUT" --fanout-rounds "$FANOUT_ROUNDS" --phases "$PHASES" --label "$target"
     while IFS= read -r line; do RESULTS+=("$line"); done < <(grep '^RESULT ' "$WORK/$target-delivery.result")
     check_server "$pid"
     stop_child "$pid"

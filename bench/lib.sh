@@ -130,6 +130,7 @@ create_schema() {
 # with the policies of POLICY_DIR and the secret JWT_SECRET, on embedded H2 (NAME h2...; its data in
 # $WORK/NAME/data) or on a fresh PostgreSQL schema (NAME pg...: PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD;
 # with existing-schema, on the schema create_schema made instead), listening on PORT. Sets STARTED_PID.
+# BENCH_SERVER_JAVA_OPTS: more JVM options for the server (a profiler, a flight recording, another collector).
 start_server() {
   local name="$1" port="$2" jar="$3" policies="$4" schema="${5:-}"
   mkdir -p "$WORK/$name"
@@ -137,7 +138,7 @@ start_server() {
     h2*)
       (cd "$WORK/$name" && exec env -u EVENTS_DB_URL -u EVENTS_DB_USER -u EVENTS_DB_PASSWORD -u EVENTS_DATA_DIR \
         EVENTS_PORT="$port" EVENTS_JWT_SECRET="$JWT_SECRET" EVENTS_POLICY_DIR="$policies" \
-        java -Xmx256m -jar "$jar") >"$WORK/$name.log" 2>&1 &
+        java -Xmx256m ${BENCH_SERVER_JAVA_OPTS:-} -jar "$jar") >"$WORK/$name.log" 2>&1 &
       ;;
     pg*)
       if [[ "$schema" != existing-schema ]]; then
@@ -151,7 +152,7 @@ start_server() {
         EVENTS_PORT="$port" EVENTS_JWT_SECRET="$JWT_SECRET" EVENTS_POLICY_DIR="$policies" \
         EVENTS_DB_URL="jdbc:postgresql://$PGHOST:$PGPORT/$PGDATABASE?currentSchema=$PG_SCHEMA" \
         EVENTS_DB_USER="$PGUSER" ${password[@]+"${password[@]}"} \
-        java -Xmx256m -jar "$jar") >"$WORK/$name.log" 2>&1 &
+        java -Xmx256m ${BENCH_SERVER_JAVA_OPTS:-} -jar "$jar") >"$WORK/$name.log" 2>&1 &
       ;;
     *)
       log "unknown server target $name"; return 1 ;;
