@@ -53,13 +53,19 @@ import org.slf4j.LoggerFactory;
  * the {@link SubscriptionIndex} (brought up to date with the store first, so that it knows every subscription
  * change committed before the batch's events) and queues one delivery per match, moving the cursor in the same
  * transaction.
- * A crash before that transaction re-reads the batch; after it, the deliveries are durable. A batch that nothing
- * matches costs no write: the cursor passes it in memory and is written with the next batch that matches, or
+ * The pushes of a batch start before that transaction (see Attempts); its outcomes are recorded once it has
+ * committed. A crash or a failed dispatch before the commit re-reads the batch and pushes it again under the same
+ * {@code webhook-id}s; after it, the deliveries are durable. With no active subscription at all, the cursor passes
+ * events without reading them. A batch that nothing matches costs no write: the cursor passes it in memory and is written with the next batch that matches, or
  * within {@link #CHECKPOINT} (a crash meanwhile re-reads at most that much). Publishing wakes the dispatcher at
  * once ({@link #wake}).
  *
- * <p><b>Attempts.</b> Deliveries the dispatcher queued are attempted straight from memory; the delivery store
- * holds them leased (due only after {@code lease}) meanwhile. Every other due delivery (retries, redrives,
+ * <p><b>Attempts.</b> Deliveries the dispatcher queues are attempted straight from memory, starting while it
+ * stores them, so that the dispatch's round trips are not part of every push's latency; once stored, the delivery
+ * store holds them leased (due only after {@code lease}). A push whose delivery was not stored after all (the
+ * dispatch failed, another process dispatched the same events first, or the subscription was deleted meanwhile) is
+ * not recorded: the price is a repeated push in those rare cases, never a lost one. Jobs still waiting in a lane
+ * when their dispatch fails are dropped, not pushed. Every other due delivery (retries, redrives,
  * validations, deliveries whose holder died) is claimed by the scheduler. Before sending, each batch is
  * authorized per consumer (action {@code subscribe}) in one call; denied deliveries end as
  * {@link DeliveryStatus#DENIED}. Each endpoint has its own {@link EndpointLane}, so a slow endpoint holds back only
@@ -93,7 +99,6 @@ final class DeliveryEngine implements AutoCloseable {
             java.util.function.Supplier<String> baseUrl) {
     }
 
-    /** One delivery ready to attempt. */
     /**
      * A delivery to attempt. {@code queued} completes with the stored delivery: at once for one read from the
      * store; for one the dispatcher pushes while it stores it, once that commits ({@code delivery} is then
@@ -335,12 +340,13 @@ final class DeliveryEngine implements AutoCloseable {
                 jobs.add(new Job(provisional, bySequence.get(m.eventSequence()), s,
                         URI.create(s.request().endPoint()), new CompletableFuture<>()));
             }
-            submit(jobs);
         }
         Optional<List<Delivery>> queued;
         try {
+            submit(jobs);
             queued = deliveries.dispatch(storedCursor, last, matches, due);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // whatever started ends with no record (its place in the lane freed); the next round pushes it again
             jobs.forEach(j -> j.queued().completeExceptionally(e));
             throw e;
         }
@@ -538,6 +544,11 @@ final class DeliveryEngine implements AutoCloseable {
     }
 
     private void attempt(Job job) {
+        if (job.queued().isCompletedExceptionally()) {
+            // its dispatch failed while it waited in the lane: the next dispatch round pushes it
+            afterAttempt(job, d -> { });
+            return;
+        }
         Instant started = clock.instant();
         List<WebhookSecret> signing;
         try {

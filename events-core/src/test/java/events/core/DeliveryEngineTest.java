@@ -407,6 +407,49 @@ class DeliveryEngineTest {
         assertThat(d.attempts()).isEqualTo(1);
     }
 
+    @Test
+    void aFailedDispatchFreesItsLanesAndDropsTheJobsWaitingThere() {
+        DeliveryFixture one = new DeliveryFixture(
+                events.domain.WebhookEndpoints.builder().allowHttp(true).allowPrivate(true).build(), 1, 10_000);
+        try {
+            Subscription s = one.subscribe(A);
+            int validation = one.sender.sentTo(A).size();
+            CompletableFuture<WebhookResponse> slow = new CompletableFuture<>();
+            java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+            one.sender.answer(A, m -> calls.getAndIncrement() == 0 ? slow
+                    : CompletableFuture.completedFuture(FakeWebhookSender.status(200)));
+            java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
+            one.engineDeliveries.beforeDispatch(() -> {
+                if (failed.compareAndSet(false, true)) {
+                    throw new IllegalStateException("database gone");
+                }
+            });
+            CloudEvent first = anEvent().build();
+            CloudEvent second = anEvent().build();
+            one.events.append(List.of(first, second));
+
+            org.assertj.core.api.Assertions.assertThatThrownBy(one.engine::dispatchOnce).hasMessage("database gone");
+            assertThat(one.sender.sentTo(A)).as("one push at a time: the second waits in the lane")
+                    .hasSize(validation + 1);
+            slow.complete(FakeWebhookSender.status(200));
+            one.publish();
+
+            List<CloudEvent> pushed = one.sender.sentTo(A).subList(validation, one.sender.sentTo(A).size()).stream()
+                    .map(WebhookMessage::event).toList();
+            assertThat(pushed).as("the waiting job was dropped, not pushed; the next round pushed both")
+                    .containsExactly(first, first, second);
+            assertThat(one.engine.held()).isZero();
+            assertThat(one.deliveriesOf(s)).hasSize(2).allSatisfy(d -> {
+                assertThat(d.status()).isEqualTo(DeliveryStatus.DELIVERED);
+                assertThat(d.attempts()).isEqualTo(1);
+            });
+            assertThat(one.deliveries.attempts(s.id(), Long.MAX_VALUE, 10)).as("the validation and one per event")
+                    .hasSize(3);
+        } finally {
+            one.close();
+        }
+    }
+
     private static CloudEvent elsewhere() {
         return anEvent().resource("urn:altinn:resource:elsewhere").build();
     }
