@@ -39,10 +39,9 @@ final class SteadyState {
 
     /**
      * Samples {@code completed} (a count that only grows) every window until the rate has settled or
-     * {@code maxSeconds} (at least one window) have passed, printing each window's rate. Returns the seconds it
-     * waited.
+     * {@code maxSeconds} (at least one window) have passed, printing each window's rate.
      */
-    static long await(String label, String unit, LongSupplier completed, int maxSeconds, PrintStream out)
+    static void await(String label, String unit, LongSupplier completed, int maxSeconds, PrintStream out)
             throws InterruptedException {
         long start = System.nanoTime();
         int maxWindows = Math.max(1, maxSeconds / WINDOW_SECONDS);
@@ -65,7 +64,6 @@ final class SteadyState {
             out.printf(Locale.ROOT, "%s: warm-up %3d s: %.0f %s%n", label,
                     TimeUnit.NANOSECONDS.toSeconds(now - start), rates.get(rates.size() - 1), unit);
         }
-        return TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
     }
 
     private static double mean(List<Double> values) {

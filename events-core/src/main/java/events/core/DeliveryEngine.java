@@ -41,6 +41,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -582,7 +583,7 @@ final class DeliveryEngine implements AutoCloseable {
      * Frees the job's place in its lane and runs {@code then} with its stored delivery, on the outcome threads,
      * once the delivery is stored; if it never was (see {@link Job}), only frees the place.
      */
-    private void afterAttempt(Job job, java.util.function.Consumer<Delivery> then) {
+    private void afterAttempt(Job job, Consumer<Delivery> then) {
         job.queued().whenCompleteAsync((stored, failure) -> {
             lane(job).done();
             if (stored != null) {
