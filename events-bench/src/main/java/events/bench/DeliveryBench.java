@@ -46,8 +46,9 @@ import okhttp3.Response;
  *       pushing to {@code /d/0}, {@code /d/1}, ... of the sink (the engine sends at most
  *       {@value #ENGINE_LANE} requests at a time per endpoint URL). {@code --concurrency} closed-loop publishers
  *       (one event per request, as {@link LoadGenerator}) warm up ({@code --warmup} seconds, or with
- *       {@code --settle} until the delivery rate stops rising), then run for {@code --duration} seconds, held back while more than {@code --max-backlog} (2000) pushes are outstanding (acknowledged
- *       events times subscriptions, minus pushes received), so that the measured rate is what the server sustains
+ *       {@code --settle} until the delivery rate stops rising), then run for {@code --duration} seconds, held
+ *       back while more than {@code --max-backlog} (2000) pushes are outstanding (acknowledged events times
+ *       subscriptions, minus pushes received), so that the measured rate is what the server sustains
  *       end to end, publishing and pushing, rather than a queue growing inside it; deliveries/s is the pushes the
  *       sink received during the measured seconds, divided by them. Then publishing stops and the backlog is
  *       timed until it is drained;</li>

@@ -57,9 +57,9 @@ import org.slf4j.LoggerFactory;
  * The pushes of a batch start before that transaction (see Attempts); its outcomes are recorded once it has
  * committed. A crash or a failed dispatch before the commit re-reads the batch and pushes it again under the same
  * {@code webhook-id}s; after it, the deliveries are durable. With no active subscription at all, the cursor passes
- * events without reading them. A batch that nothing matches costs no write: the cursor passes it in memory and is written with the next batch that matches, or
- * within {@link #CHECKPOINT} (a crash meanwhile re-reads at most that much). Publishing wakes the dispatcher at
- * once ({@link #wake}).
+ * events without reading them. A batch that nothing matches costs no write: the cursor passes it in memory and is
+ * written with the next batch that matches, or within {@link #CHECKPOINT} (a crash meanwhile re-reads at most
+ * that much). Publishing wakes the dispatcher at once ({@link #wake}).
  *
  * <p><b>Attempts.</b> Deliveries the dispatcher queues are attempted straight from memory, starting while it
  * stores them, so that the dispatch's round trips are not part of every push's latency; once stored, the delivery
@@ -104,7 +104,8 @@ final class DeliveryEngine implements AutoCloseable {
      * A delivery to attempt. {@code queued} completes with the stored delivery: at once for one read from the
      * store; for one the dispatcher pushes while it stores it, once that commits ({@code delivery} is then
      * provisional: its subscription, event and message id are right, its id is not yet known), or exceptionally
-     * when it was not stored (the dispatch failed or another process dispatched the same events).
+     * when this dispatch did not store it (the dispatch failed, another process dispatched the same events, or the
+     * subscription was deleted meanwhile).
      */
     private record Job(Delivery delivery, CloudEvent event, Subscription subscription, URI endpoint,
             CompletableFuture<Delivery> queued) {
@@ -352,7 +353,7 @@ final class DeliveryEngine implements AutoCloseable {
             throw e;
         }
         if (queued.isEmpty()) {
-            // another process dispatched meanwhile (and pushes these events too): continue from where it got to
+            // another process dispatched meanwhile (what it matched, it pushes): continue from where it got to
             IllegalStateException elsewhere = new IllegalStateException("dispatched by another process");
             jobs.forEach(j -> j.queued().completeExceptionally(elsewhere));
             reloadCursor(now);
