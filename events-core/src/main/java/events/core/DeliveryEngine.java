@@ -92,6 +92,11 @@ final class DeliveryEngine implements AutoCloseable {
     static final Duration RECORD_LINGER = Duration.ofMillis(25);
     /** The longest the dispatcher sleeps without looking for new events (events stored by other processes). */
     private static final long MAX_DISPATCHER_SLEEP_MILLIS = 1000;
+    /**
+     * With no active subscription, how long the dispatcher waits after a pass before the next: each pass costs
+     * two queries and nothing can match, so a server that is only polled makes ten a second, not one per commit.
+     */
+    static final long IDLE_PASS_MILLIS = 100;
     /** How long the stored dispatch cursor may stay behind events that nothing matched. */
     static final Duration CHECKPOINT = Duration.ofSeconds(1);
 
@@ -140,6 +145,10 @@ final class DeliveryEngine implements AutoCloseable {
     private final BlockingQueue<Outcome> recorded = new LinkedBlockingQueue<>();
     private final Signal dispatchSignal = new Signal();
     private final Signal scheduleSignal = new Signal();
+    /** Ends the dispatcher's wait after a pass with no active subscription (raised once one is, and at close). */
+    private final Signal idlePause = new Signal();
+    /** Whether the dispatcher's last round found no active subscription (only the dispatcher uses it). */
+    private boolean idlePassed;
     private final List<Thread> threads = new ArrayList<>();
     private ScheduledExecutorService refresher;
     /** Records outcomes from construction until {@link #close}: attempts can start before {@link #start}. */
@@ -197,6 +206,7 @@ final class DeliveryEngine implements AutoCloseable {
         // Signals, not interrupts: an interrupt during database I/O can make an embedded H2 close its file.
         dispatchSignal.raise();
         scheduleSignal.raise();
+        idlePause.raise();
         for (Thread t : threads) {
             try {
                 t.join(5000);
@@ -262,6 +272,9 @@ final class DeliveryEngine implements AutoCloseable {
     private void refresh() {
         try {
             index.refreshIfStale();
+            if (index.size() > 0) {
+                idlePause.raise();
+            }
         } catch (RuntimeException e) {
             LOG.warn("could not refresh the subscriptions: {}", e.toString());
         }
@@ -273,6 +286,9 @@ final class DeliveryEngine implements AutoCloseable {
         while (running) {
             try {
                 if (!dispatchOnce()) {
+                    if (idlePassed) {
+                        idlePause.await(IDLE_PASS_MILLIS);
+                    }
                     dispatchSignal.await(MAX_DISPATCHER_SLEEP_MILLIS);
                 }
             } catch (InterruptedException e) {
@@ -299,7 +315,8 @@ final class DeliveryEngine implements AutoCloseable {
         if (storedCursor < 0) {
             reloadCursor(now);
         }
-        if (index.size() == 0 && passWithoutReading(now)) {
+        idlePassed = index.size() == 0 && passWithoutReading(now);
+        if (idlePassed) {
             return false;
         }
         List<StoredEvent> batch = events.readAll(cursor, DISPATCH_BATCH);

@@ -364,6 +364,27 @@ class DeliveryEngineTest {
     }
 
     @Test
+    void withoutActiveSubscriptionsTheRunningDispatcherPassesAtMostTenTimesASecond() throws Exception {
+        f.engine.start();
+        long end = System.nanoTime() + 1_000_000_000L;
+        long last = 0;
+        while (System.nanoTime() < end) {
+            last = f.events.append(List.of(anEvent().build())).get(0).sequence();
+            f.engine.wake();
+            Thread.sleep(2);
+        }
+        int passes = f.events.lastSequenceReads();
+        // about 300 wakes in that second; one pass each would be about 300 reads (ten a second allows a few over)
+        assertThat(passes).isBetween(1, 15);
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (f.engine.dispatched() < last && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(f.engine.dispatched()).isEqualTo(last);
+        assertThat(f.events.readAlls()).isEmpty();
+    }
+
+    @Test
     void pushesStartBeforeTheirDeliveriesAreStored() {
         Subscription s = f.subscribe(A);
         int validation = f.sender.sentTo(A).size();

@@ -7,6 +7,7 @@ import events.domain.StoredEvent;
 import events.ports.EventStore;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** Delegates to a working store and records every read with what it returned. */
 final class RecordingEventStore implements EventStore {
@@ -16,6 +17,7 @@ final class RecordingEventStore implements EventStore {
     private final EventStore delegate;
     private final List<Read> reads = new CopyOnWriteArrayList<>();
     private final List<Integer> readAlls = new CopyOnWriteArrayList<>();
+    private final AtomicInteger lastSequenceReads = new AtomicInteger();
 
     RecordingEventStore(EventStore delegate) {
         this.delegate = delegate;
@@ -42,6 +44,7 @@ final class RecordingEventStore implements EventStore {
 
     @Override
     public long lastSequence() {
+        lastSequenceReads.incrementAndGet();
         return delegate.lastSequence();
     }
 
@@ -62,6 +65,11 @@ final class RecordingEventStore implements EventStore {
     /** How many events each {@link #readAll} returned, in order: what the dispatcher read. */
     List<Integer> readAlls() {
         return readAlls;
+    }
+
+    /** How many times {@link #lastSequence} was called. */
+    int lastSequenceReads() {
+        return lastSequenceReads.get();
     }
 
     /** How many events the store handed out over all reads: what the use case examined. */
