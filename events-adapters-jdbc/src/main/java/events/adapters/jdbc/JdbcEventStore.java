@@ -17,6 +17,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,11 +42,12 @@ import org.slf4j.LoggerFactory;
  * {@link EventStore} on H2 or PostgreSQL through Jdbi.
  *
  * <p>Writes: concurrent {@link #append} calls are queued and a single writer thread commits them in groups
- * (group commit), each group in one transaction on the writer's own connection. The transaction first
- * reserves its sequences by updating the one row of {@code event_sequence}, which locks that row until
- * commit, so transactions that append (from this or any other node) run one after the other and sequence
- * order is commit order. Events already stored are skipped by the insert itself ({@code ON CONFLICT DO
- * NOTHING} on the unique (source, id) key), leaving unused sequences behind.
+ * (group commit), each group in one transaction on the writer's own connection (on PostgreSQL a single
+ * statement, one round trip). The transaction first reserves its sequences by updating the one row of
+ * {@code event_sequence}, which locks that row until commit, so transactions that append (from this or any
+ * other node) run one after the other and sequence order is commit order. Events already stored are
+ * skipped by the insert itself ({@code ON CONFLICT DO NOTHING} on the unique (source, id) key), leaving
+ * unused sequences behind.
  * A caller returns once the transaction holding its events has committed. If a group fails, its members
  * are retried one by one, so a failing request fails alone and the others are still all-or-nothing.
  */
@@ -69,10 +71,18 @@ final class JdbcEventStore implements EventStore, AutoCloseable {
     private static final String INSERT_VALUES = "INSERT INTO events (" + String.join(", ", INSERT_COLUMNS)
             + ") VALUES (" + String.join(", ", java.util.Collections.nCopies(INSERT_COLUMNS.size(), "?"))
             + ") ON CONFLICT DO NOTHING";
-    private static final String INSERT_ARRAYS = "INSERT INTO events (" + String.join(", ", INSERT_COLUMNS)
-            + ") SELECT * FROM unnest(" + String.join(", ", java.util.stream.IntStream.range(0, INSERT_COLUMNS.size())
-                    .mapToObj(i -> ":c" + i).toList())
-            + ") ON CONFLICT DO NOTHING RETURNING seq";
+    /**
+     * PostgreSQL's append: reserves {@code :n} sequences and inserts the events from one array per column
+     * ({@code :c1} ... the key last), numbered in array order after the sequences reserved before.
+     */
+    private static final String APPEND_ARRAYS = "WITH reserved AS (UPDATE event_sequence SET last_seq = last_seq + :n"
+            + " WHERE id = 1 RETURNING last_seq - :n AS base) INSERT INTO events (" + String.join(", ", INSERT_COLUMNS)
+            + ") SELECT reserved.base + u.ord, " + String.join(", ", INSERT_COLUMNS.subList(1, INSERT_COLUMNS.size())
+                    .stream().map(c -> "u." + c).toList())
+            + " FROM reserved CROSS JOIN unnest(" + String.join(", ", java.util.stream.IntStream
+                    .rangeClosed(1, KEY_COLUMN).mapToObj(i -> ":c" + i).toList())
+            + ") WITH ORDINALITY AS u(" + String.join(", ", INSERT_COLUMNS.subList(1, INSERT_COLUMNS.size()))
+            + ", ord) ON CONFLICT DO NOTHING RETURNING seq, dedup_key";
 
     private final Jdbi jdbi;
     private final DataSource dataSource;
@@ -191,38 +201,21 @@ final class JdbcEventStore implements EventStore, AutoCloseable {
     private List<List<StoredEvent>> insertInOneTransaction(List<PendingAppend> group) {
         Handle handle = writerHandle();
         try {
-            handle.begin();
             Map<UUID, CloudEvent> distinct = new LinkedHashMap<>();
             for (PendingAppend p : group) {
                 for (int i = 0; i < p.events.size(); i++) {
                     distinct.putIfAbsent(p.keys.get(i), p.events.get(i));
                 }
             }
-            // Reserving the sequences locks the counter row until commit: appending transactions, from this
-            // or any other node, run one after the other, so sequence order is commit order.
-            long last = handle.createUpdate("UPDATE event_sequence SET last_seq = last_seq + :n WHERE id = 1")
-                    .bind("n", distinct.size())
-                    .executeAndReturnGeneratedKeys("last_seq")
-                    .mapTo(Long.class).one();
-            long next = last - distinct.size();
-            // The insert skips events already stored (ON CONFLICT DO NOTHING); their reserved sequences stay
-            // unused, gaps that readers never notice.
-            Map<UUID, StoredEvent> candidates = new LinkedHashMap<>();
-            List<Object[]> rows = new ArrayList<>(distinct.size());
-            for (Map.Entry<UUID, CloudEvent> e : distinct.entrySet()) {
-                StoredEvent s = new StoredEvent(++next, e.getValue());
-                candidates.put(e.getKey(), s);
-                rows.add(row(s, e.getKey()));
-            }
-            Set<Long> stored = postgres ? insertAsArrays(handle, rows) : insertAsBatch(handle, rows);
-            handle.commit();
+            Map<UUID, StoredEvent> stored = postgres ? appendInOneStatement(handle, distinct)
+                    : appendInTransaction(handle, distinct);
             List<List<StoredEvent>> results = new ArrayList<>(group.size());
             Set<UUID> reported = new HashSet<>();
             for (PendingAppend p : group) {
                 List<StoredEvent> mine = new ArrayList<>();
                 for (UUID key : p.keys) {
-                    StoredEvent s = candidates.get(key);
-                    if (stored.contains(s.sequence()) && reported.add(key)) {
+                    StoredEvent s = stored.get(key);
+                    if (s != null && reported.add(key)) {
                         mine.add(s);
                     }
                 }
@@ -236,33 +229,52 @@ final class JdbcEventStore implements EventStore, AutoCloseable {
     }
 
     /**
-     * PostgreSQL: all rows in one statement, one array per column, which costs the database far less than
-     * one execution per row; {@code RETURNING} names the rows inserted.
+     * PostgreSQL: one statement, committed on its own (one round trip): it reserves the sequences (locking the
+     * counter row until it commits) and inserts every event from one array per column, which costs the database
+     * far less than one execution per row. {@code RETURNING} names the events inserted (not already stored).
      */
-    private static Set<Long> insertAsArrays(Handle handle, List<Object[]> rows) {
-        Query insert = handle.createQuery(INSERT_ARRAYS);
-        Long[] seqs = new Long[rows.size()];
-        for (int r = 0; r < rows.size(); r++) {
-            seqs[r] = (Long) rows.get(r)[0];
+    private static Map<UUID, StoredEvent> appendInOneStatement(Handle handle, Map<UUID, CloudEvent> distinct) {
+        int n = distinct.size();
+        List<Object[]> rows = new ArrayList<>(n);
+        for (Map.Entry<UUID, CloudEvent> e : distinct.entrySet()) {
+            rows.add(row(0, e.getValue(), e.getKey()));
         }
-        insert.bind("c0", PostgresArrays.of(seqs));
+        Query insert = handle.createQuery(APPEND_ARRAYS).bind("n", n);
         for (int c = 1; c < KEY_COLUMN; c++) {
-            String[] column = new String[rows.size()];
-            for (int r = 0; r < rows.size(); r++) {
+            String[] column = new String[n];
+            for (int r = 0; r < n; r++) {
                 column[r] = (String) rows.get(r)[c];
             }
             insert.bind("c" + c, PostgresArrays.of(column));
         }
-        UUID[] keys = new UUID[rows.size()];
-        for (int r = 0; r < rows.size(); r++) {
+        UUID[] keys = new UUID[n];
+        for (int r = 0; r < n; r++) {
             keys[r] = (UUID) rows.get(r)[KEY_COLUMN];
         }
         insert.bindArray("c" + KEY_COLUMN, UUID.class, (Object[]) keys);
-        return new HashSet<>(insert.mapTo(Long.class).list());
+        Map<UUID, StoredEvent> stored = new HashMap<>();
+        for (Map.Entry<UUID, Long> inserted : insert.map((rs, ctx) ->
+                Map.entry(rs.getObject("dedup_key", UUID.class), rs.getLong("seq"))).list()) {
+            stored.put(inserted.getKey(), new StoredEvent(inserted.getValue(), distinct.get(inserted.getKey())));
+        }
+        return stored;
     }
 
-    /** H2 (embedded, no network): a JDBC batch; its update counts name the rows inserted. */
-    private static Set<Long> insertAsBatch(Handle handle, List<Object[]> rows) {
+    /**
+     * H2 (embedded, no network): a transaction that reserves the sequences (locking the counter row until it
+     * commits), then inserts the events as a JDBC batch whose update counts name the rows inserted.
+     */
+    private static Map<UUID, StoredEvent> appendInTransaction(Handle handle, Map<UUID, CloudEvent> distinct) {
+        handle.begin();
+        long last = handle.createUpdate("UPDATE event_sequence SET last_seq = last_seq + :n WHERE id = 1")
+                .bind("n", distinct.size())
+                .executeAndReturnGeneratedKeys("last_seq")
+                .mapTo(Long.class).one();
+        long next = last - distinct.size();
+        List<Object[]> rows = new ArrayList<>(distinct.size());
+        for (Map.Entry<UUID, CloudEvent> e : distinct.entrySet()) {
+            rows.add(row(++next, e.getValue(), e.getKey()));
+        }
         PreparedBatch batch = handle.prepareBatch(INSERT_VALUES);
         for (Object[] row : rows) {
             batch.bind(0, (Long) row[0]);
@@ -273,10 +285,12 @@ final class JdbcEventStore implements EventStore, AutoCloseable {
             batch.add();
         }
         int[] counts = batch.execute();
-        Set<Long> stored = new HashSet<>();
+        handle.commit();
+        Map<UUID, StoredEvent> stored = new HashMap<>();
         for (int r = 0; r < rows.size(); r++) {
             if (counts[r] > 0) {
-                stored.add((Long) rows.get(r)[0]);
+                UUID key = (UUID) rows.get(r)[KEY_COLUMN];
+                stored.put(key, new StoredEvent((Long) rows.get(r)[0], distinct.get(key)));
             }
         }
         return stored;
@@ -315,14 +329,13 @@ final class JdbcEventStore implements EventStore, AutoCloseable {
     }
 
     /** The values of {@link #INSERT_COLUMNS} for one event: a Long, Strings (null when absent), the UUID key. */
-    private static Object[] row(StoredEvent stored, UUID key) {
-        CloudEvent e = stored.event();
+    private static Object[] row(long sequence, CloudEvent e, UUID key) {
         Map<String, Object> others = new LinkedHashMap<>(e.extensions());
         others.remove(CloudEvent.RESOURCE);
         others.remove(CloudEvent.RESOURCE_INSTANCE);
         others.remove(CloudEvent.ALTERNATIVE_SUBJECT);
         return new Object[] {
-            stored.sequence(), e.specVersion(), e.id(), e.source(), e.type(), e.subject(), e.time(),
+            sequence, e.specVersion(), e.id(), e.source(), e.type(), e.subject(), e.time(),
             e.dataContentType(), e.dataSchema(), e.resource(), e.resourceInstance(), e.alternativeSubject(),
             others.isEmpty() ? null : ExtensionsJson.write(others),
             e.data() instanceof EventData.Json j ? j.json() : null,
