@@ -50,6 +50,7 @@ public final class JdbcStores implements AutoCloseable {
 
     private JdbcStores(DataSource dataSource, HikariDataSource ownedPool) {
         this.ownedPool = ownedPool;
+        StatementEvents.keepOutOfRecordings();
         requireReadCommitted(dataSource);
         try {
             Flyway.configure()
