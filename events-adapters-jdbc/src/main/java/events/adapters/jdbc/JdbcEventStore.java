@@ -173,7 +173,7 @@ final class JdbcEventStore implements EventStore, AutoCloseable {
 
     private void writeGroup(List<PendingAppend> group) {
         try {
-            List<List<StoredEvent>> results = insertInOneTransaction(group);
+            List<List<StoredEvent>> results = appendGroup(group);
             List<PendingAppend> committed = List.copyOf(group);
             // Callers continue (e.g. write their HTTP response) on this thread, not on the writer's.
             acknowledger.execute(() -> {
@@ -198,7 +198,7 @@ final class JdbcEventStore implements EventStore, AutoCloseable {
         }
     }
 
-    private List<List<StoredEvent>> insertInOneTransaction(List<PendingAppend> group) {
+    private List<List<StoredEvent>> appendGroup(List<PendingAppend> group) {
         Handle handle = writerHandle();
         try {
             Map<UUID, CloudEvent> distinct = new LinkedHashMap<>();
@@ -237,7 +237,7 @@ final class JdbcEventStore implements EventStore, AutoCloseable {
         int n = distinct.size();
         List<Object[]> rows = new ArrayList<>(n);
         for (Map.Entry<UUID, CloudEvent> e : distinct.entrySet()) {
-            rows.add(row(0, e.getValue(), e.getKey()));
+            rows.add(row(0, e.getValue(), e.getKey())); // the statement numbers them: column 0 is not sent
         }
         Query insert = handle.createQuery(APPEND_ARRAYS).bind("n", n);
         for (int c = 1; c < KEY_COLUMN; c++) {
