@@ -48,21 +48,31 @@ public record CloudEvent(
         if (!SPEC_VERSION.equals(specVersion)) {
             violations.add(new Violation("specversion", specVersion == null ? "is required" : "must be 1.0"));
         }
-        requireNonEmpty("id", id, violations);
-        if (requireNonEmpty("source", source, violations) && !VALID_SOURCES.test(source)) {
+        if (requireNonEmpty("id", id, violations)) {
+            requireAllowable("id", id, violations);
+        }
+        if (requireNonEmpty("source", source, violations) && requireAllowable("source", source, violations)
+                && !VALID_SOURCES.test(source)) {
             violations.add(new Violation("source", "must be a URI-reference"));
         }
-        requireNonEmpty("type", type, violations);
+        if (requireNonEmpty("type", type, violations)) {
+            requireAllowable("type", type, violations);
+        }
         if (subject != null && subject.isEmpty()) {
             violations.add(new Violation("subject", "must not be empty when present"));
+        } else if (subject != null) {
+            requireAllowable("subject", subject, violations);
         }
         if (time != null && !isRfc3339(time)) {
             violations.add(new Violation("time", "must be an RFC 3339 timestamp"));
         }
         if (dataContentType != null && dataContentType.isBlank()) {
             violations.add(new Violation("datacontenttype", "must not be empty when present"));
+        } else if (dataContentType != null) {
+            requireAllowable("datacontenttype", dataContentType, violations);
         }
-        if (dataSchema != null && !isAbsoluteUri(dataSchema)) {
+        if (dataSchema != null && requireAllowable("dataschema", dataSchema, violations)
+                && !isAbsoluteUri(dataSchema)) {
             violations.add(new Violation("dataschema", "must be an absolute URI"));
         }
         if (data instanceof EventData.Base64 b64 && !isBase64(b64.base64())) {
@@ -150,6 +160,31 @@ public record CloudEvent(
         return true;
     }
 
+    /**
+     * CloudEvents' String type: no control characters (U+0000 to U+001F, U+007F to U+009F), no surrogate code
+     * points (a Java string's unpaired surrogates) and no Unicode noncharacters. Adds a violation otherwise.
+     */
+    private static boolean requireAllowable(String name, String value, List<Violation> violations) {
+        if (!isAllowableText(value)) {
+            violations.add(new Violation(name,
+                    "must not contain control characters, unpaired surrogates or Unicode noncharacters"));
+            return false;
+        }
+        return true;
+    }
+
+    static boolean isAllowableText(String s) {
+        for (int i = 0; i < s.length(); ) {
+            int cp = s.codePointAt(i);
+            if (cp <= 0x1F || (cp >= 0x7F && cp <= 0x9F) || (cp >= 0xD800 && cp <= 0xDFFF)
+                    || (cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE) {
+                return false;
+            }
+            i += Character.charCount(cp);
+        }
+        return true;
+    }
+
     private static Map<String, Object> normalizeExtensions(Map<String, Object> raw, List<Violation> violations) {
         if (raw == null || raw.isEmpty()) {
             return Map.of();
@@ -166,7 +201,12 @@ public record CloudEvent(
                 violations.add(new Violation(name, "is not an extension name"));
                 continue;
             }
-            if (value instanceof String || value instanceof Boolean || value instanceof Integer) {
+            if (value instanceof String text) {
+                // resource has a stricter rule of its own (checked with its name after this)
+                if (name.equals(RESOURCE) || requireAllowable(name, text, violations)) {
+                    normalized.put(name, value);
+                }
+            } else if (value instanceof Boolean || value instanceof Integer) {
                 normalized.put(name, value);
             } else if (value instanceof Long || value instanceof Short || value instanceof Byte
                     || value instanceof java.math.BigInteger) {

@@ -110,7 +110,23 @@ class CloudEventValidationTest {
                 invalid("resourceinstance empty", b -> b.extension("resourceinstance", ""), "resourceinstance"),
                 invalid("resourceinstance an integer", b -> b.extension("resourceinstance", 7), "resourceinstance"),
                 invalid("alternativesubject empty", b -> b.extension("alternativesubject", ""), "alternativesubject"),
-                invalid("alternativesubject a boolean", b -> b.extension("alternativesubject", false), "alternativesubject"));
+                invalid("alternativesubject a boolean", b -> b.extension("alternativesubject", false), "alternativesubject"),
+                invalid("id with U+0000", b -> b.id("nul\u0000char"), "id"),
+                invalid("type with a newline", b -> b.type("app.instance\ncreated"), "type"),
+                invalid("source with a tab", b -> b.source("https://x/\ty"), "source"),
+                invalid("subject with U+0085 (a C1 control)", b -> b.subject("/party/\u00851337"), "subject"),
+                invalid("subject with U+007F", b -> b.subject("/party/\u007f"), "subject"),
+                invalid("datacontenttype with U+001F", b -> b.dataContentType("application/json\u001f"),
+                        "datacontenttype"),
+                invalid("dataschema with U+0000", b -> b.dataSchema("https://x/\u0000"), "dataschema"),
+                invalid("id with an unpaired high surrogate", b -> b.id("a\ud800b"), "id"),
+                invalid("id with an unpaired low surrogate at the end", b -> b.id("a\udc00"), "id"),
+                invalid("id with noncharacter U+FFFE", b -> b.id("a\ufffe"), "id"),
+                invalid("type with noncharacter U+FDD0", b -> b.type("x\ufdd0"), "type"),
+                invalid("extension with noncharacter U+10FFFF", b -> b.extension("comment", "x\udbff\udfff"), "comment"),
+                invalid("extension with U+0000", b -> b.extension("comment", "x\u0000"), "comment"),
+                invalid("resourceinstance with a newline", b -> b.extension("resourceinstance", "a\nb"),
+                        "resourceinstance"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -129,6 +145,9 @@ class CloudEventValidationTest {
     static Stream<Arguments> validEdgeCases() {
         return Stream.of(
                 arguments("the default event", (UnaryOperator<CloudEvent.Builder>) b -> b),
+                arguments("id with an emoji (a surrogate pair) and non-ASCII letters",
+                        op(b -> b.id("\ud83d\ude00-\u00e6\u00f8\u00e5").subject("/person/\u00c5se"))),
+                arguments("extension with U+00A0 and U+FFFD", op(b -> b.extension("comment", "a\u00a0b\ufffd"))),
                 arguments("only the required attributes", op(b -> b.subject(null).time(null).dataContentType(null)
                         .data(null))),
                 arguments("extension name longer than 20 characters", op(b -> b.extension("a".repeat(21), "x"))),

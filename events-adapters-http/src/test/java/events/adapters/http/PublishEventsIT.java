@@ -138,6 +138,21 @@ class PublishEventsIT {
     }
 
     @Test
+    void rejectsControlCharactersInAttributesWith400NamingThem() {
+        String event = valid("ctl-1").replace("\"type\":\"app.instance.created\"",
+                "\"type\":\"app.instance\\u0000created\",\"comment\":\"line\\nbreak\"");
+        int before = server.store.size();
+
+        HttpResponse<String> response = server.publish(event);
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        List<String> attributes = new ArrayList<>();
+        json(response.body()).get("errors").fieldNames().forEachRemaining(attributes::add);
+        assertThat(attributes).containsExactlyInAnyOrder("type", "comment");
+        assertThat(server.store.size()).isEqualTo(before);
+    }
+
+    @Test
     void storesEveryEventOfAValidBatch() {
         String batch = "[" + valid("batch-b1") + "," + valid("batch-b2") + "," + valid("batch-b1") + "]";
         int before = server.store.size();

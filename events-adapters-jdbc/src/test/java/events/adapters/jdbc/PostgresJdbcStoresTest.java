@@ -69,12 +69,14 @@ class PostgresJdbcStoresTest {
 
     @Test
     void failsOnlyTheRequestThatCannotBeStoredWhenAppendsAreCommittedTogether() throws Exception {
-        // PostgreSQL cannot store U+0000 in text: the one request carrying it fails, and fails whole.
+        // PostgreSQL cannot store U+0000 in text: the one request carrying it fails, and fails whole. (Attributes
+        // with it are refused by the domain; JSON data is not parsed there, and raw U+0000 is invalid JSON that
+        // the HTTP API refuses, so only a library caller can hand it to the store.)
         try (PostgresDatabase.Schema schema = POSTGRES.newSchema();
                 JdbcStores stores = JdbcStores.open(schema.jdbcUrl(), schema.user(), schema.password())) {
             EventStore store = stores.eventStore();
             CloudEvent goodHalfOfBadRequest = TestEvents.anEvent().build();
-            CloudEvent bad = TestEvents.anEvent().id("nul\u0000char").build();
+            CloudEvent bad = TestEvents.anEvent().jsonData("\"nul\u0000char\"").build();
             int requests = 32;
             ExecutorService threads = Executors.newFixedThreadPool(requests);
             List<Future<List<StoredEvent>>> results = new ArrayList<>();
