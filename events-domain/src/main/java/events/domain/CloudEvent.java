@@ -173,7 +173,7 @@ public record CloudEvent(
         return true;
     }
 
-    static boolean isAllowableText(String s) {
+    private static boolean isAllowableText(String s) {
         for (int i = 0; i < s.length(); ) {
             int cp = s.codePointAt(i);
             if (cp <= 0x1F || (cp >= 0x7F && cp <= 0x9F) || (cp >= 0xD800 && cp <= 0xDFFF)
