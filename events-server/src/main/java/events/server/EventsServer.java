@@ -92,6 +92,8 @@ public final class EventsServer implements AutoCloseable {
                     .baseUrl(publicUrl)
                     .maxEventBytes(settings.maxEventBytes())
                     .maxBatchBytes(settings.maxBatchBytes())
+                    .maxPublishesInFlight(settings.maxPublishesInFlight())
+                    .maxPublishBytesInFlight(settings.maxPublishBytesInFlight())
                     .managePolicies(policies)
                     .manageSubscriptions(events.manageSubscriptions().orElseThrow())
                     .build();

@@ -30,6 +30,8 @@ public record ServerSettings(
         Optional<String> jwtAudience,
         int maxEventBytes,
         int maxBatchBytes,
+        int maxPublishesInFlight,
+        int maxPublishBytesInFlight,
         Optional<Path> policyDir,
         boolean webhookAllowHttp,
         boolean webhookAllowPrivate,
@@ -59,6 +61,10 @@ public record ServerSettings(
         if (maxBatchBytes < maxEventBytes) {
             throw new SettingsException("EVENTS_MAX_BATCH_SIZE must be at least EVENTS_MAX_EVENT_SIZE");
         }
+        int maxPublishesInFlight = s.get("EVENTS_MAX_PUBLISHES_IN_FLIGHT", "--max-publishes-in-flight")
+                .map(v -> parseInt("EVENTS_MAX_PUBLISHES_IN_FLIGHT", v, 1, 1_000_000)).orElse(1000);
+        int maxPublishBytesInFlight = s.get("EVENTS_MAX_PUBLISH_BYTES_IN_FLIGHT", "--max-publish-bytes-in-flight")
+                .map(v -> parseSize("EVENTS_MAX_PUBLISH_BYTES_IN_FLIGHT", v)).orElse(32 * 1024 * 1024);
         Optional<String> dbUser = s.get("EVENTS_DB_USER", "--db-user");
         Optional<String> issuer = s.get("EVENTS_JWT_ISSUER", "--jwt-issuer");
         Optional<String> audience = s.get("EVENTS_JWT_AUDIENCE", "--jwt-audience");
@@ -77,7 +83,7 @@ public record ServerSettings(
         s.rejectUnknownFlags();
         return new ServerSettings(port, baseUrl, dataDir, dbUrl,
                 dbUser, s.get("EVENTS_DB_PASSWORD", null), secret, jwks, issuer, audience,
-                maxEventBytes, maxBatchBytes, policyDir, allowHttp, allowPrivate, timeout, schedule);
+                maxEventBytes, maxBatchBytes, maxPublishesInFlight, maxPublishBytesInFlight, policyDir, allowHttp, allowPrivate, timeout, schedule);
     }
 
     private static Path checkPolicyDir(String value) {

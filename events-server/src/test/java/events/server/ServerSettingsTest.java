@@ -60,6 +60,9 @@ class ServerSettingsTest {
                 Arguments.of(Map.of("EVENTS_JWT_SECRET", "short"), List.of(), "at least 32 bytes"),
                 Arguments.of(Map.of("EVENTS_MAX_EVENT_SIZE", "lots"), List.of(), "EVENTS_MAX_EVENT_SIZE"),
                 Arguments.of(Map.of("EVENTS_MAX_EVENT_SIZE", "8MiB"), List.of(), "EVENTS_MAX_BATCH_SIZE"),
+                Arguments.of(Map.of("EVENTS_MAX_PUBLISHES_IN_FLIGHT", "0"), List.of(), "EVENTS_MAX_PUBLISHES_IN_FLIGHT=0"),
+                Arguments.of(Map.of("EVENTS_MAX_PUBLISH_BYTES_IN_FLIGHT", "1GiB"), List.of(),
+                        "EVENTS_MAX_PUBLISH_BYTES_IN_FLIGHT=1GiB"),
                 Arguments.of(Map.of(), List.of("--prot", "1"), "unknown flag --prot"),
                 Arguments.of(Map.of(), List.of("--port"), "needs a value"),
                 Arguments.of(Map.of(), List.of("serve"), "unexpected argument"));
@@ -72,6 +75,17 @@ class ServerSettingsTest {
                 .isInstanceOf(SettingsException.class)
                 .hasMessageContaining(expected)
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    @Test
+    void boundsPublishesInFlightByDefaultAndReadsTheBounds() {
+        ServerSettings defaults = ServerSettings.from(Map.of(), List.of());
+        assertThat(defaults.maxPublishesInFlight()).isEqualTo(1000);
+        assertThat(defaults.maxPublishBytesInFlight()).isEqualTo(32 * 1024 * 1024);
+        ServerSettings s = ServerSettings.from(Map.of("EVENTS_MAX_PUBLISHES_IN_FLIGHT", "50"),
+                List.of("--max-publish-bytes-in-flight", "8MiB"));
+        assertThat(s.maxPublishesInFlight()).isEqualTo(50);
+        assertThat(s.maxPublishBytesInFlight()).isEqualTo(8 * 1024 * 1024);
     }
 
     @Test

@@ -35,13 +35,18 @@ import java.util.function.Supplier;
  * endpoints under {@code /events/api/v1/subscriptions}; and
  * maps every exception of the app, Javalin's 404 and 405 included, to RFC 7807 problem+json. Request
  * bodies are read with this API's own limits ({@link Builder#maxEventBytes}, {@link Builder#maxBatchBytes}),
- * whatever Javalin's {@code http.maxRequestSize} is. Immutable.
+ * whatever Javalin's {@code http.maxRequestSize} is; publishes waiting for storage are bounded
+ * ({@link Builder#maxPublishesInFlight}, {@link Builder#maxPublishBytesInFlight}). Immutable.
  */
 public final class EventsApi {
     /** Default largest event: 256 KiB. */
     public static final int DEFAULT_MAX_EVENT_BYTES = 256 * 1024;
     /** Default largest batch request: 4 MiB. */
     public static final int DEFAULT_MAX_BATCH_BYTES = 4 * 1024 * 1024;
+    /** Default bound on publishes accepted and not yet answered (waiting for storage): 1000. */
+    public static final int DEFAULT_MAX_PUBLISHES_IN_FLIGHT = 1000;
+    /** Default bound on the request bytes of publishes accepted and not yet answered: 32 MiB. */
+    public static final long DEFAULT_MAX_PUBLISH_BYTES_IN_FLIGHT = 32L * 1024 * 1024;
     /** Largest policy document: 1 MiB. */
     public static final int MAX_POLICY_BYTES = 1024 * 1024;
     /** Largest subscription request: 64 KiB. */
@@ -54,7 +59,7 @@ public final class EventsApi {
     private EventsApi(Builder b) {
         JwtAuthenticator authenticator = b.authenticator;
         this.routes = new EventRoutes(b.publishEvents, b.queryEvents, authenticator::authenticate, b.baseUrl,
-                b.maxEventBytes, b.maxBatchBytes, b.readiness);
+                b.maxEventBytes, b.maxBatchBytes, b.readiness, b.maxPublishesInFlight, b.maxPublishBytesInFlight);
         this.policyRoutes = b.managePolicies == null ? null
                 : new PolicyRoutes(b.managePolicies, authenticator::authenticate, b.baseUrl, MAX_POLICY_BYTES);
         this.subscriptionRoutes = b.manageSubscriptions == null ? null
@@ -90,6 +95,8 @@ public final class EventsApi {
         private int maxEventBytes = DEFAULT_MAX_EVENT_BYTES;
         private int maxBatchBytes = DEFAULT_MAX_BATCH_BYTES;
         private BooleanSupplier readiness = () -> true;
+        private int maxPublishesInFlight = DEFAULT_MAX_PUBLISHES_IN_FLIGHT;
+        private long maxPublishBytesInFlight = DEFAULT_MAX_PUBLISH_BYTES_IN_FLIGHT;
         private ManagePolicies managePolicies;
         private ManageSubscriptions manageSubscriptions;
 
@@ -153,6 +160,31 @@ public final class EventsApi {
                 throw new IllegalArgumentException("maxBatchBytes must be positive");
             }
             this.maxBatchBytes = max;
+            return this;
+        }
+
+        /**
+         * Most publishes accepted and not yet answered, that is waiting for storage to commit; past it a publish
+         * gets 503 with {@code Retry-After: 1} and nothing is stored. Bounds the memory and the queueing delay of
+         * an overload. Default 1000.
+         */
+        public Builder maxPublishesInFlight(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxPublishesInFlight must be positive");
+            }
+            this.maxPublishesInFlight = max;
+            return this;
+        }
+
+        /**
+         * Most request bytes of publishes accepted and not yet answered; past it a publish gets 503 as with
+         * {@link #maxPublishesInFlight}. A publish is always admitted when no other is in flight. Default 32 MiB.
+         */
+        public Builder maxPublishBytesInFlight(long max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxPublishBytesInFlight must be positive");
+            }
+            this.maxPublishBytesInFlight = max;
             return this;
         }
 

@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -44,13 +45,15 @@ public final class EventRoutes {
     private final int maxEventBytes;
     private final int maxBatchBytes;
     private final BooleanSupplier readiness;
+    private final PublishAdmission admission;
 
     /**
      * @param authenticator the Authorization header value (or null) to the caller; throws to refuse
      * @param baseUrl absolute prefix for {@code next} links, or null to derive it from the request
      */
     public EventRoutes(PublishEvents publishEvents, QueryEvents queryEvents, Function<String, Caller> authenticator,
-                       Supplier<String> baseUrl, int maxEventBytes, int maxBatchBytes, BooleanSupplier readiness) {
+                       Supplier<String> baseUrl, int maxEventBytes, int maxBatchBytes, BooleanSupplier readiness,
+                       int maxPublishesInFlight, long maxPublishBytesInFlight) {
         this.publishEvents = publishEvents;
         this.queryEvents = queryEvents;
         this.authenticator = authenticator;
@@ -58,6 +61,7 @@ public final class EventRoutes {
         this.maxEventBytes = maxEventBytes;
         this.maxBatchBytes = maxBatchBytes;
         this.readiness = readiness;
+        this.admission = new PublishAdmission(maxPublishesInFlight, maxPublishBytesInFlight);
     }
 
     public void register(JavalinConfig config) {
@@ -79,23 +83,37 @@ public final class EventRoutes {
             throw new UnsupportedMediaTypeException("CloudEvents JSON is read as UTF-8; charset " + type.charset()
                     + " is not supported", MediaType.CLOUDEVENTS_JSON + ", " + MediaType.CLOUDEVENTS_BATCH_JSON);
         }
-        List<CloudEvent> events;
+        byte[] body;
+        Function<byte[], List<CloudEvent>> parse;
         if (type != null && type.essence().equals(MediaType.CLOUDEVENTS_JSON)) {
-            byte[] body = BodyReader.read(input(req), declaredLength, maxEventBytes, "the event");
-            events = List.of(CloudEventJsonReader.readEvent(body));
+            body = BodyReader.read(input(req), declaredLength, maxEventBytes, "the event");
+            parse = b -> List.of(CloudEventJsonReader.readEvent(b));
         } else if (type != null && type.essence().equals(MediaType.CLOUDEVENTS_BATCH_JSON)) {
-            byte[] body = BodyReader.read(input(req), declaredLength, maxBatchBytes, "the batch");
-            events = CloudEventJsonReader.readBatch(body, maxEventBytes);
+            body = BodyReader.read(input(req), declaredLength, maxBatchBytes, "the batch");
+            parse = b -> CloudEventJsonReader.readBatch(b, maxEventBytes);
         } else if (req.getHeader("ce-specversion") != null && (type == null || !type.isCloudEvents())) {
-            byte[] body = BodyReader.read(input(req), declaredLength, maxEventBytes, "the event data");
-            events = List.of(BinaryModeReader.read(ceHeaders(req), rawContentType, body));
+            body = BodyReader.read(input(req), declaredLength, maxEventBytes, "the event data");
+            Map<String, List<String>> headers = ceHeaders(req);
+            parse = b -> List.of(BinaryModeReader.read(headers, rawContentType, b));
         } else {
             throw new UnsupportedMediaTypeException("publish with Content-Type " + MediaType.CLOUDEVENTS_JSON
                     + " or " + MediaType.CLOUDEVENTS_BATCH_JSON + ", or in binary mode with ce-* headers",
                     MediaType.CLOUDEVENTS_JSON + ", " + MediaType.CLOUDEVENTS_BATCH_JSON);
         }
+        // Admitted before parsing: under overload, refusing is the cheapest answer.
+        long size = body.length;
+        admission.admit(size);
+        CompletableFuture<Void> stored;
+        try {
+            stored = publishEvents.publishAsync(caller, parse.apply(body));
+        } catch (RuntimeException e) {
+            admission.release(size);
+            throw e;
+        }
         // The request thread is released while storage commits; the response is written on completion.
-        ctx.future(() -> publishEvents.publishAsync(caller, events).thenRun(() -> ctx.status(200)));
+        CompletableFuture<Void> answered = stored.whenComplete((ok, failure) -> admission.release(size))
+                .thenRun(() -> ctx.status(200));
+        ctx.future(() -> answered);
     }
 
     void query(Context ctx) {

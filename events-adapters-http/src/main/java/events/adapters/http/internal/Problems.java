@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +36,10 @@ import org.slf4j.LoggerFactory;
 public final class Problems {
     public static final String CONTENT_TYPE = "application/problem+json";
     static final String RETRY_AFTER_SECONDS = "5";
+    /** Overload passes as soon as storage catches up: a short wait. */
+    static final String OVERLOAD_RETRY_AFTER_SECONDS = "1";
+    private static final long OVERLOAD_WARNING_INTERVAL_NANOS = 10_000_000_000L;
+    private static final AtomicLong lastOverloadWarning = new AtomicLong();
     private static final String TYPE_PREFIX = "urn:events:problem:";
     private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
 
@@ -98,6 +103,17 @@ public final class Problems {
         }
         if (e instanceof PolicyNotFoundException || e instanceof SubscriptionNotFoundException) {
             return new Problem(404, "not-found", "Not found", e.getMessage());
+        }
+        if (e instanceof OverloadedException) {
+            long now = System.nanoTime();
+            long last = lastOverloadWarning.get();
+            boolean due = last == 0 || now - last > OVERLOAD_WARNING_INTERVAL_NANOS;
+            if (due && lastOverloadWarning.compareAndSet(last, now)) {
+                LOG.warn("refusing publishes with 503: {} (logged at most every 10 s)", e.getMessage());
+            }
+            return new Problem(503, "overloaded", "Service unavailable", "Too many publishes are waiting to be"
+                    + " stored; this one was not stored. Retry after the Retry-After delay.")
+                    .withHeader("Retry-After", OVERLOAD_RETRY_AFTER_SECONDS);
         }
         if (e instanceof UnableToStoreEventException || e instanceof UnableToReadEventsException
                 || e instanceof KeysUnavailableException || e instanceof UnableToAccessPoliciesException
