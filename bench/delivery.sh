@@ -15,7 +15,9 @@
 #                    BENCH_MAX_BACKLOG pushes are outstanding: deliveries/s received during the measured seconds;
 #        ceiling     a bare OkHttp client in the benchmark's JVM POSTing the same push (body, headers, a signature
 #                    computed the same way) straight to the same receiver paths with 16 threads per subscription;
-#        latency     open-loop publishing at half the peak event rate of the throughput phase; per push the
+#        latency     open-loop publishing at half the peak event rate of the throughput phase over at most
+#                    BENCH_LATENCY_CONNECTIONS connections (publishes due while all are busy wait in the client's
+#                    queue and their round trip counts from when they were due); per push the
 #                    receiver's nanoTime minus the nanoTime of the publisher's 200 (same JVM; 0 if the push came first);
 #        fan-out     BENCH_FANOUT subscriptions on one resource (receiver paths /f/0 ...), one event published, timed
 #                    until every push arrived; one untimed round, then BENCH_FANOUT_ROUNDS.
@@ -32,7 +34,7 @@
 #   (events.bench.SteadyState: on 2 cores the server's JIT needs minutes under load)  BENCH_CONCURRENCY publishers of the
 #   throughput phase (32)  BENCH_SUBSCRIPTIONS of the throughput and latency phases (1)  BENCH_MAX_BACKLOG (2000)
 #   BENCH_LATENCY_DURATION seconds measured at half the peak (20, after 5 s unmeasured)  BENCH_RATE events/s of the
-#   latency phase instead of half the peak  BENCH_FANOUT (1000)  BENCH_FANOUT_ROUNDS (5)
+#   latency phase instead of half the peak  BENCH_LATENCY_CONNECTIONS (64)  BENCH_FANOUT (1000)  BENCH_FANOUT_ROUNDS (5)
 #   BENCH_PHASES of the delivery benchmark (throughput,ceiling,latency,fanout; latency needs throughput or BENCH_RATE)
 #   BENCH_SERVER_JAVA_OPTS more JVM options for the servers
 #   BENCH_MATCH_COUNTS ("100 100000"; empty to skip)  BENCH_MATCH_CONCURRENCY (64)  BENCH_MATCH_WARMUP (300)
@@ -54,6 +56,7 @@ SUBSCRIPTIONS="${BENCH_SUBSCRIPTIONS:-1}"
 MAX_BACKLOG="${BENCH_MAX_BACKLOG:-2000}"
 LATENCY_DURATION="${BENCH_LATENCY_DURATION:-20}"
 RATE="${BENCH_RATE:-0}"
+LATENCY_CONNECTIONS="${BENCH_LATENCY_CONNECTIONS:-64}"
 FANOUT="${BENCH_FANOUT:-1000}"
 FANOUT_ROUNDS="${BENCH_FANOUT_ROUNDS:-5}"
 PHASES="${BENCH_PHASES:-throughput,ceiling,latency,fanout}"
@@ -131,6 +134,7 @@ for target in $TARGETS; do
     run_child "$target-delivery" "${BENCH_JAVA[@]}" events.bench.DeliveryBench --url "http://127.0.0.1:$port" \
       --token "$TOKEN" --subscriptions "$SUBSCRIPTIONS" --concurrency "$CONCURRENCY" --max-backlog "$MAX_BACKLOG" \
       --settle "$WARMUP" --duration "$DURATION" --latency-duration "$LATENCY_DURATION" --rate "$RATE" \
+      --latency-connections "$LATENCY_CONNECTIONS" \
       --fanout "$FANOUT" --fanout-rounds "$FANOUT_ROUNDS" --phases "$PHASES" --label "$target"
     while IFS= read -r line; do RESULTS+=("$line"); done < <(grep '^RESULT ' "$WORK/$target-delivery.result")
     check_server "$pid"

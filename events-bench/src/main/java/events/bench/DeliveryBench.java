@@ -59,9 +59,12 @@ import okhttp3.Response;
  *       seconds after {@code --ceiling-warmup}, while the server idles;</li>
  *   <li><b>latency</b>: open-loop publishing at half the peak event rate of phase 1 (deliveries/s divided by the
  *       subscriptions; {@code --rate} overrides) for {@code --latency-warmup} + {@code --latency-duration}
- *       seconds; for every event sent in the measured part, each push's latency is the sink's
- *       {@code nanoTime} at receipt minus the {@code nanoTime} when the publisher got the 200 (0 when the push
- *       came first);</li>
+ *       seconds, over at most {@code --latency-connections} (64) connections: a publish whose time has come
+ *       while all of them are busy waits in the client's queue (as in wrk2; the client does not open a
+ *       connection per late request, which turned a short stall into thousands of connections), and its round
+ *       trip counts from the time it was due. For every event sent in the measured part, each push's latency
+ *       is the sink's {@code nanoTime} at receipt minus the {@code nanoTime} when the publisher got the 200
+ *       (0 when the push came first);</li>
  *   <li><b>fan-out</b>: {@code --fanout} (1000) subscriptions on {@value #FANOUT_RESOURCE}, each pushing to its
  *       own path {@code /f/0} ... of the sink; one event is published and timed from sending the publish until
  *       every subscription's push arrived; one untimed round, then {@code --fanout-rounds} (5) timed ones.</li>
@@ -77,7 +80,8 @@ import okhttp3.Response;
  * (32), {@code --max-backlog} (2000), {@code --warmup} seconds of phase 1 (30), {@code --settle} at most this
  * many seconds of warm-up in phase 1, ended as soon as the delivery rate stops rising ({@link SteadyState};
  * replaces {@code --warmup}), {@code --duration} (15), {@code --ceiling-warmup}
- * (5), {@code --latency-warmup} (5), {@code --latency-duration} (20), {@code --rate} events/s for the latency
+ * (5), {@code --latency-warmup} (5), {@code --latency-duration} (20), {@code --latency-connections} (64),
+ * {@code --rate} events/s for the latency
  * phase (0: half the peak), {@code --fanout} (1000), {@code --fanout-rounds} (5), {@code --drain-timeout} seconds
  * (120),
  * {@code --phases} (throughput,ceiling,latency,fanout), {@code --label}.
@@ -145,6 +149,7 @@ public final class DeliveryBench {
         int latencyWarmup = flags.intValue("--latency-warmup", 5, 0, MAX_SECONDS);
         int latencyDuration = flags.intValue("--latency-duration", 20, 1, MAX_SECONDS);
         int rate = flags.intValue("--rate", 0, 0, 1_000_000);
+        int latencyConnections = flags.intValue("--latency-connections", 64, 1, 2048);
         int fanout = flags.intValue("--fanout", 1000, 1, 100_000);
         int fanoutRounds = flags.intValue("--fanout-rounds", 5, 1, 1000);
         int drainTimeout = flags.intValue("--drain-timeout", 120, 1, MAX_SECONDS);
@@ -172,7 +177,7 @@ public final class DeliveryBench {
                     if (r < 1) {
                         throw new IllegalArgumentException("the latency phase needs --rate or the throughput phase");
                     }
-                    bench.latency(r, lanes.size(), latencyWarmup, latencyDuration, drainTimeout);
+                    bench.latency(r, lanes.size(), latencyConnections, latencyWarmup, latencyDuration, drainTimeout);
                 }
                 if (phases.contains("fanout")) {
                     bench.fanout(fanout, fanoutRounds);
@@ -492,16 +497,20 @@ public final class DeliveryBench {
     private record Push(String eventId, long nanos) {
     }
 
-    void latency(double rate, int subscriptions, int warmup, int duration, int drainTimeout)
+    void latency(double rate, int subscriptions, int connections, int warmup, int duration, int drainTimeout)
             throws InterruptedException {
+        Dispatcher bounded = new Dispatcher();
+        bounded.setMaxRequests(connections);
+        bounded.setMaxRequestsPerHost(connections);
+        OkHttpClient publisher = client.newBuilder().dispatcher(bounded).build();
         ConcurrentLinkedQueue<Push> pushes = new ConcurrentLinkedQueue<>();
         sink.listen((lane, n, id, nanos, ctx, body) -> {
             if (lane == 'd' && id != null) {
                 pushes.add(new Push(id, nanos));
             }
         });
-        System.out.printf(Locale.ROOT, "%s: latency: open-loop publishing at %.0f events/s, %d s warmup + %d s%n",
-                label, rate, warmup, duration);
+        System.out.printf(Locale.ROOT, "%s: latency: open-loop publishing at %.0f events/s over at most %d"
+                + " connections, %d s warmup + %d s%n", label, rate, connections, warmup, duration);
         Map<String, Long> acked = new ConcurrentHashMap<>();
         Set<String> measured = ConcurrentHashMap.newKeySet();
         ConcurrentLinkedQueue<Long> ackLatencies = new ConcurrentLinkedQueue<>();
@@ -527,10 +536,10 @@ public final class DeliveryBench {
             }
             String id = LoadGenerator.randomUuid();
             boolean inWindow = due >= measureFrom;
-            long sent = System.nanoTime();
+            long sent = due;
             inFlight.increment();
             sentCount++;
-            client.newCall(publish(id, DELIVERY_RESOURCE, i)).enqueue(new Callback() {
+            publisher.newCall(publish(id, DELIVERY_RESOURCE, i)).enqueue(new Callback() {
                 @Override
                 public void onResponse(Call call, Response response) {
                     try (response) {
