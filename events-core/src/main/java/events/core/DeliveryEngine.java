@@ -13,6 +13,7 @@ import events.ports.AccessRequest;
 import events.ports.Action;
 import events.ports.Authorizer;
 import events.ports.Caller;
+import events.ports.ChangeSignals;
 import events.ports.DeliveryStore;
 import events.ports.DeliveryStore.AttemptRecord;
 import events.ports.DeliveryStore.NewDelivery;
@@ -50,7 +51,9 @@ import org.slf4j.LoggerFactory;
  * Pushes every acknowledged event to every matching active subscription, at least once.
  *
  * <p><b>Dispatch.</b> One dispatcher follows the event store's sequence (the same cursor contract as polling)
- * from the delivery store's dispatch cursor. For each batch of events it finds the matching subscriptions in
+ * from the delivery store's dispatch cursor. Of several processes on one storage, only the one holding the
+ * dispatcher's lease ({@link DeliveryStore#leaseDispatch}) dispatches; the others stand by and take over once
+ * it runs out ({@link #DISPATCH_LEASE}), or at once when its holder closes. For each batch of events it finds the matching subscriptions in
  * the {@link SubscriptionIndex} (brought up to date with the store first, so that it knows every subscription
  * change committed before the batch's events) and queues one delivery per match, moving the cursor in the same
  * transaction.
@@ -59,7 +62,8 @@ import org.slf4j.LoggerFactory;
  * {@code webhook-id}s; after it, the deliveries are durable. With no active subscription at all, the cursor passes
  * events without reading them. A batch that nothing matches costs no write: the cursor passes it in memory and is
  * written with the next batch that matches, or within {@link #CHECKPOINT} (a crash meanwhile re-reads at most
- * that much). Publishing wakes the dispatcher at once ({@link #wake}).
+ * that much). Publishing wakes the dispatcher at once ({@link #wake}), in another process through the
+ * {@link ChangeSignals}; without a signal it looks every {@code pollInterval}.
  *
  * <p><b>Attempts.</b> Deliveries the dispatcher queues are attempted straight from memory, starting while it
  * stores them, so that the dispatch's round trips are not part of every push's latency; once stored, the delivery
@@ -90,8 +94,6 @@ final class DeliveryEngine implements AutoCloseable {
     private static final int MAX_RECORD_GROUP = 500;
     /** How long the recorder lets outcomes gather before it writes them (see {@link #gather}). */
     static final Duration RECORD_LINGER = Duration.ofMillis(25);
-    /** The longest the dispatcher sleeps without looking for new events (events stored by other processes). */
-    private static final long MAX_DISPATCHER_SLEEP_MILLIS = 1000;
     /**
      * With no active subscription, how long the dispatcher waits after a pass before the next: each pass costs
      * two queries and nothing can match, so a server that is only polled makes ten a second, not one per commit.
@@ -99,10 +101,21 @@ final class DeliveryEngine implements AutoCloseable {
     static final long IDLE_PASS_MILLIS = 100;
     /** How long the stored dispatch cursor may stay behind events that nothing matched. */
     static final Duration CHECKPOINT = Duration.ofSeconds(1);
+    /**
+     * How long the dispatcher's lease lasts; its holder renews it after a third of that. Another process takes
+     * over at most this long plus {@link #STANDBY_CHECK} after the holder died (at once when it closed).
+     */
+    static final Duration DISPATCH_LEASE = Duration.ofSeconds(10);
+    /** How often a process that does not hold the dispatcher's lease tries to take it. */
+    static final Duration STANDBY_CHECK = Duration.ofSeconds(1);
 
     /** The engine's settings. */
     record Settings(RetrySchedule schedule, Duration lease, int maxConcurrencyPerEndpoint, int maxInMemory,
-            java.util.function.Supplier<String> baseUrl) {
+            java.util.function.Supplier<String> baseUrl, Duration pollInterval) {
+        Settings(RetrySchedule schedule, Duration lease, int maxConcurrencyPerEndpoint, int maxInMemory,
+                java.util.function.Supplier<String> baseUrl) {
+            this(schedule, lease, maxConcurrencyPerEndpoint, maxInMemory, baseUrl, Duration.ofSeconds(1));
+        }
     }
 
     /**
@@ -131,6 +144,7 @@ final class DeliveryEngine implements AutoCloseable {
     private final Clock clock;
     private final Settings settings;
     private final DoubleSupplier random;
+    private final ChangeSignals signals;
 
     private final Map<String, EndpointLane<Job>> lanes = new ConcurrentHashMap<>();
     /**
@@ -150,7 +164,7 @@ final class DeliveryEngine implements AutoCloseable {
     /** Whether the dispatcher's last round found no active subscription (only the dispatcher uses it). */
     private boolean idlePassed;
     private final List<Thread> threads = new ArrayList<>();
-    private ScheduledExecutorService refresher;
+    private volatile ScheduledExecutorService refresher;
     /** Records outcomes from construction until {@link #close}: attempts can start before {@link #start}. */
     private final Thread recorder;
     private volatile boolean recording = true;
@@ -161,9 +175,16 @@ final class DeliveryEngine implements AutoCloseable {
     private volatile long cursor = -1;
     /** When {@link #storedCursor} was last read or written. */
     private Instant storedAt = Instant.MIN;
+    /** This process, as the holder of the dispatcher's lease. */
+    private final UUID node = UUID.randomUUID();
+    /** Whether this process held the dispatcher's lease when it last asked (written by the dispatcher only). */
+    private volatile boolean leading;
+    /** When to ask for the lease again. */
+    private Instant leaseCheckAt = Instant.MIN;
 
     DeliveryEngine(EventStore events, SubscriptionStore subscriptions, DeliveryStore deliveries, WebhookSender sender,
-            Authorizer authorizer, SubscriptionIndex index, Clock clock, Settings settings, DoubleSupplier random) {
+            Authorizer authorizer, SubscriptionIndex index, Clock clock, Settings settings, DoubleSupplier random,
+            ChangeSignals signals) {
         this.events = events;
         this.subscriptions = subscriptions;
         this.deliveries = deliveries;
@@ -173,6 +194,7 @@ final class DeliveryEngine implements AutoCloseable {
         this.clock = clock;
         this.settings = settings;
         this.random = random;
+        this.signals = signals;
         this.outcomes = Executors.newFixedThreadPool(4, daemon("events-delivery-outcome"));
         this.recorder = worker("events-delivery-recorder", this::recordLoop);
     }
@@ -195,6 +217,8 @@ final class DeliveryEngine implements AutoCloseable {
         threads.add(worker("events-delivery-scheduler", this::scheduleLoop));
         refresher = Executors.newSingleThreadScheduledExecutor(daemon("events-subscription-refresh"));
         refresher.scheduleWithFixedDelay(this::refresh, REFRESH_MILLIS, REFRESH_MILLIS, TimeUnit.MILLISECONDS);
+        signals.listen(ChangeSignals.Change.EVENTS, this::wake);
+        signals.listen(ChangeSignals.Change.SUBSCRIPTIONS, this::subscriptionsChangedElsewhere);
     }
 
     @Override
@@ -226,6 +250,14 @@ final class DeliveryEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether this process dispatched new events when it last looked: then events it stores need no signal to
+     * other processes, which only stand by.
+     */
+    boolean dispatchesHere() {
+        return running && leading;
+    }
+
     /** New events were stored: dispatch them now. */
     void wake() {
         dispatchSignal.raise();
@@ -252,10 +284,25 @@ final class DeliveryEngine implements AutoCloseable {
     void subscriptionDeleted(UUID id) {
         index.remove(id);
         secrets.remove(id);
+        signals.announce(ChangeSignals.Change.SUBSCRIPTIONS);
     }
 
     void secretRotated(UUID id) {
         secrets.remove(id);
+        signals.announce(ChangeSignals.Change.SUBSCRIPTIONS);
+    }
+
+    /** Another process changed subscriptions (or their secrets): read them now rather than at the next poll. */
+    private void subscriptionsChangedElsewhere() {
+        secrets.clear();
+        ScheduledExecutorService r = refresher;
+        if (running && r != null) {
+            try {
+                r.execute(this::refresh);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // closing
+            }
+        }
     }
 
     private void requeueValidations() {
@@ -289,7 +336,9 @@ final class DeliveryEngine implements AutoCloseable {
                     if (idlePassed) {
                         idlePause.await(IDLE_PASS_MILLIS);
                     }
-                    dispatchSignal.await(MAX_DISPATCHER_SLEEP_MILLIS);
+                    // Events stored by other processes wake it through the change signals, or else are found then.
+                    long wait = settings.pollInterval().toMillis();
+                    dispatchSignal.await(leading ? wait : Math.min(wait, STANDBY_CHECK.toMillis()));
                 }
             } catch (InterruptedException e) {
                 return;
@@ -299,10 +348,15 @@ final class DeliveryEngine implements AutoCloseable {
                 sleepQuietly(1000);
             }
         }
-        try {
-            checkpoint(clock.instant());
-        } catch (RuntimeException e) {
-            LOG.debug("could not store the dispatch cursor at shutdown: {}", e.toString());
+        if (leading) {
+            try {
+                Instant now = clock.instant();
+                checkpoint(now);
+                // Hand over at once: a lease that ends now lets a standing-by process take it at its next check.
+                deliveries.leaseDispatch(node, now, now);
+            } catch (RuntimeException e) {
+                LOG.debug("could not store the dispatch cursor or end the lease at shutdown: {}", e.toString());
+            }
         }
     }
 
@@ -312,6 +366,9 @@ final class DeliveryEngine implements AutoCloseable {
      */
     boolean dispatchOnce() {
         Instant now = clock.instant();
+        if (!holdsDispatchLease(now)) {
+            return false;
+        }
         if (storedCursor < 0) {
             reloadCursor(now);
         }
@@ -416,6 +473,26 @@ final class DeliveryEngine implements AutoCloseable {
         }
         checkpointIfDue(now);
         return true;
+    }
+
+    /**
+     * Whether this process may dispatch: one process at a time does (see {@link DeliveryStore#leaseDispatch}),
+     * the others stand by and take over once its lease runs out.
+     */
+    private boolean holdsDispatchLease(Instant now) {
+        if (now.isBefore(leaseCheckAt)) {
+            return leading;
+        }
+        boolean was = leading;
+        leading = deliveries.leaseDispatch(node, now, now.plus(DISPATCH_LEASE));
+        leaseCheckAt = now.plus(leading ? DISPATCH_LEASE.dividedBy(3) : STANDBY_CHECK);
+        if (leading != was) {
+            LOG.info(leading ? "this process dispatches new events now"
+                    : "another process dispatches new events; this one stands by");
+            // Whoever dispatched meanwhile moved the cursor.
+            storedCursor = -1;
+        }
+        return leading;
     }
 
     private void reloadCursor(Instant now) {
@@ -744,6 +821,7 @@ final class DeliveryEngine implements AutoCloseable {
     private void activate(Subscription subscription, Instant now) {
         if (subscriptions.setStatus(subscription.id(), SubscriptionStatus.ACTIVE, now)) {
             index.put(subscription.withStatus(SubscriptionStatus.ACTIVE, now));
+            signals.announce(ChangeSignals.Change.SUBSCRIPTIONS);
             LOG.info("subscription {} validated: its endpoint answered", subscription.id());
         }
     }
@@ -751,6 +829,7 @@ final class DeliveryEngine implements AutoCloseable {
     private void disable(Subscription subscription) {
         subscriptions.setStatus(subscription.id(), SubscriptionStatus.DISABLED, subscription.validated());
         index.remove(subscription.id());
+        signals.announce(ChangeSignals.Change.SUBSCRIPTIONS);
         int cancelled = deliveries.cancelPending(subscription.id());
         LOG.info("subscription {} disabled: its endpoint answered 410 Gone ({} pending deliveries cancelled)",
                 subscription.id(), cancelled);

@@ -3,6 +3,7 @@ package events.core;
 import events.domain.RetrySchedule;
 import events.domain.WebhookEndpoints;
 import events.ports.Authorizer;
+import events.ports.ChangeSignals;
 import events.ports.DeliveryStore;
 import events.ports.EventStore;
 import events.ports.FilterExpressions;
@@ -53,8 +54,8 @@ public final class Events implements AutoCloseable {
             this.engine = new DeliveryEngine(b.eventStore, b.subscriptionStore, b.deliveryStore, b.webhookSender,
                     b.authorizer, index, b.clock,
                     new DeliveryEngine.Settings(b.retrySchedule, b.attemptTimeout.plus(LEASE_MARGIN),
-                            b.maxConcurrencyPerEndpoint, b.maxDeliveriesInMemory, b.baseUrl),
-                    DeliveryEngine.defaultRandom());
+                            b.maxConcurrencyPerEndpoint, b.maxDeliveriesInMemory, b.baseUrl, b.pollInterval),
+                    DeliveryEngine.defaultRandom(), b.changeSignals);
             this.manageSubscriptions = new SubscriptionAdministration(b.subscriptionStore, b.deliveryStore,
                     b.authorizer, b.filterExpressions, b.webhookEndpoints,
                     SubscriptionAdministration.HostResolver.SYSTEM, engine, b.clock);
@@ -62,10 +63,21 @@ public final class Events implements AutoCloseable {
             this.engine = null;
             this.manageSubscriptions = null;
         }
-        this.publishEvents = new EventPublisher(b.eventStore, b.authorizer, engine == null ? () -> { } : engine::wake);
+        ChangeSignals signals = b.changeSignals;
+        DeliveryEngine wakes = engine;
+        this.publishEvents = new EventPublisher(b.eventStore, b.authorizer, () -> {
+            if (wakes != null) {
+                wakes.wake();
+            }
+            // Only the process that dispatches needs to hear of new events (a single node never signals).
+            if (wakes == null || !wakes.dispatchesHere()) {
+                signals.announce(ChangeSignals.Change.EVENTS);
+            }
+        });
         this.queryEvents = new EventQueries(b.eventStore, b.authorizer, b.maxScanPerQuery);
         this.managePolicies = b.policyStore == null ? null
-                : new PolicyAdministration(b.policyStore, b.policyLanguage, b.authorizer);
+                : new PolicyAdministration(b.policyStore, b.policyLanguage, b.authorizer, signals);
+        signals.listen(ChangeSignals.Change.POLICIES, b.authorizer::policiesChanged);
         if (engine != null) {
             engine.start();
         }
@@ -126,8 +138,33 @@ public final class Events implements AutoCloseable {
         private int maxDeliveriesInMemory = 20_000;
         private Supplier<String> baseUrl = () -> "http://localhost:5080";
         private Clock clock = Clock.systemUTC();
+        private ChangeSignals changeSignals = ChangeSignals.NONE;
+        private Duration pollInterval = Duration.ofSeconds(1);
 
         private Builder() {
+        }
+
+        /**
+         * Optional, for several processes on one storage: how they tell each other about appended events and
+         * changed subscriptions and policies, so that each acts at once (e.g. {@code JdbcStores.changeSignals()}).
+         * Default {@link ChangeSignals#NONE}: changes by other processes are seen when storage is next polled
+         * ({@link #pollInterval}). The caller closes it after this engine.
+         */
+        public Builder changeSignals(ChangeSignals signals) {
+            this.changeSignals = Objects.requireNonNull(signals, "signals");
+            return this;
+        }
+
+        /**
+         * How long the delivery dispatcher waits, without a signal, before it looks for events that other
+         * processes appended (a fallback for lost {@link #changeSignals}). Default 1 s.
+         */
+        public Builder pollInterval(Duration interval) {
+            if (interval.toMillis() < 1) {
+                throw new IllegalArgumentException("pollInterval must be at least a millisecond");
+            }
+            this.pollInterval = interval;
+            return this;
         }
 
         /** Required: where events are stored. */

@@ -4,6 +4,7 @@ import events.domain.InvalidPolicyException;
 import events.domain.ResourcePolicy;
 import events.domain.ResourceUrn;
 import events.ports.Authorizer;
+import events.ports.ChangeSignals;
 import events.ports.ManagePolicies;
 import events.ports.PolicyLanguage;
 import events.ports.PolicyStore;
@@ -11,16 +12,18 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
-/** Policy management: check a document in the authorizer's language, store it, tell the authorizer. */
+/** Policy management: check a document in the authorizer's language, store it, tell the authorizer and the other processes. */
 final class PolicyAdministration implements ManagePolicies {
     private final PolicyStore store;
     private final PolicyLanguage language;
     private final Authorizer authorizer;
+    private final ChangeSignals signals;
 
-    PolicyAdministration(PolicyStore store, PolicyLanguage language, Authorizer authorizer) {
+    PolicyAdministration(PolicyStore store, PolicyLanguage language, Authorizer authorizer, ChangeSignals signals) {
         this.store = store;
         this.language = language;
         this.authorizer = authorizer;
+        this.signals = signals;
     }
 
     @Override
@@ -31,6 +34,7 @@ final class PolicyAdministration implements ManagePolicies {
         boolean created = store.get(resource).isEmpty();
         ResourcePolicy stored = store.put(resource, document);
         authorizer.policiesChanged();
+        signals.announce(ChangeSignals.Change.POLICIES);
         return new PolicyWrite(stored, created);
     }
 
@@ -46,6 +50,7 @@ final class PolicyAdministration implements ManagePolicies {
         boolean deleted = store.delete(resource);
         if (deleted) {
             authorizer.policiesChanged();
+            signals.announce(ChangeSignals.Change.POLICIES);
         }
         return deleted;
     }

@@ -10,6 +10,7 @@ import events.domain.WebhookEndpoints;
 import events.filter.cesql.CesqlFilterExpressions;
 import events.ports.AccessRequest;
 import events.ports.Caller;
+import events.ports.ChangeSignals;
 import events.testkit.InMemoryDeliveryStore;
 import events.testkit.InMemoryEventStore;
 import events.testkit.InMemorySubscriptionStore;
@@ -57,7 +58,7 @@ final class DeliveryFixture implements AutoCloseable {
         SubscriptionIndex index = new SubscriptionIndex(subscriptions, new CesqlFilterExpressions());
         engine = new DeliveryEngine(events, subscriptions, engineDeliveries, sender, authorizer, index, clock,
                 new DeliveryEngine.Settings(SCHEDULE, LEASE, perEndpoint, inMemory, () -> "https://events.example"),
-                () -> 0.5);
+                () -> 0.5, ChangeSignals.NONE);
         admin = new SubscriptionAdministration(subscriptions, deliveries, authorizer, new CesqlFilterExpressions(),
                 endpoints, host -> {
                     List<InetAddress> a = dns.get(host);

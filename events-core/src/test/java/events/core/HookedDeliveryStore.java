@@ -29,6 +29,11 @@ final class HookedDeliveryStore implements DeliveryStore {
     }
 
     @Override
+    public boolean leaseDispatch(UUID holder, Instant now, Instant until) {
+        return delegate.leaseDispatch(holder, now, until);
+    }
+
+    @Override
     public Optional<List<Delivery>> dispatch(long expectedCursor, long cursor, Collection<NewDelivery> deliveries,
             Instant dueAt) {
         beforeDispatch.get().run();

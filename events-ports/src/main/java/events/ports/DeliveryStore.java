@@ -25,6 +25,16 @@ public interface DeliveryStore {
     long dispatchCursor();
 
     /**
+     * Takes or renews the dispatcher's lease for {@code holder}, so that one process at a time dispatches
+     * (several dispatchers would each push the same new events before {@link #dispatch}'s compare-and-set
+     * decided which one queued them). Succeeds when {@code holder} holds the lease already, when nobody does, or
+     * when the holder's lease ran out before {@code now}; the lease then lasts until {@code until}.
+     *
+     * @return whether {@code holder} holds the lease now
+     */
+    boolean leaseDispatch(UUID holder, Instant now, Instant until);
+
+    /**
      * Queues deliveries and moves the dispatch cursor to {@code cursor}, in one transaction: after a crash
      * either both happened or neither. A delivery already queued for the same subscription and event is
      * left as it is, and none is queued for a subscription that does not exist (deleted meanwhile). The new

@@ -78,6 +78,7 @@ public final class EventsServer implements AutoCloseable {
                     .retrySchedule(settings.retrySchedule())
                     .attemptTimeout(settings.webhookTimeout())
                     .baseUrl(publicUrl)
+                    .changeSignals(stores.changeSignals())
                     .build();
             ManagePolicies policies = events.managePolicies().orElseThrow();
             if (settings.policyDir().isPresent()) {

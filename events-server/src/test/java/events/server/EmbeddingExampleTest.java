@@ -50,6 +50,7 @@ class EmbeddingExampleTest {
                 .policies(stores.policyStore(), xacml)              // optional: manage policies
                 .subscriptions(stores.subscriptionStore(), stores.deliveryStore(), webhooks) // optional: webhooks
                 .filterExpressions(new CesqlFilterExpressions())    // optional: sql filters
+                .changeSignals(stores.changeSignals())              // several nodes on one PostgreSQL
                 .build();                                           // close() stops delivery
         events.managePolicies().orElseThrow()
                 .put("urn:altinn:resource:ttd-svc", Files.readString(examplePolicy));

@@ -24,6 +24,8 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     /** The subscriptions that exist, once an {@link InMemorySubscriptionStore} keeps them; null: every one does. */
     private Set<UUID> subscriptions;
     private long cursor;
+    private UUID leaseHolder;
+    private Instant leaseUntil;
     private long lastDeliveryId;
     private long lastAttemptId;
 
@@ -33,6 +35,16 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     @Override
     public synchronized long dispatchCursor() {
         return cursor;
+    }
+
+    @Override
+    public synchronized boolean leaseDispatch(UUID holder, Instant now, Instant until) {
+        if (leaseHolder == null || leaseHolder.equals(holder) || leaseUntil.isBefore(now)) {
+            leaseHolder = holder;
+            leaseUntil = until;
+            return true;
+        }
+        return false;
     }
 
     @Override

@@ -32,6 +32,8 @@ import org.jdbi.v3.core.statement.Query;
 /**
  * {@link DeliveryStore} on H2 or PostgreSQL through Jdbi.
  *
+ * <p>The dispatcher's lease is a compare-and-set of the same row's holder and expiry.
+ *
  * <p>Dispatching is a compare-and-set of the one row of {@code delivery_cursor} and the insert of the new
  * deliveries, in one transaction. Deliveries are inserted only for subscriptions that exist (a foreign key
  * holds them to their subscription, and deleting the subscription deletes them); an existing (subscription,
@@ -84,6 +86,22 @@ final class JdbcDeliveryStore implements DeliveryStore {
                     .one());
         } catch (JdbiException e) {
             throw new UnableToAccessSubscriptionsException("unable to read the dispatch cursor", e);
+        }
+    }
+
+    @Override
+    public boolean leaseDispatch(UUID holder, Instant now, Instant until) {
+        Objects.requireNonNull(holder, "holder");
+        try {
+            return jdbi.withHandle(handle -> handle
+                    .createUpdate("UPDATE delivery_cursor SET lease_holder = :holder, lease_until = :until WHERE id = 1"
+                            + " AND (lease_holder IS NULL OR lease_holder = :holder OR lease_until < :now)")
+                    .bind("holder", holder)
+                    .bind("until", Timestamps.of(until))
+                    .bind("now", Timestamps.of(now))
+                    .execute()) == 1;
+        } catch (JdbiException e) {
+            throw new UnableToAccessSubscriptionsException("unable to take the dispatch lease", e);
         }
     }
 
@@ -472,7 +490,7 @@ final class JdbcDeliveryStore implements DeliveryStore {
                 rs.getLong("duration_ms"));
     }
 
-    private static boolean isPostgres(DataSource dataSource) {
+    static boolean isPostgres(DataSource dataSource) {
         try (Connection c = dataSource.getConnection()) {
             return c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres");
         } catch (SQLException e) {

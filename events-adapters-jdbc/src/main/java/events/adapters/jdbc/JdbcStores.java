@@ -3,6 +3,7 @@ package events.adapters.jdbc;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import events.domain.EventsException;
+import events.ports.ChangeSignals;
 import events.ports.DeliveryStore;
 import events.ports.EventStore;
 import events.ports.PolicyStore;
@@ -47,9 +48,13 @@ public final class JdbcStores implements AutoCloseable {
     private final JdbcSubscriptionStore subscriptionStore;
     private final JdbcDeliveryStore deliveryStore;
     private final HikariDataSource ownedPool;
+    private final DataSource dataSource;
+    private final boolean postgres;
+    private PostgresChangeSignals changeSignals;
 
     private JdbcStores(DataSource dataSource, HikariDataSource ownedPool) {
         this.ownedPool = ownedPool;
+        this.dataSource = dataSource;
         StatementEvents.keepOutOfRecordings();
         requireReadCommitted(dataSource);
         try {
@@ -65,6 +70,7 @@ public final class JdbcStores implements AutoCloseable {
         this.policyStore = new JdbcPolicyStore(dataSource, Clock.systemUTC());
         this.subscriptionStore = new JdbcSubscriptionStore(dataSource);
         this.deliveryStore = new JdbcDeliveryStore(dataSource);
+        this.postgres = JdbcDeliveryStore.isPostgres(dataSource);
     }
 
     /** An embedded H2 database in files under {@code directory}, which is created if missing. */
@@ -134,9 +140,29 @@ public final class JdbcStores implements AutoCloseable {
         return deliveryStore;
     }
 
+    /**
+     * Signals between the processes sharing this database: on PostgreSQL {@code LISTEN}/{@code NOTIFY} (started on
+     * the first call; it holds one connection of the pool from then on), on H2 {@link ChangeSignals#NONE} (an
+     * embedded H2 database has one process). Closed by {@link #close()}.
+     */
+    public synchronized ChangeSignals changeSignals() {
+        if (!postgres) {
+            return ChangeSignals.NONE;
+        }
+        if (changeSignals == null) {
+            changeSignals = new PostgresChangeSignals(dataSource);
+        }
+        return changeSignals;
+    }
+
     @Override
     public void close() {
         try {
+            synchronized (this) {
+                if (changeSignals != null) {
+                    changeSignals.close();
+                }
+            }
             eventStore.close();
         } finally {
             if (ownedPool != null) {
