@@ -39,6 +39,8 @@ import java.util.function.Supplier;
 public final class Events implements AutoCloseable {
     /** Added to the attempt timeout to make the lease: how long a delivery stays with the process attempting it. */
     static final Duration LEASE_MARGIN = Duration.ofSeconds(10);
+    /** How long events and delivery logs are kept unless {@link Builder#retention} says otherwise: 90 days. */
+    public static final Duration DEFAULT_RETENTION = Duration.ofDays(90);
 
     private final EventStore eventStore;
     private final PublishEvents publishEvents;
@@ -46,6 +48,7 @@ public final class Events implements AutoCloseable {
     private final ManagePolicies managePolicies;
     private final DeliveryEngine engine;
     private final ManageSubscriptions manageSubscriptions;
+    private final Retention retention;
 
     private Events(Builder b) {
         this.eventStore = b.eventStore;
@@ -78,9 +81,11 @@ public final class Events implements AutoCloseable {
         this.managePolicies = b.policyStore == null ? null
                 : new PolicyAdministration(b.policyStore, b.policyLanguage, b.authorizer, signals);
         signals.listen(ChangeSignals.Change.POLICIES, b.authorizer::policiesChanged);
+        this.retention = new Retention(b.eventStore, b.deliveryStore, b.retention, b.clock);
         if (engine != null) {
             engine.start();
         }
+        retention.start();
     }
 
     public static Builder builder() {
@@ -111,11 +116,12 @@ public final class Events implements AutoCloseable {
     }
 
     /**
-     * Stops the delivery engine: no new attempts start; attempts in flight get a few seconds to record their
+     * Stops retention and the delivery engine: no new attempts start; attempts in flight get a few seconds to record their
      * outcome (any that do not are attempted again after their lease). Does not close the stores.
      */
     @Override
     public void close() {
+        retention.close();
         if (engine != null) {
             engine.close();
         }
@@ -140,6 +146,7 @@ public final class Events implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private ChangeSignals changeSignals = ChangeSignals.NONE;
         private Duration pollInterval = Duration.ofSeconds(1);
+        private Duration retention = DEFAULT_RETENTION;
 
         private Builder() {
         }
@@ -164,6 +171,18 @@ public final class Events implements AutoCloseable {
                 throw new IllegalArgumentException("pollInterval must be at least a millisecond");
             }
             this.pollInterval = interval;
+            return this;
+        }
+
+        /**
+         * How long events, delivery attempts and deliveries are kept: older ones are deleted every minute, in
+         * small batches (validation deliveries are kept). Default {@link #DEFAULT_RETENTION}, 90 days.
+         */
+        public Builder retention(Duration period) {
+            if (period.compareTo(Duration.ofMinutes(1)) < 0) {
+                throw new IllegalArgumentException("retention must be at least a minute");
+            }
+            this.retention = period;
             return this;
         }
 

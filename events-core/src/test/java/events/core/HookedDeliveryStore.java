@@ -29,6 +29,11 @@ final class HookedDeliveryStore implements DeliveryStore {
     }
 
     @Override
+    public int deleteBefore(Instant cutoff, int limit) {
+        return delegate.deleteBefore(cutoff, limit);
+    }
+
+    @Override
     public boolean leaseDispatch(UUID holder, Instant now, Instant until) {
         return delegate.leaseDispatch(holder, now, until);
     }

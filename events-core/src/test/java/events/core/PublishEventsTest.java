@@ -118,6 +118,11 @@ class PublishEventsTest {
             }
 
             @Override
+            public int deleteStoredBefore(java.time.Instant cutoff, int limit) {
+                throw new UnableToStoreEventException("database down", null);
+            }
+
+            @Override
             public boolean isAvailable() {
                 return false;
             }

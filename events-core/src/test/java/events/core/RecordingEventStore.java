@@ -54,6 +54,11 @@ final class RecordingEventStore implements EventStore {
     }
 
     @Override
+    public int deleteStoredBefore(java.time.Instant cutoff, int limit) {
+        return delegate.deleteStoredBefore(cutoff, limit);
+    }
+
+    @Override
     public boolean isAvailable() {
         return delegate.isAvailable();
     }

@@ -35,6 +35,14 @@ public interface DeliveryStore {
     boolean leaseDispatch(UUID holder, Instant now, Instant until);
 
     /**
+     * Retention: of the {@code limit} oldest delivery attempts, deletes those made before {@code cutoff}, and of
+     * the {@code limit} oldest deliveries, those queued before it, whatever their status (by then their event is
+     * due for deletion too, so none of them could be attempted again); validation deliveries are kept. Short
+     * transactions, so that nothing else is held up. Returns how many rows were deleted; call again until none are.
+     */
+    int deleteBefore(Instant cutoff, int limit);
+
+    /**
      * Queues deliveries and moves the dispatch cursor to {@code cursor}, in one transaction: after a crash
      * either both happened or neither. A delivery already queued for the same subscription and event is
      * left as it is, and none is queued for a subscription that does not exist (deleted meanwhile). The new

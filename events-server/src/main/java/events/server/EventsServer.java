@@ -79,6 +79,7 @@ public final class EventsServer implements AutoCloseable {
                     .attemptTimeout(settings.webhookTimeout())
                     .baseUrl(publicUrl)
                     .changeSignals(stores.changeSignals())
+                    .retention(settings.retention())
                     .build();
             ManagePolicies policies = events.managePolicies().orElseThrow();
             if (settings.policyDir().isPresent()) {

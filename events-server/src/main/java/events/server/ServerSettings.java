@@ -36,7 +36,8 @@ public record ServerSettings(
         boolean webhookAllowHttp,
         boolean webhookAllowPrivate,
         Duration webhookTimeout,
-        RetrySchedule retrySchedule) {
+        RetrySchedule retrySchedule,
+        Duration retention) {
 
     static final int MIN_SECRET_BYTES = 32;
 
@@ -80,10 +81,16 @@ public record ServerSettings(
         }
         RetrySchedule schedule = s.get("EVENTS_RETRY_SCHEDULE", "--retry-schedule")
                 .map(ServerSettings::parseSchedule).orElse(RetrySchedule.ALTINN);
+        Duration retention = s.get("EVENTS_RETENTION", "--retention")
+                .map(v -> parseDuration("EVENTS_RETENTION", v)).orElse(Duration.ofDays(90));
+        if (retention.compareTo(Duration.ofHours(1)) < 0) {
+            throw new SettingsException("EVENTS_RETENTION must be at least 1h");
+        }
         s.rejectUnknownFlags();
         return new ServerSettings(port, baseUrl, dataDir, dbUrl,
                 dbUser, s.get("EVENTS_DB_PASSWORD", null), secret, jwks, issuer, audience,
-                maxEventBytes, maxBatchBytes, maxPublishesInFlight, maxPublishBytesInFlight, policyDir, allowHttp, allowPrivate, timeout, schedule);
+                maxEventBytes, maxBatchBytes, maxPublishesInFlight, maxPublishBytesInFlight, policyDir, allowHttp, allowPrivate, timeout, schedule,
+                retention);
     }
 
     private static Path checkPolicyDir(String value) {

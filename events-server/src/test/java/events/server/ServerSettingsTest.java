@@ -63,6 +63,8 @@ class ServerSettingsTest {
                 Arguments.of(Map.of("EVENTS_MAX_PUBLISHES_IN_FLIGHT", "0"), List.of(), "EVENTS_MAX_PUBLISHES_IN_FLIGHT=0"),
                 Arguments.of(Map.of("EVENTS_MAX_PUBLISH_BYTES_IN_FLIGHT", "1GiB"), List.of(),
                         "EVENTS_MAX_PUBLISH_BYTES_IN_FLIGHT=1GiB"),
+                Arguments.of(Map.of("EVENTS_RETENTION", "30m"), List.of(), "EVENTS_RETENTION must be at least 1h"),
+                Arguments.of(Map.of("EVENTS_RETENTION", "ever"), List.of(), "EVENTS_RETENTION=ever"),
                 Arguments.of(Map.of(), List.of("--prot", "1"), "unknown flag --prot"),
                 Arguments.of(Map.of(), List.of("--port"), "needs a value"),
                 Arguments.of(Map.of(), List.of("serve"), "unexpected argument"));
@@ -82,6 +84,9 @@ class ServerSettingsTest {
         ServerSettings defaults = ServerSettings.from(Map.of(), List.of());
         assertThat(defaults.maxPublishesInFlight()).isEqualTo(1000);
         assertThat(defaults.maxPublishBytesInFlight()).isEqualTo(32 * 1024 * 1024);
+        assertThat(defaults.retention()).isEqualTo(Duration.ofDays(90));
+        assertThat(ServerSettings.from(Map.of("EVENTS_RETENTION", "7d"), List.of()).retention())
+                .isEqualTo(Duration.ofDays(7));
         ServerSettings s = ServerSettings.from(Map.of("EVENTS_MAX_PUBLISHES_IN_FLIGHT", "50"),
                 List.of("--max-publish-bytes-in-flight", "8MiB"));
         assertThat(s.maxPublishesInFlight()).isEqualTo(50);

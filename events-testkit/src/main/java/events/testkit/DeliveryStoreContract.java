@@ -701,6 +701,49 @@ public abstract class DeliveryStoreContract {
         assertThat(first.attempts(a, Long.MAX_VALUE, 10)).hasSize(1);
     }
 
+    // ---------------------------------------------------------------- retention
+
+    @Test
+    void retentionDeletesAttemptsAndDeliveriesQueuedBeforeTheCutoffButKeepsValidations() {
+        Storage storage = newStorage();
+        DeliveryStore store = storage.deliveries();
+        UUID a = subscription(storage, "a");
+        Delivery validation = store.queueValidation(a, T0).orElseThrow();
+        Delivery delivered = queue(store, a, 1, T0);
+        Delivery pending = queue(store, a, 2, T0.plusSeconds(1));
+        store.recordAttempt(attempt(delivered, 1, T0, 200, null), DeliveryStatus.DELIVERED, null);
+        store.recordAttempt(attempt(pending, 1, T0.plusSeconds(1), 500, null), DeliveryStatus.PENDING,
+                T0.plusSeconds(60));
+        Delivery young = queue(store, a, 3, T0.plusSeconds(7200));
+        store.recordAttempt(attempt(young, 1, T0.plusSeconds(7200), 200, null), DeliveryStatus.DELIVERED, null);
+
+        assertThat(store.deleteBefore(T0.plusSeconds(3600), 1000)).as("2 attempts and 2 deliveries").isEqualTo(4);
+        assertThat(store.deleteBefore(T0.plusSeconds(3600), 1000)).isZero();
+
+        assertThat(store.attempts(a, Long.MAX_VALUE, 10)).extracting(DeliveryAttempt::deliveryId)
+                .containsExactly(young.id());
+        assertThat(store.claimDue(T0.plusSeconds(86_400), 10, LEASE)).extracting(Delivery::id)
+                .as("the old pending one is gone; the validation is kept").containsExactly(validation.id());
+    }
+
+    @Test
+    void retentionDeletesInBatchesOfTheOldestRows() {
+        Storage storage = newStorage();
+        DeliveryStore store = storage.deliveries();
+        UUID a = subscription(storage, "a");
+        List<NewDelivery> old = new ArrayList<>();
+        for (long seq = 1; seq <= 5; seq++) {
+            old.add(new NewDelivery(a, seq, "e" + seq));
+        }
+        store.dispatch(0, 5, old, T0);
+
+        assertThat(store.deleteBefore(T0.plusSeconds(1), 2)).isEqualTo(2);
+        assertThat(store.deleteBefore(T0.plusSeconds(1), 2)).isEqualTo(2);
+        assertThat(store.deleteBefore(T0.plusSeconds(1), 2)).isEqualTo(1);
+        assertThat(store.deleteBefore(T0.plusSeconds(1), 2)).isZero();
+        assertThat(store.nextDue()).isEmpty();
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /** Creates a subscription (to an endpoint named by {@code name}) in the storage and returns its id. */

@@ -436,6 +436,27 @@ public abstract class EventStoreContract {
     }
 
     @Test
+    void retentionDeletesTheEventsStoredBeforeTheCutoffInBatchesOfTheOldest() throws InterruptedException {
+        EventStore store = newStore();
+        List<StoredEvent> old = store.append(events(3, i -> TestEvents.anEvent().build()));
+        // The store takes its own time (the database's clock): leave a margin on both sides of the cutoff.
+        Thread.sleep(100);
+        java.time.Instant cutoff = java.time.Instant.now();
+        Thread.sleep(100);
+        List<StoredEvent> young = store.append(events(2, i -> TestEvents.anEvent().build()));
+
+        assertThat(store.deleteStoredBefore(cutoff, 2)).isEqualTo(2);
+        assertThat(store.deleteStoredBefore(cutoff, 2)).isEqualTo(1);
+        assertThat(store.deleteStoredBefore(cutoff, 2)).isZero();
+
+        assertThat(store.readAll(0, 10)).isEqualTo(young);
+        assertThat(store.get(List.of(old.get(0).sequence(), young.get(0).sequence()))).containsExactly(young.get(0));
+        StoredEvent again = store.append(List.of(old.get(0).event())).get(0);
+        assertThat(again.sequence()).as("a deleted event can be stored anew, with a new sequence")
+                .isGreaterThan(young.get(1).sequence());
+    }
+
+    @Test
     void lastSequenceIsZeroWhenEmptyThenTheSequenceOfTheLastEventStored() {
         EventStore store = newStore();
         assertThat(store.lastSequence()).isZero();

@@ -48,6 +48,26 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     }
 
     @Override
+    public synchronized int deleteBefore(Instant cutoff, int limit) {
+        // As the JDBC store: of the oldest rows (a window of at most limit), those due.
+        int deleted = 0;
+        for (DeliveryAttempt a : attempts.values().stream().limit(limit).toList()) {
+            if (a.at().isBefore(cutoff)) {
+                attempts.remove(a.id());
+                deleted++;
+            }
+        }
+        for (Delivery d : deliveries.values().stream().limit(limit).toList()) {
+            if (d.created().isBefore(cutoff) && !d.isValidation()) {
+                deliveries.remove(d.id());
+                byKey.remove(new Key(d.subscriptionId(), d.eventSequence()));
+                deleted++;
+            }
+        }
+        return deleted;
+    }
+
+    @Override
     public synchronized Optional<List<Delivery>> dispatch(long expectedCursor, long newCursor,
             Collection<NewDelivery> newDeliveries, Instant dueAt) {
         if (cursor != expectedCursor) {

@@ -18,9 +18,21 @@ import java.util.concurrent.ConcurrentSkipListMap;
 /** A working {@link EventStore} in memory. Thread-safe; appends are serialized, reads never block. */
 public final class InMemoryEventStore implements EventStore {
     private final ConcurrentSkipListMap<Long, StoredEvent> events = new ConcurrentSkipListMap<>();
+    private final Map<Long, java.time.Instant> storedAt = new java.util.HashMap<>();
     private final Set<String> keys = new HashSet<>();
+    private final java.time.Clock clock;
     private long lastSequence;
     private volatile boolean available = true;
+
+    /** Events stored now by the system clock (retention compares with it). */
+    public InMemoryEventStore() {
+        this(java.time.Clock.systemUTC());
+    }
+
+    /** Events stored at this clock's time. */
+    public InMemoryEventStore(java.time.Clock clock) {
+        this.clock = clock;
+    }
 
     @Override
     public synchronized List<StoredEvent> append(List<CloudEvent> batch) {
@@ -32,8 +44,10 @@ public final class InMemoryEventStore implements EventStore {
                 stored.add(new StoredEvent(lastSequence + stored.size() + 1, event));
             }
         }
+        java.time.Instant now = clock.instant();
         for (StoredEvent e : stored) {
             keys.add(e.event().source() + "\u0000" + e.event().id());
+            storedAt.put(e.sequence(), now);
             events.put(e.sequence(), e);
         }
         lastSequence += stored.size();
@@ -71,6 +85,20 @@ public final class InMemoryEventStore implements EventStore {
     @Override
     public long lastSequence() {
         return events.isEmpty() ? 0 : events.lastKey();
+    }
+
+    @Override
+    public synchronized int deleteStoredBefore(java.time.Instant cutoff, int limit) {
+        int deleted = 0;
+        for (StoredEvent e : events.values().stream().limit(limit).toList()) {
+            if (storedAt.get(e.sequence()).isBefore(cutoff)) {
+                events.remove(e.sequence());
+                storedAt.remove(e.sequence());
+                keys.remove(e.event().source() + "\u0000" + e.event().id());
+                deleted++;
+            }
+        }
+        return deleted;
     }
 
     @Override

@@ -106,6 +106,31 @@ final class JdbcDeliveryStore implements DeliveryStore {
     }
 
     @Override
+    public int deleteBefore(Instant cutoff, int limit) {
+        try {
+            // Windows of the oldest rows by primary key, as for events: a pass reads at most limit index entries.
+            return jdbi.withHandle(handle -> {
+                int attempts = handle.createUpdate("DELETE FROM delivery_attempts WHERE id IN"
+                                + " (SELECT id FROM (SELECT id, attempted_at FROM delivery_attempts ORDER BY id LIMIT :limit)"
+                                + " oldest WHERE oldest.attempted_at < :cutoff)")
+                        .bind("limit", limit)
+                        .bind("cutoff", Timestamps.of(cutoff))
+                        .execute();
+                int deliveries = handle.createUpdate("DELETE FROM deliveries WHERE id IN"
+                                + " (SELECT id FROM (SELECT id, created, event_seq FROM deliveries ORDER BY id LIMIT :limit)"
+                                + " oldest WHERE oldest.created < :cutoff AND oldest.event_seq <> " + Delivery.VALIDATION
+                                + ")")
+                        .bind("limit", limit)
+                        .bind("cutoff", Timestamps.of(cutoff))
+                        .execute();
+                return attempts + deliveries;
+            });
+        } catch (JdbiException e) {
+            throw new UnableToAccessSubscriptionsException("unable to delete old deliveries", e);
+        }
+    }
+
+    @Override
     public Optional<List<Delivery>> dispatch(long expectedCursor, long cursor, Collection<NewDelivery> deliveries,
             Instant dueAt) {
         Objects.requireNonNull(deliveries, "deliveries");

@@ -438,6 +438,22 @@ final class JdbcEventStore implements EventStore, AutoCloseable {
     }
 
     @Override
+    public int deleteStoredBefore(java.time.Instant cutoff, int limit) {
+        try {
+            // A window of the oldest rows by primary key: however many events are stored, a pass reads at most
+            // limit index entries (stored_at has no index of its own: it would cost every append).
+            return jdbi.withHandle(handle -> handle.createUpdate("DELETE FROM events WHERE seq IN"
+                            + " (SELECT seq FROM (SELECT seq, stored_at FROM events ORDER BY seq LIMIT :limit) oldest"
+                            + " WHERE oldest.stored_at < :cutoff)")
+                    .bind("limit", limit)
+                    .bind("cutoff", Timestamps.of(cutoff))
+                    .execute());
+        } catch (RuntimeException e) {
+            throw new UnableToStoreEventException("unable to delete old events", e);
+        }
+    }
+
+    @Override
     public List<StoredEvent> get(java.util.Collection<Long> sequences) {
         if (sequences.isEmpty()) {
             return List.of();
