@@ -164,7 +164,7 @@ class ServerProcessIT {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    private static List<String> pollAll(String baseUrl, String token) throws IOException, InterruptedException {
+    static List<String> pollAll(String baseUrl, String token) throws IOException, InterruptedException {
         List<String> ids = new ArrayList<>();
         String url = baseUrl + "/events/api/v1/events?resource=urn:altinn:resource:it&after=0&size=1000";
         for (int page = 0; page < 1000; page++) {

@@ -86,7 +86,15 @@ final class JdbcEventStore implements EventStore, AutoCloseable {
 
     private final Jdbi jdbi;
     private final DataSource dataSource;
+    /**
+     * After a group fails because no connection could be had, the groups of this long are refused at once
+     * (nothing stored, 503 over HTTP) instead of each waiting for the pool's connection timeout; the first
+     * group after it tries the database again.
+     */
+    static final long UNREACHABLE_PAUSE_NANOS = 1_000_000_000L;
     private final BlockingQueue<PendingAppend> queue = new LinkedBlockingQueue<>();
+    /** When a group last failed for want of a connection (writer thread only). */
+    private long unreachableSince = System.nanoTime() - UNREACHABLE_PAUSE_NANOS;
     private final Thread writer;
     private final java.util.concurrent.ExecutorService acknowledger =
             java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
@@ -172,6 +180,14 @@ final class JdbcEventStore implements EventStore, AutoCloseable {
     }
 
     private void writeGroup(List<PendingAppend> group) {
+        if (System.nanoTime() - unreachableSince < UNREACHABLE_PAUSE_NANOS) {
+            // Refused at once rather than each group waiting for a connection that cannot be made.
+            for (PendingAppend failed : group) {
+                failed.result.completeExceptionally(new UnableToStoreEventException(
+                        "the database is unreachable", null));
+            }
+            return;
+        }
         try {
             List<List<StoredEvent>> results = appendGroup(group);
             List<PendingAppend> committed = List.copyOf(group);
@@ -182,6 +198,9 @@ final class JdbcEventStore implements EventStore, AutoCloseable {
                 }
             });
         } catch (RuntimeException | Error groupFailure) {
+            if (groupFailure instanceof ConnectionException) {
+                unreachableSince = System.nanoTime();
+            }
             if (group.size() == 1 || groupFailure instanceof ConnectionException) {
                 // Alone, or the database is unreachable (retrying each would only wait for it again).
                 LOG.warn("Unable to store {} append(s)", group.size(), groupFailure);

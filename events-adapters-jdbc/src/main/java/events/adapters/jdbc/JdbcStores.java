@@ -96,8 +96,10 @@ public final class JdbcStores implements AutoCloseable {
         config.setUsername(user);
         config.setPassword(password);
         config.setMaximumPoolSize(10);
-        config.setConnectionTimeout(5_000);
-        config.setValidationTimeout(2_000);
+        // How long a caller waits for a connection: while the database is unreachable, that is how long before
+        // a request fails (503), so short.
+        config.setConnectionTimeout(2_000);
+        config.setValidationTimeout(1_000);
         config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
         HikariDataSource pool;
         try {
