@@ -109,7 +109,7 @@ class WebhookCrashIT {
                 .build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
-    private static boolean isValidation(WebhookReceiver.Received r) {
+    static boolean isValidation(WebhookReceiver.Received r) {
         return r.body().contains("platform.events.validatesubscription");
     }
 
@@ -118,7 +118,7 @@ class WebhookCrashIT {
                 .map(r -> EventsHttpClient.json(r.body()).path("id").asText()).collect(Collectors.toSet());
     }
 
-    private static String subscribe(String baseUrl, String token, String endpoint) throws Exception {
+    static String subscribe(String baseUrl, String token, String endpoint) throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/events/api/v1/subscriptions"))
                 .header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/json")
@@ -129,7 +129,7 @@ class WebhookCrashIT {
         return EventsHttpClient.json(r.body()).path("id").asText();
     }
 
-    private static void awaitActive(String baseUrl, String token, String id) throws Exception {
+    static void awaitActive(String baseUrl, String token, String id) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (System.nanoTime() < deadline) {
             HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
