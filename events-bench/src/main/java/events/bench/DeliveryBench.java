@@ -75,7 +75,9 @@ import okhttp3.Response;
  * <p>Prints a summary and one machine-readable line per figure:
  * {@code RESULT name=<label>_<phase>_<figure> value=<v> unit=<u>}.
  *
- * <p>Flags: {@code --url} base URL of the server (required; loopback only), {@code --token} (org ttd, scopes
+ * <p>Flags: {@code --url} base URL of the server (required; loopback only), {@code --publish-urls} where to
+ * publish (comma-separated base URLs of server nodes on one database, used in turn; default {@code --url}),
+ * {@code --token} (org ttd, scopes
  * {@code altinn:events.publish altinn:events.subscribe}), {@code --subscriptions} (1), {@code --concurrency}
  * (32), {@code --max-backlog} (2000), {@code --warmup} seconds of phase 1 (30), {@code --settle} at most this
  * many seconds of warm-up in phase 1, ended as soon as the delivery rate stops rising ({@link SteadyState};
@@ -100,14 +102,17 @@ public final class DeliveryBench {
     private static final int MAX_SECONDS = 3600;
 
     private final HttpUrl base;
+    /** Where events are published: the server, or every node of a cluster in turn. */
+    private final List<HttpUrl> publishBases;
     private final String token;
     private final WebhookSink sink;
     private final OkHttpClient client;
     private final List<String> results = new ArrayList<>();
     private final String label;
 
-    private DeliveryBench(HttpUrl base, String token, WebhookSink sink, String label) {
+    private DeliveryBench(HttpUrl base, List<HttpUrl> publishBases, String token, WebhookSink sink, String label) {
         this.base = base;
+        this.publishBases = publishBases;
         this.token = token;
         this.sink = sink;
         this.label = label;
@@ -158,7 +163,13 @@ public final class DeliveryBench {
         String label = flags.value("--label", "server").replace(' ', '_');
 
         try (WebhookSink sink = WebhookSink.start(0)) {
-            DeliveryBench bench = new DeliveryBench(HttpUrl.get(url.toString()), token, sink, label);
+            List<HttpUrl> publishBases = new ArrayList<>();
+            for (String u : flags.value("--publish-urls", url.toString()).split(",")) {
+                URI publishUrl = URI.create(u.trim());
+                LoadGenerator.requireLoopback(publishUrl);
+                publishBases.add(HttpUrl.get(publishUrl.toString()));
+            }
+            DeliveryBench bench = new DeliveryBench(HttpUrl.get(url.toString()), publishBases, token, sink, label);
             try {
                 System.out.printf(Locale.ROOT, "%s: webhook sink on 127.0.0.1:%d%n", label, sink.port());
                 List<String> lanes = bench.subscribe(DELIVERY_RESOURCE, 'd', subscriptions);
@@ -730,7 +741,8 @@ public final class DeliveryBench {
     // ------------------------------------------------------------------ helpers
 
     private Request publish(String id, String resource, long n) {
-        return new Request.Builder().url(base.resolve(EVENTS_PATH))
+        HttpUrl node = publishBases.get((int) Math.floorMod(n, (long) publishBases.size()));
+        return new Request.Builder().url(node.resolve(EVENTS_PATH))
                 .header("Authorization", "Bearer " + token)
                 .post(RequestBody.create(body(id, resource, n), CLOUDEVENTS_JSON))
                 .build();

@@ -32,7 +32,8 @@ import okhttp3.Response;
  * <p>Prints a human summary and one machine-readable line per run:
  * {@code RESULT label=<l> requests=<n> rps=<r> p50ms=<x> p99ms=<y> errors=<e>}.
  *
- * <p>Flags: {@code --url} (required; loopback only), {@code --token}, {@code --concurrency} (32; or a list, as
+ * <p>Flags: {@code --url} (required; loopback only; several, comma-separated, for server nodes on one database:
+ * worker {@code i} publishes to the {@code i}-th modulo their number), {@code --token}, {@code --concurrency} (32; or a list, as
  * {@code "16 32 64"}, measured in that order, each run labelled {@code <label>@<concurrency>}), {@code --warmup}
  * seconds before the first run (5), {@code --settle} at most this many seconds of warm-up before the first run,
  * ended as soon as the rate stops rising ({@link SteadyState}; replaces {@code --warmup}), {@code --rewarmup}
@@ -43,7 +44,7 @@ public final class LoadGenerator {
     private static final int MAX_SECONDS = 600;
     private static final int MAX_CONCURRENCY = 1024;
 
-    private final HttpUrl httpUrl;
+    private final List<HttpUrl> httpUrls;
     private final String token;
     private final int concurrency;
     private final Duration duration;
@@ -53,8 +54,8 @@ public final class LoadGenerator {
     /** Workers stop sending at this instant; until the warm-up ends, never. */
     private volatile long measureUntil = Long.MAX_VALUE;
 
-    LoadGenerator(URI url, String token, int concurrency, Duration duration) {
-        this.httpUrl = HttpUrl.get(url.toString());
+    LoadGenerator(List<URI> urls, String token, int concurrency, Duration duration) {
+        this.httpUrls = urls.stream().map(u -> HttpUrl.get(u.toString())).toList();
         this.token = token;
         this.concurrency = concurrency;
         this.duration = duration;
@@ -81,8 +82,12 @@ public final class LoadGenerator {
 
     public static void main(String[] args) throws Exception {
         Flags flags = Flags.parse(args);
-        URI url = URI.create(flags.require("--url"));
-        requireLoopback(url);
+        List<URI> urls = new ArrayList<>();
+        for (String u : flags.require("--url").split(",")) {
+            URI url = URI.create(u.trim());
+            requireLoopback(url);
+            urls.add(url);
+        }
         List<Integer> concurrencies = new ArrayList<>();
         for (String c : flags.value("--concurrency", "32").trim().split("[\\s,]+")) {
             int value = Integer.parseInt(c);
@@ -96,12 +101,12 @@ public final class LoadGenerator {
                 : new Warmup(flags.intValue("--warmup", 5, 0, MAX_SECONDS), false);
         Warmup rewarmup = new Warmup(flags.intValue("--rewarmup", 5, 0, MAX_SECONDS), false);
         int duration = flags.intValue("--duration", 15, 1, MAX_SECONDS);
-        String label = flags.value("--label", url.toString());
+        String label = flags.value("--label", urls.get(0).toString());
         String token = flags.value("--token", null);
 
         for (int concurrency : concurrencies) {
             String runLabel = concurrencies.size() == 1 ? label : label + "@" + concurrency;
-            Result r = new LoadGenerator(url, token, concurrency, Duration.ofSeconds(duration)).run(warmup, runLabel);
+            Result r = new LoadGenerator(urls, token, concurrency, Duration.ofSeconds(duration)).run(warmup, runLabel);
             System.out.printf(Locale.ROOT, "%s: %d ok in %.1f s = %.0f req/s, p50 %.2f ms, p99 %.2f ms, %d errors%n",
                     runLabel, r.requests(), r.seconds(), r.requestsPerSecond(), r.percentileMillis(50),
                     r.percentileMillis(99), r.errors());
@@ -181,9 +186,11 @@ public final class LoadGenerator {
         long[] latencies = new long[1 << 14];
         int count;
         private long sequence;
+        private final HttpUrl url;
 
         Worker(OkHttpClient client, int index, AtomicLong errors, ConcurrentHashMap<String, String> firstError) {
             this.client = client;
+            this.url = httpUrls.get(index % httpUrls.size());
             this.errors = errors;
             this.firstError = firstError;
             this.thread = new Thread(this, "load-" + index);
@@ -218,7 +225,7 @@ public final class LoadGenerator {
 
         private boolean send() {
             Request.Builder request = new Request.Builder()
-                    .url(httpUrl)
+                    .url(url)
                     .post(RequestBody.create(body(randomUuid(), ++sequence), CLOUDEVENTS_JSON));
             if (token != null) {
                 request.header("Authorization", "Bearer " + token);
