@@ -179,6 +179,8 @@ final class DeliveryEngine implements AutoCloseable {
     private final UUID node = UUID.randomUUID();
     /** Whether this process held the dispatcher's lease when it last asked (written by the dispatcher only). */
     private volatile boolean leading;
+    /** Until when the lease this process last took or renewed lasts. */
+    private volatile Instant leaseUntil = Instant.MIN;
     /** When to ask for the lease again. */
     private Instant leaseCheckAt = Instant.MIN;
 
@@ -255,7 +257,7 @@ final class DeliveryEngine implements AutoCloseable {
      * other processes, which only stand by.
      */
     boolean dispatchesHere() {
-        return running && leading;
+        return running && leading && clock.instant().isBefore(leaseUntil);
     }
 
     /** New events were stored: dispatch them now. */
@@ -337,8 +339,10 @@ final class DeliveryEngine implements AutoCloseable {
                         idlePause.await(IDLE_PASS_MILLIS);
                     }
                     // Events stored by other processes wake it through the change signals, or else are found then.
-                    long wait = settings.pollInterval().toMillis();
-                    dispatchSignal.await(leading ? wait : Math.min(wait, STANDBY_CHECK.toMillis()));
+                    // Never so long that the lease would run out unrenewed, nor a standby's check would be late.
+                    long wait = Math.min(settings.pollInterval().toMillis(),
+                            (leading ? DISPATCH_LEASE.dividedBy(3) : STANDBY_CHECK).toMillis());
+                    dispatchSignal.await(wait);
                 }
             } catch (InterruptedException e) {
                 return;
@@ -485,6 +489,9 @@ final class DeliveryEngine implements AutoCloseable {
         }
         boolean was = leading;
         leading = deliveries.leaseDispatch(node, now, now.plus(DISPATCH_LEASE));
+        if (leading) {
+            leaseUntil = now.plus(DISPATCH_LEASE);
+        }
         leaseCheckAt = now.plus(leading ? DISPATCH_LEASE.dividedBy(3) : STANDBY_CHECK);
         if (leading != was) {
             LOG.info(leading ? "this process dispatches new events now"

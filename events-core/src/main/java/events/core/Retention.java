@@ -77,8 +77,10 @@ final class Retention implements AutoCloseable {
                 pause();
             }
         }
+        // An event the dispatcher has not reached yet is kept: its deliveries are still to be queued.
+        long dispatched = deliveries == null ? Long.MAX_VALUE : deliveries.dispatchCursor();
         long deletedEvents = 0;
-        for (int n; open && (n = events.deleteStoredBefore(cutoff, BATCH)) > 0; ) {
+        for (int n; open && (n = events.deleteStoredBefore(cutoff, dispatched, BATCH)) > 0; ) {
             deletedEvents += n;
             pause();
         }
@@ -94,11 +96,17 @@ final class Retention implements AutoCloseable {
         }
     }
 
+    /** Stops after the batch being deleted (no interrupt: an embedded H2 closes its file on one during I/O). */
     @Override
     public synchronized void close() {
         open = false;
         if (timer != null) {
-            timer.shutdownNow();
+            timer.shutdown();
+            try {
+                timer.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

@@ -118,7 +118,7 @@ class PublishEventsTest {
             }
 
             @Override
-            public int deleteStoredBefore(java.time.Instant cutoff, int limit) {
+            public int deleteStoredBefore(java.time.Instant cutoff, long maxSequence, int limit) {
                 throw new UnableToStoreEventException("database down", null);
             }
 

@@ -54,8 +54,8 @@ final class RecordingEventStore implements EventStore {
     }
 
     @Override
-    public int deleteStoredBefore(java.time.Instant cutoff, int limit) {
-        return delegate.deleteStoredBefore(cutoff, limit);
+    public int deleteStoredBefore(java.time.Instant cutoff, long maxSequence, int limit) {
+        return delegate.deleteStoredBefore(cutoff, maxSequence, limit);
     }
 
     @Override

@@ -71,6 +71,16 @@ class RetentionTest {
     }
 
     @Test
+    void keepsOldEventsTheDispatcherHasNotReachedYet() {
+        List<StoredEvent> stored = publish(5);
+        deliveries.dispatch(0, stored.get(1).sequence(), List.of(), T0);
+        clock.advance(Duration.ofDays(91));
+
+        assertThat(retention.runOnce().events()).isEqualTo(2);
+        assertThat(events.readAll(0, 10)).isEqualTo(stored.subList(2, 5));
+    }
+
+    @Test
     void keepsEverythingYoungerThanThePeriod() {
         UUID subscription = UUID.randomUUID();
         deliverEach(subscription, publish(10));

@@ -36,7 +36,7 @@ public interface DeliveryStore {
 
     /**
      * Retention: of the {@code limit} oldest delivery attempts, deletes those made before {@code cutoff}, and of
-     * the {@code limit} oldest deliveries, those queued before it, whatever their status (by then their event is
+     * the {@code limit} oldest deliveries other than validations, those queued before it, whatever their status (by then their event is
      * due for deletion too, so none of them could be attempted again); validation deliveries are kept. Short
      * transactions, so that nothing else is held up. Returns how many rows were deleted; call again until none are.
      */

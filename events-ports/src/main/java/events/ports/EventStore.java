@@ -72,13 +72,14 @@ public interface EventStore {
 
     /**
      * Retention: of the {@code limit} oldest events (lowest sequences), deletes those stored before
-     * {@code cutoff}, in one short transaction, so that publishers are not held up. Returns how many were
-     * deleted; call again until none are. Sequences are never given out again, and a deleted event's
+     * {@code cutoff} with a sequence up to {@code maxSequence} (the delivery dispatcher's position: an event not
+     * yet dispatched is kept), in one short transaction, so that publishers are not held up. Returns how many
+     * were deleted; call again until none are. Sequences are never given out again, and a deleted event's
      * ({@code source}, {@code id}) can be stored anew.
      *
      * @throws events.domain.UnableToStoreEventException when storage cannot answer
      */
-    int deleteStoredBefore(java.time.Instant cutoff, int limit);
+    int deleteStoredBefore(java.time.Instant cutoff, long maxSequence, int limit);
 
     /** Whether storage answers right now (readiness). Never throws. */
     boolean isAvailable();

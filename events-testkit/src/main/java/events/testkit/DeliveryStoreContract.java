@@ -744,6 +744,24 @@ public abstract class DeliveryStoreContract {
         assertThat(store.nextDue()).isEmpty();
     }
 
+    @Test
+    void retentionIsNotHeldUpByTheValidationDeliveriesItKeeps() {
+        Storage storage = newStorage();
+        DeliveryStore store = storage.deliveries();
+        List<UUID> subscriptions = new ArrayList<>();
+        for (String name : List.of("a", "b", "c")) {
+            UUID s = subscription(storage, name);
+            store.queueValidation(s, T0).orElseThrow();
+            subscriptions.add(s);
+        }
+        queue(store, subscriptions.get(0), 1, T0);
+        queue(store, subscriptions.get(0), 2, T0);
+
+        assertThat(store.deleteBefore(T0.plusSeconds(1), 2)).as("the oldest rows are validations").isEqualTo(2);
+        assertThat(store.deleteBefore(T0.plusSeconds(1), 2)).isZero();
+        assertThat(store.claimDue(T0.plusSeconds(60), 10, LEASE)).hasSize(3).allMatch(Delivery::isValidation);
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /** Creates a subscription (to an endpoint named by {@code name}) in the storage and returns its id. */

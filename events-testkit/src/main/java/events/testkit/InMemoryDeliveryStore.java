@@ -57,8 +57,8 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
                 deleted++;
             }
         }
-        for (Delivery d : deliveries.values().stream().limit(limit).toList()) {
-            if (d.created().isBefore(cutoff) && !d.isValidation()) {
+        for (Delivery d : deliveries.values().stream().filter(d -> !d.isValidation()).limit(limit).toList()) {
+            if (d.created().isBefore(cutoff)) {
                 deliveries.remove(d.id());
                 byKey.remove(new Key(d.subscriptionId(), d.eventSequence()));
                 deleted++;

@@ -88,10 +88,10 @@ public final class InMemoryEventStore implements EventStore {
     }
 
     @Override
-    public synchronized int deleteStoredBefore(java.time.Instant cutoff, int limit) {
+    public synchronized int deleteStoredBefore(java.time.Instant cutoff, long maxSequence, int limit) {
         int deleted = 0;
         for (StoredEvent e : events.values().stream().limit(limit).toList()) {
-            if (storedAt.get(e.sequence()).isBefore(cutoff)) {
+            if (storedAt.get(e.sequence()).isBefore(cutoff) && e.sequence() <= maxSequence) {
                 events.remove(e.sequence());
                 storedAt.remove(e.sequence());
                 keys.remove(e.event().source() + "\u0000" + e.event().id());

@@ -116,10 +116,11 @@ final class JdbcDeliveryStore implements DeliveryStore {
                         .bind("limit", limit)
                         .bind("cutoff", Timestamps.of(cutoff))
                         .execute();
+                // Validation deliveries stay (one per subscription, kept for its life): left out of the window, so
+                // that they never fill it.
                 int deliveries = handle.createUpdate("DELETE FROM deliveries WHERE id IN"
-                                + " (SELECT id FROM (SELECT id, created, event_seq FROM deliveries ORDER BY id LIMIT :limit)"
-                                + " oldest WHERE oldest.created < :cutoff AND oldest.event_seq <> " + Delivery.VALIDATION
-                                + ")")
+                                + " (SELECT id FROM (SELECT id, created FROM deliveries WHERE event_seq <> "
+                                + Delivery.VALIDATION + " ORDER BY id LIMIT :limit) oldest WHERE oldest.created < :cutoff)")
                         .bind("limit", limit)
                         .bind("cutoff", Timestamps.of(cutoff))
                         .execute();

@@ -457,14 +457,15 @@ final class JdbcEventStore implements EventStore, AutoCloseable {
     }
 
     @Override
-    public int deleteStoredBefore(java.time.Instant cutoff, int limit) {
+    public int deleteStoredBefore(java.time.Instant cutoff, long maxSequence, int limit) {
         try {
             // A window of the oldest rows by primary key: however many events are stored, a pass reads at most
             // limit index entries (stored_at has no index of its own: it would cost every append).
             return jdbi.withHandle(handle -> handle.createUpdate("DELETE FROM events WHERE seq IN"
                             + " (SELECT seq FROM (SELECT seq, stored_at FROM events ORDER BY seq LIMIT :limit) oldest"
-                            + " WHERE oldest.stored_at < :cutoff)")
+                            + " WHERE oldest.stored_at < :cutoff AND oldest.seq <= :maxSequence)")
                     .bind("limit", limit)
+                    .bind("maxSequence", maxSequence)
                     .bind("cutoff", Timestamps.of(cutoff))
                     .execute());
         } catch (RuntimeException e) {

@@ -95,7 +95,8 @@ public final class JdbcStores implements AutoCloseable {
         config.setJdbcUrl(isH2(jdbcUrl) ? withH2Settings(jdbcUrl) : jdbcUrl);
         config.setUsername(user);
         config.setPassword(password);
-        config.setMaximumPoolSize(10);
+        // The event writer holds one connection for good, and on PostgreSQL the change signals' listener another.
+        config.setMaximumPoolSize(isH2(jdbcUrl) ? 10 : 12);
         // How long a caller waits for a connection: while the database is unreachable, that is how long before
         // a request fails (503), so short.
         config.setConnectionTimeout(2_000);

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * <p>One thread listens on a connection of its own, taken from the pool for as long as this object is open (so
  * the pool needs one connection more than the stores' work does); it listens from when the constructor returns. If that connection breaks, the thread logs it
  * once, takes a new one every second until it gets one, and then calls every listener once, since changes may
- * have been missed meanwhile. Another thread sends: {@link #announce} only marks the change and wakes it, and it
+ * have been missed meanwhile. A quiet listening connection is checked every 5 s (2 s to answer), so that one
+ * whose peer vanished without closing it is noticed too. Another thread sends: {@link #announce} only marks the change and wakes it, and it
  * sends what is marked with one {@code pg_notify} per change, at most once every {@link #MIN_SEND_INTERVAL_NANOS},
  * so a busy publisher makes a few hundred signals a second, not one per commit.
  */
@@ -40,6 +41,9 @@ final class PostgresChangeSignals implements ChangeSignals {
     /** How long the listener waits for a signal before it checks whether it is still open. */
     private static final int LISTEN_WAIT_MILLIS = 500;
     private static final long RECONNECT_MILLIS = 1000;
+    /** How often a quiet listening connection is checked, and how long it has to answer. */
+    private static final long CHECK_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static final int CHECK_TIMEOUT_SECONDS = 2;
     private static final Change[] CHANGES = Change.values();
 
     private final DataSource dataSource;
@@ -114,6 +118,10 @@ final class PostgresChangeSignals implements ChangeSignals {
             lastSent = System.nanoTime();
             try (Connection c = dataSource.getConnection();
                  PreparedStatement notify = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+                // A signal leaves when its transaction commits.
+                if (!c.getAutoCommit()) {
+                    c.setAutoCommit(true);
+                }
                 for (Change change : CHANGES) {
                     if ((changes & (1 << change.ordinal())) != 0) {
                         notify.setString(1, channel);
@@ -138,6 +146,7 @@ final class PostgresChangeSignals implements ChangeSignals {
     // ------------------------------------------------------------------ listening
 
     private void listenLoop(boolean connectedAtStart) {
+        long lastCheck = System.nanoTime();
         boolean connected = connectedAtStart;
         boolean failing = !connectedAtStart;
         while (open) {
@@ -155,7 +164,16 @@ final class PostgresChangeSignals implements ChangeSignals {
                     connected = true;
                 }
                 PGNotification[] received = listening.unwrap(PGConnection.class).getNotifications(LISTEN_WAIT_MILLIS);
-                if (received == null) {
+                if (received == null || received.length == 0) {
+                    // A connection whose peer vanished without a reset (a partition, an idle drop) would wait here
+                    // silently for ever: ask it now and then, with a timeout of its own.
+                    long now = System.nanoTime();
+                    if (now - lastCheck > CHECK_INTERVAL_NANOS) {
+                        lastCheck = now;
+                        if (!listening.isValid(CHECK_TIMEOUT_SECONDS)) {
+                            throw new SQLException("the listening connection does not answer");
+                        }
+                    }
                     continue;
                 }
                 int changes = 0;

@@ -106,7 +106,7 @@ public final class EventRoutes {
         CompletableFuture<Void> stored;
         try {
             stored = publishEvents.publishAsync(caller, parse.apply(body));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             admission.release(size);
             throw e;
         }

@@ -1,8 +1,9 @@
 package events.adapters.http.internal;
 
 /**
- * Bounds the publishes that are accepted but not yet answered: their request bodies, parsed events and open
- * responses all wait in memory while storage commits. Past either bound a publish is refused at once (503 with
+ * Bounds the publishes that are read and not yet answered: their request bodies, parsed events and open
+ * responses all wait in memory while storage commits (a body being read is bounded by the size limits and the
+ * request threads). Past either bound a publish is refused at once (503 with
  * {@code Retry-After}) instead of joining a queue that would only grow, fill the heap and make every answer
  * late. A publish is always admitted when nothing else is in flight, whatever its size, so that any request
  * within the size limits can get through. Thread-safe.
