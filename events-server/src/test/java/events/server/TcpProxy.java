@@ -32,7 +32,7 @@ final class TcpProxy implements AutoCloseable {
     }
 
     /** Closes every forwarded connection and refuses new ones until {@link #restore()}. */
-    void cut() {
+    synchronized void cut() {
         up = false;
         for (Socket s : open) {
             closeQuietly(s);
@@ -52,14 +52,20 @@ final class TcpProxy implements AutoCloseable {
             } catch (IOException e) {
                 return;
             }
-            if (!up) {
-                closeQuietly(client);
-                continue;
-            }
             try {
-                Socket target = new Socket(InetAddress.getLoopbackAddress(), targetPort);
-                open.add(client);
-                open.add(target);
+                Socket target = up ? new Socket(InetAddress.getLoopbackAddress(), targetPort) : null;
+                synchronized (this) {
+                    // Checked again under the lock cut() takes: a connection accepted as the cut began is closed.
+                    if (!up || target == null) {
+                        closeQuietly(client);
+                        if (target != null) {
+                            closeQuietly(target);
+                        }
+                        continue;
+                    }
+                    open.add(client);
+                    open.add(target);
+                }
                 pump(client, target);
                 pump(target, client);
             } catch (IOException e) {
