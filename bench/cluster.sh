@@ -38,20 +38,6 @@ POLICIES="$WORK/policies"
 mkdir -p "$POLICIES"
 cp "$ROOT"/bench/policies/*.xml "$ROOT"/bench/delivery-policies/*.xml "$POLICIES"/
 
-# run NAME CMD...: a benchmark child, its output in $WORK/NAME.result (shown); stops the script if it fails.
-run() {
-  local name="$1" child
-  shift
-  "$@" >"$WORK/$name.result" 2>&1 &
-  child=$!
-  CHILD_PIDS+=("$child")
-  if ! wait "$child"; then
-    log "$name failed:"; cat "$WORK/$name.result" >&2
-    exit 1
-  fi
-  cat "$WORK/$name.result" >&2
-}
-
 declare -A FIG
 for n in $NODES_LIST; do
   create_schema
@@ -69,11 +55,12 @@ for n in $NODES_LIST; do
   joined="$(IFS=,; echo "${urls[*]}")"
   publish_urls="$(printf '%s/events/api/v1/events,' "${urls[@]}")"
 
-  run "n$n-publish" "${BENCH_JAVA[@]}" events.bench.LoadGenerator --url "${publish_urls%,}" --token "$TOKEN" \
+  SERVER_NAME="pg-n$n-1"
+  run_child "n$n-publish" "${BENCH_JAVA[@]}" events.bench.LoadGenerator --url "${publish_urls%,}" --token "$TOKEN" \
     --concurrency "$CONCURRENCY" --settle "$WARMUP" --duration "$DURATION" --label "n$n"
   FIG[$n,publish]="$(sed -n 's/^RESULT label=[^ ]* .* rps=\([0-9.]*\) .*/\1/p' "$WORK/n$n-publish.result" | tail -n 1)"
 
-  run "n$n-delivery" "${BENCH_JAVA[@]}" events.bench.DeliveryBench --url "${urls[0]}" --publish-urls "$joined" \
+  run_child "n$n-delivery" "${BENCH_JAVA[@]}" events.bench.DeliveryBench --url "${urls[0]}" --publish-urls "$joined" \
     --token "$TOKEN" --settle "$WARMUP" --duration "$DURATION" --phases throughput,latency --label "n$n"
   result="$WORK/n$n-delivery.result"
   fig() { sed -n "s/^RESULT name=n${n}_$1 value=\([0-9.]*\) .*/\1/p" "$result" | tail -n 1; }

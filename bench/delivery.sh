@@ -69,7 +69,7 @@ PUBLISH_PATH="/events/api/v1/events"
 
 log() { printf '[delivery] %s\n' "$*" >&2; }
 # Shared by the benchmark scripts: PostgreSQL defaults, jar and class paths, WORK, CHILD_PIDS, PG_SCHEMA,
-# cleanup on exit, build_bench, JWT_SECRET, mint, free_port, wait_ready, start_server, create_schema.
+# cleanup on exit, build_bench, JWT_SECRET, mint, free_port, wait_ready, start_server, create_schema, run_child.
 # shellcheck source=bench/lib.sh
 source "$ROOT/bench/lib.sh"
 
@@ -84,22 +84,6 @@ BENCH_JAVA=(java -XX:+UseZGC -Xmx1g -Dlogback.configurationFile="$BENCH_CLASSES/
 export EVENTS_WEBHOOK_ALLOW_HTTP=true EVENTS_WEBHOOK_ALLOW_PRIVATE=true
 
 TOKEN="$(mint bench --org ttd --scope "altinn:events.publish altinn:events.subscribe")"
-
-# run_child NAME CMD...: runs a benchmark child in the background (so that a signal to this script cleans up at
-# once), its output in $WORK/NAME.result; shows the output, and the server's log (SERVER_NAME) if it failed.
-run_child() {
-  local name="$1" child
-  shift
-  "$@" >"$WORK/$name.result" 2>&1 &
-  child=$!
-  CHILD_PIDS+=("$child")
-  if ! wait "$child"; then
-    log "$name failed:"; cat "$WORK/$name.result" >&2
-    log "the server's log (last 60 lines):"; tail -n 60 "$WORK/$SERVER_NAME.log" >&2 || true
-    exit 1
-  fi
-  cat "$WORK/$name.result" >&2
-}
 
 # check_server PID: the server is still up and logged no errors.
 check_server() {

@@ -1,7 +1,7 @@
 # Sourced by the benchmark scripts (after they define ROOT and log): a work directory removed on success (kept,
 # with the children's logs, on failure), child processes stopped on exit, a PostgreSQL schema dropped on exit,
 # the build (build_bench), the JWT secret servers sign with and tokens from it (mint), and helpers to find a free
-# loopback port and to wait for a child's /health/ready.
+# loopback port, to wait for a child's /health/ready and to run a benchmark child (run_child).
 # Uses psql with the PG* environment of the caller for drop_schema.
 
 PGHOST="${PGHOST:-127.0.0.1}"
@@ -159,4 +159,20 @@ start_server() {
   esac
   STARTED_PID=$!
   CHILD_PIDS+=("$STARTED_PID")
+}
+
+# run_child NAME CMD...: runs a benchmark child in the background (so that a signal to this script cleans up at
+# once), its output in $WORK/NAME.result; shows the output, and the server's log (SERVER_NAME) if it failed.
+run_child() {
+  local name="$1" child
+  shift
+  "$@" >"$WORK/$name.result" 2>&1 &
+  child=$!
+  CHILD_PIDS+=("$child")
+  if ! wait "$child"; then
+    log "$name failed:"; cat "$WORK/$name.result" >&2
+    log "the server's log (last 60 lines):"; tail -n 60 "$WORK/${SERVER_NAME:-server}.log" >&2 || true
+    exit 1
+  fi
+  cat "$WORK/$name.result" >&2
 }

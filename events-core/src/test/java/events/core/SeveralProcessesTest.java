@@ -71,6 +71,15 @@ class SeveralProcessesTest {
         return e;
     }
 
+    /** Subscribes to {@link #ENDPOINT} through this process and waits until its endpoint validated it. */
+    private UUID subscribeAndAwaitActive(Events process) throws InterruptedException {
+        UUID id = process.manageSubscriptions().orElseThrow().create(SUBSCRIBER,
+                new SubscriptionRequest(ENDPOINT, TestEvents.RESOURCE, null, null, null, null, List.of()))
+                .subscription().id();
+        await(() -> subscriptions.get(id).orElseThrow().status() == SubscriptionStatus.ACTIVE);
+        return id;
+    }
+
     /** A process that only takes publishes and policy changes: it runs no delivery engine. */
     private Events ingestProcess(ChangeSignals signals) {
         Events e = Events.builder()
@@ -91,10 +100,7 @@ class SeveralProcessesTest {
         sender.answer(ENDPOINT, 200);
         Events delivering = deliveringProcess(sender, new ScopeOnlyAuthorizer());
         Events ingest = ingestProcess(network.node());
-        UUID id = delivering.manageSubscriptions().orElseThrow().create(SUBSCRIBER,
-                new SubscriptionRequest(ENDPOINT, TestEvents.RESOURCE, null, null, null, null, List.of()))
-                .subscription().id();
-        await(() -> subscriptions.get(id).orElseThrow().status() == SubscriptionStatus.ACTIVE);
+        subscribeAndAwaitActive(delivering);
         // The dispatcher has passed the events so far and now waits for a signal (or the hour).
         Thread.sleep(300);
 
@@ -113,10 +119,7 @@ class SeveralProcessesTest {
         Events a = deliveringProcess(senderA, new ScopeOnlyAuthorizer());
         deliveringProcess(senderB, new ScopeOnlyAuthorizer());
         Events ingest = ingestProcess(network.node());
-        UUID id = a.manageSubscriptions().orElseThrow().create(SUBSCRIBER,
-                new SubscriptionRequest(ENDPOINT, TestEvents.RESOURCE, null, null, null, null, List.of()))
-                .subscription().id();
-        await(() -> subscriptions.get(id).orElseThrow().status() == SubscriptionStatus.ACTIVE);
+        subscribeAndAwaitActive(a);
 
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
@@ -140,10 +143,7 @@ class SeveralProcessesTest {
         senderB.answer(ENDPOINT, 200);
         Events a = deliveringProcess(senderA, new ScopeOnlyAuthorizer());
         Events ingest = ingestProcess(network.node());
-        UUID id = a.manageSubscriptions().orElseThrow().create(SUBSCRIBER,
-                new SubscriptionRequest(ENDPOINT, TestEvents.RESOURCE, null, null, null, null, List.of()))
-                .subscription().id();
-        await(() -> subscriptions.get(id).orElseThrow().status() == SubscriptionStatus.ACTIVE);
+        subscribeAndAwaitActive(a);
         CloudEvent first = TestEvents.anEvent().build();
         ingest.publishEvents().publish(PUBLISHER, List.of(first));
         await(() -> pushedEventIds(senderA).contains(first.id()));

@@ -102,12 +102,12 @@ class PostgresClusterIT {
             publisher.start();
             publishers.add(publisher);
         }
-        await(() -> acknowledged.size() >= KILL_AT, Duration.ofSeconds(60), KILL_AT + " acknowledged");
+        Await.until(() -> acknowledged.size() >= KILL_AT, Duration.ofSeconds(60), KILL_AT + " acknowledged");
         assertThat(nodes.get(0).output()).as("node 0 dispatches").contains(DISPATCHES);
         alive.set(0, false);
         nodes.get(0).kill();
         int atKill = acknowledged.size();
-        await(() -> acknowledged.size() >= TARGET, Duration.ofSeconds(120), TARGET + " acknowledged");
+        Await.until(() -> acknowledged.size() >= TARGET, Duration.ofSeconds(120), TARGET + " acknowledged");
         stop.set(true);
         for (Thread p : publishers) {
             p.join(30_000);
@@ -116,7 +116,8 @@ class PostgresClusterIT {
         Function<String, Set<String>> pushedTo = path -> receiver.received(r -> r.path().equals(path)
                         && !WebhookCrashIT.isValidation(r)).stream()
                 .map(r -> EventsHttpClient.json(r.body()).path("id").asText()).collect(Collectors.toSet());
-        await(() -> pushedTo.apply("/a").containsAll(acknowledged) && pushedTo.apply("/b").containsAll(acknowledged),
+        Await.until(() -> pushedTo.apply("/a").containsAll(acknowledged)
+                        && pushedTo.apply("/b").containsAll(acknowledged),
                 Duration.ofSeconds(90), "every acknowledged event pushed to both subscriptions");
         for (String path : List.of("/a", "/b")) {
             Set<String> missing = new TreeSet<>(acknowledged);
@@ -134,16 +135,5 @@ class PostgresClusterIT {
         System.out.printf("PostgresClusterIT: %d acknowledged (%d before the dispatching node was killed);"
                 + " /a %d pushes, %d duplicates; /b %d pushes, %d duplicates%n", acknowledged.size(), atKill,
                 pushesA, pushesA - pushedTo.apply("/a").size(), pushesB, pushesB - pushedTo.apply("/b").size());
-    }
-
-    private static void await(java.util.function.BooleanSupplier condition, Duration within, String what)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + within + ": " + what);
-            }
-            Thread.sleep(50);
-        }
     }
 }

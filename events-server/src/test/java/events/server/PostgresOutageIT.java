@@ -103,11 +103,11 @@ class PostgresOutageIT {
                 publisher.start();
                 publishers.add(publisher);
             }
-            awaitTrue(() -> acknowledged.size() >= 300, Duration.ofSeconds(60), "300 publishes acknowledged");
+            Await.until(() -> acknowledged.size() >= 300, Duration.ofSeconds(60), "300 publishes acknowledged");
             assertThat(ready(server)).isEqualTo(200);
 
             proxy.cut();
-            awaitTrue(() -> ready(server) == 503, PROMPT, "readiness says not ready");
+            Await.until(() -> ready(server) == 503, PROMPT, "readiness says not ready");
             int before = unavailable.get();
             Thread.sleep(3000);
             // Refused at once while the database is known to be down, not one by one after each connection timeout.
@@ -115,8 +115,8 @@ class PostgresOutageIT {
 
             proxy.restore();
             int atRestore = acknowledged.size();
-            awaitTrue(() -> acknowledged.size() > atRestore + 100, Duration.ofSeconds(30), "publishing again");
-            awaitTrue(() -> ready(server) == 200, Duration.ofSeconds(10), "ready again");
+            Await.until(() -> acknowledged.size() > atRestore + 100, Duration.ofSeconds(30), "publishing again");
+            Await.until(() -> ready(server) == 200, Duration.ofSeconds(10), "ready again");
             stop.set(true);
             for (Thread p : publishers) {
                 p.join(30_000);
@@ -150,16 +150,5 @@ class PostgresOutageIT {
                         .timeout(PROMPT)
                         .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static void awaitTrue(java.util.function.BooleanSupplier condition, Duration within, String what)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + within + ": " + what);
-            }
-            Thread.sleep(50);
-        }
     }
 }

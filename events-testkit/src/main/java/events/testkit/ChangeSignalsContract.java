@@ -36,7 +36,8 @@ public abstract class ChangeSignalsContract {
         opened.forEach(ChangeSignals::close);
     }
 
-    private static BlockingQueue<Change> heard(ChangeSignals signals) {
+    /** What {@code signals} hears, in order. */
+    protected static BlockingQueue<Change> heard(ChangeSignals signals) {
         BlockingQueue<Change> heard = new LinkedBlockingQueue<>();
         for (Change c : Change.values()) {
             signals.listen(c, () -> heard.add(c));
@@ -45,7 +46,7 @@ public abstract class ChangeSignalsContract {
     }
 
     /** Announces until the listener is surely subscribed (a listener may start listening asynchronously). */
-    private static void announceUntilHeard(ChangeSignals from, Change change, BlockingQueue<Change> heard)
+    protected static void announceUntilHeard(ChangeSignals from, Change change, BlockingQueue<Change> heard)
             throws InterruptedException {
         long deadline = System.nanoTime() + ARRIVAL.toNanos();
         while (System.nanoTime() < deadline) {

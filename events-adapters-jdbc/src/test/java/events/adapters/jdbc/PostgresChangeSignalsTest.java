@@ -12,7 +12,6 @@ import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -46,25 +45,6 @@ class PostgresChangeSignalsTest extends ChangeSignalsContract {
     @AfterEach
     void closeStores() {
         stores.forEach(JdbcStores::close);
-    }
-
-    private static BlockingQueue<Change> heard(ChangeSignals signals) {
-        BlockingQueue<Change> heard = new LinkedBlockingQueue<>();
-        for (Change c : Change.values()) {
-            signals.listen(c, () -> heard.add(c));
-        }
-        return heard;
-    }
-
-    private static void announceUntilHeard(ChangeSignals from, Change change, BlockingQueue<Change> heard)
-            throws InterruptedException {
-        for (int i = 0; i < 50; i++) {
-            from.announce(change);
-            if (heard.poll(100, TimeUnit.MILLISECONDS) == change) {
-                return;
-            }
-        }
-        throw new AssertionError(change + " was not heard");
     }
 
     @Test
