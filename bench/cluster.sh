@@ -73,10 +73,7 @@ for n in $NODES_LIST; do
 
   for i in "${!pids[@]}"; do
     name="pg-n$n-$((i + 1))"
-    if ! kill -0 "${pids[$i]}" 2>/dev/null; then
-      log "$name exited during the run; its log:"; tail -n 40 "$WORK/$name.log" >&2; exit 1
-    fi
-    grep -q ' ERROR ' "$WORK/$name.log" && { log "$name logged errors:"; grep -A5 ' ERROR ' "$WORK/$name.log" | head -n 20 >&2; }
+    check_server "${pids[$i]}" "$name"
     grep -h "dispatches new events now" "$WORK/$name.log" | sed "s/^/[$name] /" >&2 || true
   done
   for pid in "${pids[@]}"; do

@@ -69,7 +69,8 @@ PUBLISH_PATH="/events/api/v1/events"
 
 log() { printf '[delivery] %s\n' "$*" >&2; }
 # Shared by the benchmark scripts: PostgreSQL defaults, jar and class paths, WORK, CHILD_PIDS, PG_SCHEMA,
-# cleanup on exit, build_bench, JWT_SECRET, mint, free_port, wait_ready, start_server, create_schema, run_child.
+# cleanup on exit, build_bench, JWT_SECRET, mint, free_port, wait_ready, start_server, create_schema, run_child,
+# check_server.
 # shellcheck source=bench/lib.sh
 source "$ROOT/bench/lib.sh"
 
@@ -84,21 +85,6 @@ BENCH_JAVA=(java -XX:+UseZGC -Xmx1g -Dlogback.configurationFile="$BENCH_CLASSES/
 export EVENTS_WEBHOOK_ALLOW_HTTP=true EVENTS_WEBHOOK_ALLOW_PRIVATE=true
 
 TOKEN="$(mint bench --org ttd --scope "altinn:events.publish altinn:events.subscribe")"
-
-# check_server PID: the server is still up and logged no errors.
-check_server() {
-  if ! kill -0 "$1" 2>/dev/null; then
-    log "$SERVER_NAME exited during the run; its log:"; tail -n 60 "$WORK/$SERVER_NAME.log" >&2 || true
-    exit 1
-  fi
-  if grep -q ' ERROR ' "$WORK/$SERVER_NAME.log"; then
-    log "$SERVER_NAME logged errors:"; grep -A5 ' ERROR ' "$WORK/$SERVER_NAME.log" | head -n 40 >&2 || true
-  fi
-  if grep -q ' WARN ' "$WORK/$SERVER_NAME.log"; then
-    log "$SERVER_NAME logged $(grep -c ' WARN ' "$WORK/$SERVER_NAME.log") warnings, the first:"
-    grep ' WARN ' "$WORK/$SERVER_NAME.log" | head -n 5 >&2 || true
-  fi
-}
 
 RESULTS=()
 for target in $TARGETS; do
@@ -121,7 +107,7 @@ for target in $TARGETS; do
       --latency-connections "$LATENCY_CONNECTIONS" \
       --fanout "$FANOUT" --fanout-rounds "$FANOUT_ROUNDS" --phases "$PHASES" --label "$target"
     while IFS= read -r line; do RESULTS+=("$line"); done < <(grep '^RESULT ' "$WORK/$target-delivery.result")
-    check_server "$pid"
+    check_server "$pid" "$SERVER_NAME"
     stop_child "$pid"
     [[ "$target" == pg ]] && drop_schema
   fi
@@ -155,7 +141,7 @@ for target in $TARGETS; do
       RESULTS+=("$(grep '^RESULT ' "$WORK/$SERVER_NAME-load$round.result" | tail -n 1)")
       warmup=(--warmup 5)
     done
-    check_server "$pid"
+    check_server "$pid" "$SERVER_NAME"
     stop_child "$pid"
     [[ "$target" == pg ]] && drop_schema
   done

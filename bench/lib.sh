@@ -1,7 +1,8 @@
 # Sourced by the benchmark scripts (after they define ROOT and log): a work directory removed on success (kept,
 # with the children's logs, on failure), child processes stopped on exit, a PostgreSQL schema dropped on exit,
 # the build (build_bench), the JWT secret servers sign with and tokens from it (mint), and helpers to find a free
-# loopback port, to wait for a child's /health/ready and to run a benchmark child (run_child).
+# loopback port, to wait for a child's /health/ready, to run a benchmark child (run_child) and to check a server
+# after a run (check_server).
 # Uses psql with the PG* environment of the caller for drop_schema.
 
 PGHOST="${PGHOST:-127.0.0.1}"
@@ -175,4 +176,21 @@ run_child() {
     exit 1
   fi
   cat "$WORK/$name.result" >&2
+}
+
+# check_server PID NAME: stops the script if the server NAME (log $WORK/NAME.log) has exited; shows any errors it
+# logged, and how many warnings.
+check_server() {
+  local pid="$1" name="$2"
+  if ! kill -0 "$pid" 2>/dev/null; then
+    log "$name exited during the run; its log:"; tail -n 60 "$WORK/$name.log" >&2 || true
+    exit 1
+  fi
+  if grep -q ' ERROR ' "$WORK/$name.log"; then
+    log "$name logged errors:"; grep -A5 ' ERROR ' "$WORK/$name.log" | head -n 40 >&2 || true
+  fi
+  if grep -q ' WARN ' "$WORK/$name.log"; then
+    log "$name logged $(grep -c ' WARN ' "$WORK/$name.log") warnings, the first:"
+    grep ' WARN ' "$WORK/$name.log" | head -n 5 >&2 || true
+  fi
 }

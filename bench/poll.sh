@@ -55,28 +55,14 @@ for name in $TARGETS; do
   pid="$STARTED_PID"
   wait_ready "$pid" "$port" "$name"
   log "$name: publishing ${EVENTS} events to each resource, ${WARMUP}s warmup, $ROUNDS rounds"
-  # In the background and waited for, so that a signal to this script cleans up at once.
   # The bench's logback.xml by name: the server jar on the classpath carries another one.
-  java -Dlogback.configurationFile="$BENCH_CLASSES/logback.xml" -cp "$BENCH_CP" events.bench.PollBench \
+  SERVER_NAME="$name"
+  run_child "$name-poll" java -Dlogback.configurationFile="$BENCH_CLASSES/logback.xml" -cp "$BENCH_CP" events.bench.PollBench \
     --url "http://127.0.0.1:$port" --publish-token "$PUBLISH_TOKEN" --subscribe-token "$SUBSCRIBE_TOKEN" \
     --admin-token "$ADMIN_TOKEN" --policy "$POLICY" --events "$EVENTS" --warmup "$WARMUP" --rounds "$ROUNDS" \
-    --label "$name" ${ACCEPT_ENCODING:+--accept-encoding "$ACCEPT_ENCODING"} >"$WORK/$name.result" 2>&1 &
-  bench_pid=$!
-  CHILD_PIDS+=("$bench_pid")
-  if ! wait "$bench_pid"; then
-    log "$name: the benchmark failed:"; cat "$WORK/$name.result" >&2
-    log "$name: the server's log (last 60 lines):"; tail -n 60 "$WORK/$name.log" >&2 || true
-    exit 1
-  fi
-  cat "$WORK/$name.result" >&2
-  while IFS= read -r line; do RESULTS+=("$line"); done < <(grep '^RESULT ' "$WORK/$name.result")
-  if ! kill -0 "$pid" 2>/dev/null; then
-    log "$name: the server exited during the run; its log:"; tail -n 60 "$WORK/$name.log" >&2 || true
-    exit 1
-  fi
-  if grep -q ' ERROR ' "$WORK/$name.log"; then
-    log "$name: the server logged errors:"; grep -A5 ' ERROR ' "$WORK/$name.log" | head -n 40 >&2 || true
-  fi
+    --label "$name" ${ACCEPT_ENCODING:+--accept-encoding "$ACCEPT_ENCODING"}
+  while IFS= read -r line; do RESULTS+=("$line"); done < <(grep '^RESULT ' "$WORK/$name-poll.result")
+  check_server "$pid" "$name"
   stop_child "$pid"
   if [[ "$name" == pg ]]; then
     drop_schema

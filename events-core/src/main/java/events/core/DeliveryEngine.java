@@ -112,10 +112,6 @@ final class DeliveryEngine implements AutoCloseable {
     /** The engine's settings. */
     record Settings(RetrySchedule schedule, Duration lease, int maxConcurrencyPerEndpoint, int maxInMemory,
             java.util.function.Supplier<String> baseUrl, Duration pollInterval) {
-        Settings(RetrySchedule schedule, Duration lease, int maxConcurrencyPerEndpoint, int maxInMemory,
-                java.util.function.Supplier<String> baseUrl) {
-            this(schedule, lease, maxConcurrencyPerEndpoint, maxInMemory, baseUrl, Duration.ofSeconds(1));
-        }
     }
 
     /**

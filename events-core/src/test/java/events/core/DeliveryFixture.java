@@ -57,7 +57,8 @@ final class DeliveryFixture implements AutoCloseable {
     DeliveryFixture(WebhookEndpoints endpoints, int perEndpoint, int inMemory) {
         SubscriptionIndex index = new SubscriptionIndex(subscriptions, new CesqlFilterExpressions());
         engine = new DeliveryEngine(events, subscriptions, engineDeliveries, sender, authorizer, index, clock,
-                new DeliveryEngine.Settings(SCHEDULE, LEASE, perEndpoint, inMemory, () -> "https://events.example"),
+                new DeliveryEngine.Settings(SCHEDULE, LEASE, perEndpoint, inMemory, () -> "https://events.example",
+                        java.time.Duration.ofSeconds(1)),
                 () -> 0.5, ChangeSignals.NONE);
         admin = new SubscriptionAdministration(subscriptions, deliveries, authorizer, new CesqlFilterExpressions(),
                 endpoints, host -> {

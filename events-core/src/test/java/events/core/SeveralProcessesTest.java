@@ -71,6 +71,12 @@ class SeveralProcessesTest {
         return e;
     }
 
+    private static FakeWebhookSender answering200() {
+        FakeWebhookSender sender = new FakeWebhookSender();
+        sender.answer(ENDPOINT, 200);
+        return sender;
+    }
+
     /** Subscribes to {@link #ENDPOINT} through this process and waits until its endpoint validated it. */
     private UUID subscribeAndAwaitActive(Events process) throws InterruptedException {
         UUID id = process.manageSubscriptions().orElseThrow().create(SUBSCRIBER,
@@ -96,8 +102,7 @@ class SeveralProcessesTest {
 
     @Test
     void anEventPublishedThroughAnotherProcessIsPushedAtOnce() throws Exception {
-        FakeWebhookSender sender = new FakeWebhookSender();
-        sender.answer(ENDPOINT, 200);
+        FakeWebhookSender sender = answering200();
         Events delivering = deliveringProcess(sender, new ScopeOnlyAuthorizer());
         Events ingest = ingestProcess(network.node());
         subscribeAndAwaitActive(delivering);
@@ -112,10 +117,8 @@ class SeveralProcessesTest {
 
     @Test
     void ofSeveralDeliveringProcessesOnlyOneDispatchesSoEachEventIsPushedOnce() throws Exception {
-        FakeWebhookSender senderA = new FakeWebhookSender();
-        FakeWebhookSender senderB = new FakeWebhookSender();
-        senderA.answer(ENDPOINT, 200);
-        senderB.answer(ENDPOINT, 200);
+        FakeWebhookSender senderA = answering200();
+        FakeWebhookSender senderB = answering200();
         Events a = deliveringProcess(senderA, new ScopeOnlyAuthorizer());
         deliveringProcess(senderB, new ScopeOnlyAuthorizer());
         Events ingest = ingestProcess(network.node());
@@ -137,10 +140,8 @@ class SeveralProcessesTest {
 
     @Test
     void whenTheDispatchingProcessClosesAnotherTakesOverAtOnce() throws Exception {
-        FakeWebhookSender senderA = new FakeWebhookSender();
-        FakeWebhookSender senderB = new FakeWebhookSender();
-        senderA.answer(ENDPOINT, 200);
-        senderB.answer(ENDPOINT, 200);
+        FakeWebhookSender senderA = answering200();
+        FakeWebhookSender senderB = answering200();
         Events a = deliveringProcess(senderA, new ScopeOnlyAuthorizer());
         Events ingest = ingestProcess(network.node());
         subscribeAndAwaitActive(a);
@@ -220,8 +221,7 @@ class SeveralProcessesTest {
     @Test
     void theDispatchingProcessAnnouncesSubscriptionAndPolicyChangesButNotItsEvents() throws Exception {
         List<Change> announced = new CopyOnWriteArrayList<>();
-        FakeWebhookSender sender = new FakeWebhookSender();
-        sender.answer(ENDPOINT, 200);
+        FakeWebhookSender sender = answering200();
         Events e = Events.builder()
                 .eventStore(events)
                 .authorizer(new ScopeOnlyAuthorizer())

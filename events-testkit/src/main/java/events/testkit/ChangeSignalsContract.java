@@ -126,7 +126,8 @@ public abstract class ChangeSignalsContract {
         assertThat(after).as("a signal heard after the last announcement").isTrue();
     }
 
-    private static void drain(BlockingQueue<Change> q) throws InterruptedException {
+    /** Waits until nothing more arrives for 200 ms. */
+    protected static void drain(BlockingQueue<Change> q) throws InterruptedException {
         while (q.poll(200, TimeUnit.MILLISECONDS) != null) {
             // wait until nothing more arrives
         }

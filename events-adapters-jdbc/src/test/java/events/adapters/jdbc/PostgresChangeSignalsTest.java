@@ -67,9 +67,7 @@ class PostgresChangeSignalsTest extends ChangeSignalsContract {
         ChangeSignals b = newProcess();
         BlockingQueue<Change> atB = heard(b);
         announceUntilHeard(a, Change.EVENTS, atB);
-        while (atB.poll(200, TimeUnit.MILLISECONDS) != null) {
-            // settle
-        }
+        drain(atB);
 
         String channel = ((PostgresChangeSignals) b).channel();
         try (Connection admin = DriverManager.getConnection(schema.jdbcUrl(), schema.user(), schema.password());

@@ -40,12 +40,4 @@ final class PublishAdmission {
         publishes--;
         bytes -= size;
     }
-
-    synchronized int publishesInFlight() {
-        return publishes;
-    }
-
-    synchronized long bytesInFlight() {
-        return bytes;
-    }
 }
