@@ -4,6 +4,7 @@ import events.domain.CloudEvent;
 import events.domain.Delivery;
 import events.domain.DeliveryAttempt;
 import events.domain.DeliveryStatus;
+import events.domain.EndpointPartitions;
 import events.domain.RetrySchedule;
 import events.domain.StoredEvent;
 import events.domain.Subscription;
@@ -108,6 +109,14 @@ final class DeliveryEngine implements AutoCloseable {
     static final Duration DISPATCH_LEASE = Duration.ofSeconds(10);
     /** How often a process that does not hold the dispatcher's lease tries to take it. */
     static final Duration STANDBY_CHECK = Duration.ofSeconds(1);
+    /**
+     * How long a delivering process counts as alive after its last heartbeat ({@link DeliveryStore#heartbeat}); its
+     * endpoint partitions go to the others once that has passed. It also owns nothing itself once its own last
+     * heartbeat is that old (it cannot reach the store, and the others will have taken over).
+     */
+    static final Duration NODE_ALIVE = Duration.ofSeconds(10);
+    /** How often a delivering process writes its heartbeat and works out which endpoint partitions it owns. */
+    static final Duration HEARTBEAT = Duration.ofSeconds(1);
 
     /** The engine's settings. */
     record Settings(RetrySchedule schedule, Duration lease, int maxConcurrencyPerEndpoint, int maxInMemory,
@@ -179,6 +188,13 @@ final class DeliveryEngine implements AutoCloseable {
     private volatile Instant leaseUntil = Instant.MIN;
     /** When to ask for the lease again. */
     private Instant leaseCheckAt = Instant.MIN;
+    /** The endpoint partitions this process attempts deliveries of, as of its last heartbeat. */
+    private volatile EndpointPartitions owned = EndpointPartitions.NONE;
+    /** Until when {@link #owned} holds: the end of this process's last heartbeat. */
+    private volatile Instant ownedUntil = Instant.MIN;
+    /** When the next heartbeat is due (guarded by {@link #heartbeatLock}). */
+    private volatile Instant heartbeatAt = Instant.MIN;
+    private final java.util.concurrent.locks.ReentrantLock heartbeatLock = new java.util.concurrent.locks.ReentrantLock();
 
     DeliveryEngine(EventStore events, SubscriptionStore subscriptions, DeliveryStore deliveries, WebhookSender sender,
             Authorizer authorizer, SubscriptionIndex index, Clock clock, Settings settings, DoubleSupplier random,
@@ -217,6 +233,7 @@ final class DeliveryEngine implements AutoCloseable {
         refresher.scheduleWithFixedDelay(this::refresh, REFRESH_MILLIS, REFRESH_MILLIS, TimeUnit.MILLISECONDS);
         signals.listen(ChangeSignals.Change.EVENTS, this::wake);
         signals.listen(ChangeSignals.Change.SUBSCRIPTIONS, this::subscriptionsChangedElsewhere);
+        signals.listen(ChangeSignals.Change.DELIVERIES, scheduleSignal::raise);
     }
 
     @Override
@@ -246,6 +263,12 @@ final class DeliveryEngine implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        try {
+            // The others take this process's endpoint partitions at their next heartbeat, not once its time runs out.
+            deliveries.leave(node);
+        } catch (RuntimeException e) {
+            LOG.debug("could not leave the delivering processes at shutdown: {}", e.toString());
+        }
     }
 
     /**
@@ -261,16 +284,81 @@ final class DeliveryEngine implements AutoCloseable {
         dispatchSignal.raise();
     }
 
-    /** Deliveries became due (redrive): look now. */
+    /** Deliveries became due (redrive): look now, here and in the other processes (they may own them). */
     void wakeScheduler() {
         scheduleSignal.raise();
+        signals.announce(ChangeSignals.Change.DELIVERIES);
     }
+
+    // ------------------------------------------------------------------ endpoint partitions
+
+    /**
+     * The endpoint partitions this process owns now: those {@link PartitionOwners} gives it among the delivering
+     * processes alive at its last heartbeat, written first when one is due. All attempts to one endpoint come from
+     * the process that owns its partition, so its per-endpoint bound holds across processes (while processes join
+     * or leave, two may briefly each think they own a partition). A process alone owns them all. Never blocks on
+     * another thread's heartbeat: it then answers with what that one last found.
+     */
+    EndpointPartitions ownership(Instant now) {
+        if (!now.isBefore(heartbeatAt) && heartbeatLock.tryLock()) {
+            try {
+                if (!now.isBefore(heartbeatAt)) {
+                    heartbeat(now);
+                }
+            } finally {
+                heartbeatLock.unlock();
+            }
+        }
+        return ownedAsOf(now);
+    }
+
+    /** The endpoint partitions this process owns as of its last heartbeat. */
+    EndpointPartitions owned() {
+        return ownedAsOf(clock.instant());
+    }
+
+    /** {@link #ownership} as of the last heartbeat, without writing one. */
+    private EndpointPartitions ownedAsOf(Instant now) {
+        return now.isBefore(ownedUntil) ? owned : EndpointPartitions.NONE;
+    }
+
+    private void heartbeat(Instant now) {
+        heartbeatAt = now.plus(HEARTBEAT);
+        List<UUID> alive;
+        try {
+            alive = deliveries.heartbeat(node, now, now.plus(NODE_ALIVE));
+        } catch (RuntimeException e) {
+            LOG.warn("could not write this process's heartbeat; it keeps its endpoint partitions until {}: {}",
+                    ownedUntil, e.toString());
+            return;
+        }
+        EndpointPartitions before = ownedAsOf(now);
+        EndpointPartitions owning = PartitionOwners.ownedBy(node, alive);
+        owned = owning;
+        ownedUntil = now.plus(NODE_ALIVE);
+        if (!owning.equals(before)) {
+            LOG.info("this process delivers to the endpoints of {} ({} delivering processes)", owning,
+                    Math.max(1, alive.size()));
+            if (before.lacksSomeOf(owning)) {
+                // partitions gained: what is due in them is this process's to attempt now
+                scheduleSignal.raise();
+            }
+        }
+    }
+
 
     // ------------------------------------------------------------------ subscription changes
 
     /** A subscription was created by this process: validate its endpoint now. */
     void subscriptionCreated(Subscription subscription) {
         Instant now = clock.instant();
+        if (!ownership(now).containsEndpoint(subscription.request().endPoint())) {
+            // another process owns the endpoint's partition: queued due now, for it to claim
+            if (deliveries.queueValidation(subscription.id(), now).isPresent()) {
+                signals.announce(ChangeSignals.Change.DELIVERIES);
+            }
+            return;
+        }
         Optional<Delivery> validation = deliveries.queueValidation(subscription.id(), now.plus(settings.lease()));
         validation.ifPresent(d -> {
             held.put(d.id(), now);
@@ -402,25 +490,37 @@ final class DeliveryEngine implements AutoCloseable {
             checkpointIfDue(now);
             return more;
         }
-        boolean attemptNow = held.size() < settings.maxInMemory();
-        Instant due = attemptNow ? now.plus(settings.lease()) : now;
+        // Deliveries to endpoints of this process's partitions are attempted from here, leased (while there is room in
+        // memory); the others are stored due now, for the scheduler of their owner to claim.
+        EndpointPartitions mine = ownership(now);
+        boolean roomInMemory = held.size() < settings.maxInMemory();
+        Instant leased = now.plus(settings.lease());
+        boolean dueHere = false;
+        boolean dueElsewhere = false;
+        List<NewDelivery> queueing = new ArrayList<>(matches.size());
         // Pushes start before the deliveries are stored (their events are, and the stored cursor stays before
         // them until the dispatch below commits): the dispatch's round trips are not part of every push's
         // latency. Should the dispatch fail, the next round pushes these events again (at least once).
         List<Job> jobs = new ArrayList<>();
-        if (attemptNow) {
-            for (NewDelivery m : matches) {
-                Subscription s = bySubscription.get(m.subscriptionId());
+        for (NewDelivery m : matches) {
+            Subscription s = bySubscription.get(m.subscriptionId());
+            boolean ours = mine.containsEndpoint(s.request().endPoint());
+            if (ours && roomInMemory) {
+                queueing.add(new NewDelivery(m.subscriptionId(), m.eventSequence(), m.eventId(), leased));
                 Delivery provisional = new Delivery(0, m.subscriptionId(), m.eventSequence(), m.eventId(), 0,
-                        DeliveryStatus.PENDING, due, now);
+                        DeliveryStatus.PENDING, leased, now);
                 jobs.add(new Job(provisional, bySequence.get(m.eventSequence()), s,
                         URI.create(s.request().endPoint()), new CompletableFuture<>()));
+            } else {
+                queueing.add(m);
+                dueHere |= ours;
+                dueElsewhere |= !ours;
             }
         }
         Optional<List<Delivery>> queued;
         try {
             submit(jobs);
-            queued = deliveries.dispatch(storedCursor, last, matches, due);
+            queued = deliveries.dispatch(storedCursor, last, queueing, now);
         } catch (RuntimeException | Error e) {
             // whatever started ends with no record (its place in the lane freed); the next round pushes it again
             jobs.forEach(j -> j.queued().completeExceptionally(e));
@@ -435,7 +535,15 @@ final class DeliveryEngine implements AutoCloseable {
         }
         storedCursor = cursor = last;
         storedAt = now;
-        if (attemptNow) {
+        if (!queued.get().isEmpty()) {
+            if (dueHere) {
+                scheduleSignal.raise();
+            }
+            if (dueElsewhere) {
+                signals.announce(ChangeSignals.Change.DELIVERIES);
+            }
+        }
+        if (!jobs.isEmpty()) {
             Map<String, Delivery> stored = new HashMap<>();
             for (Delivery d : queued.get()) {
                 stored.put(d.messageId(), d);
@@ -450,8 +558,6 @@ final class DeliveryEngine implements AutoCloseable {
                 held.put(d.id(), now);
                 job.queued().complete(d);
             }
-        } else if (!queued.get().isEmpty()) {
-            scheduleSignal.raise();
         }
         return more;
     }
@@ -544,7 +650,11 @@ final class DeliveryEngine implements AutoCloseable {
         if (held.size() >= settings.maxInMemory()) {
             return 50;
         }
-        Optional<Instant> next = deliveries.nextDue();
+        EndpointPartitions mine = ownership(clock.instant());
+        if (mine.isEmpty()) {
+            return MAX_SCHEDULER_SLEEP_MILLIS;
+        }
+        Optional<Instant> next = deliveries.nextDue(mine);
         if (next.isEmpty()) {
             return MAX_SCHEDULER_SLEEP_MILLIS;
         }
@@ -559,8 +669,12 @@ final class DeliveryEngine implements AutoCloseable {
             return false;
         }
         Instant now = clock.instant();
+        EndpointPartitions mine = ownership(now);
+        if (mine.isEmpty()) {
+            return false;
+        }
         int limit = Math.min(room, CLAIM_BATCH);
-        List<Delivery> claimed = deliveries.claimDue(now, limit, now.plus(settings.lease()));
+        List<Delivery> claimed = deliveries.claimDue(now, limit, now.plus(settings.lease()), mine);
         List<Delivery> fresh = new ArrayList<>();
         Instant lost = now.minus(settings.lease().multipliedBy(2));
         for (Delivery d : claimed) {
@@ -649,6 +763,11 @@ final class DeliveryEngine implements AutoCloseable {
             return;
         }
         Instant started = clock.instant();
+        if (!ownedAsOf(started).containsEndpoint(job.subscription().request().endPoint())) {
+            // its partition went to another process while it waited: left to its lease, then to the new owner
+            afterAttempt(job, d -> held.remove(d.id()));
+            return;
+        }
         List<WebhookSecret> signing;
         try {
             if (!job.delivery().isValidation() && activeSubscription(job.subscription().id()).isEmpty()) {

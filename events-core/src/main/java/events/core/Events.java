@@ -1,5 +1,6 @@
 package events.core;
 
+import events.domain.EndpointPartitions;
 import events.domain.RetrySchedule;
 import events.domain.WebhookEndpoints;
 import events.ports.Authorizer;
@@ -108,6 +109,11 @@ public final class Events implements AutoCloseable {
     /** Webhook subscriptions, when the engine was built with {@link Builder#subscriptions}. */
     public Optional<ManageSubscriptions> manageSubscriptions() {
         return Optional.ofNullable(manageSubscriptions);
+    }
+
+    /** The endpoint partitions whose deliveries this process attempts now (none without webhooks). */
+    EndpointPartitions deliveringPartitions() {
+        return engine == null ? EndpointPartitions.NONE : engine.owned();
     }
 
     /** Whether the engine can serve requests now (its storage answers). */

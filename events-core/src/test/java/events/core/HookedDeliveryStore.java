@@ -2,6 +2,7 @@ package events.core;
 
 import events.domain.Delivery;
 import events.domain.DeliveryAttempt;
+import events.domain.EndpointPartitions;
 import events.ports.DeliveryStore;
 import java.time.Instant;
 import java.util.Collection;
@@ -51,13 +52,23 @@ final class HookedDeliveryStore implements DeliveryStore {
     }
 
     @Override
-    public List<Delivery> claimDue(Instant now, int limit, Instant leaseUntil) {
-        return delegate.claimDue(now, limit, leaseUntil);
+    public List<Delivery> claimDue(Instant now, int limit, Instant leaseUntil, EndpointPartitions partitions) {
+        return delegate.claimDue(now, limit, leaseUntil, partitions);
     }
 
     @Override
-    public Optional<Instant> nextDue() {
-        return delegate.nextDue();
+    public Optional<Instant> nextDue(EndpointPartitions partitions) {
+        return delegate.nextDue(partitions);
+    }
+
+    @Override
+    public List<UUID> heartbeat(UUID node, Instant now, Instant aliveUntil) {
+        return delegate.heartbeat(node, now, aliveUntil);
+    }
+
+    @Override
+    public void leave(UUID node) {
+        delegate.leave(node);
     }
 
     @Override

@@ -6,6 +6,7 @@ import events.domain.CloudEvent;
 import events.domain.Delivery;
 import events.domain.DeliveryAttempt;
 import events.domain.DeliveryStatus;
+import events.domain.EndpointPartitions;
 import events.domain.StoredEvent;
 import events.ports.DeliveryStore.AttemptRecord;
 import events.ports.DeliveryStore.NewDelivery;
@@ -65,7 +66,7 @@ class RetentionTest {
         assertThat(pass.deliveryRows()).as("1 200 deliveries and their attempts").isEqualTo(2_400);
         assertThat(events.readAll(0, 10)).isEqualTo(kept);
         assertThat(deliveries.attempts(subscription, Long.MAX_VALUE, 10)).hasSize(3);
-        assertThat(deliveries.claimDue(clock.instant(), 10, clock.instant().plusSeconds(60)))
+        assertThat(deliveries.claimDue(clock.instant(), 10, clock.instant().plusSeconds(60), EndpointPartitions.ALL))
                 .extracting(Delivery::id).containsExactly(validation.id());
         assertThat(retention.runOnce()).isEqualTo(new Retention.Pass(0, 0));
     }

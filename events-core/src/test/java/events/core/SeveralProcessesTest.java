@@ -3,6 +3,8 @@ package events.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import events.domain.CloudEvent;
+import events.domain.EndpointPartitions;
+import events.domain.RetrySchedule;
 import events.domain.SubscriptionRequest;
 import events.domain.SubscriptionStatus;
 import events.domain.WebhookEndpoints;
@@ -12,6 +14,7 @@ import events.ports.Caller;
 import events.ports.ChangeSignals;
 import events.ports.ChangeSignals.Change;
 import events.ports.PolicyLanguage;
+import events.ports.WebhookSender;
 import events.testkit.InMemoryChangeSignals;
 import events.testkit.InMemoryDeliveryStore;
 import events.testkit.InMemoryEventStore;
@@ -27,6 +30,8 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -41,8 +46,8 @@ class SeveralProcessesTest {
     private static final PolicyLanguage ANY_POLICY = (resource, document) -> { };
 
     private final InMemoryEventStore events = new InMemoryEventStore();
-    private final InMemorySubscriptionStore subscriptions = new InMemorySubscriptionStore();
     private final InMemoryDeliveryStore deliveries = new InMemoryDeliveryStore();
+    private final InMemorySubscriptionStore subscriptions = new InMemorySubscriptionStore(deliveries);
     private final InMemoryPolicyStore policies = new InMemoryPolicyStore();
     private final InMemoryChangeSignals network = new InMemoryChangeSignals();
     private final List<AutoCloseable> opened = new ArrayList<>();
@@ -54,9 +59,14 @@ class SeveralProcessesTest {
         }
     }
 
-    private Events deliveringProcess(FakeWebhookSender sender, Authorizer authorizer) {
+    private Events deliveringProcess(WebhookSender sender, Authorizer authorizer) {
+        return deliveringProcess(sender, authorizer, b -> { });
+    }
+
+    private Events deliveringProcess(WebhookSender sender, Authorizer authorizer,
+            java.util.function.Consumer<Events.Builder> settings) {
         ChangeSignals signals = network.node();
-        Events e = Events.builder()
+        Events.Builder builder = Events.builder()
                 .eventStore(events)
                 .authorizer(authorizer)
                 .policies(policies, ANY_POLICY)
@@ -64,8 +74,9 @@ class SeveralProcessesTest {
                 .filterExpressions(new CesqlFilterExpressions())
                 .webhookEndpoints(WebhookEndpoints.builder().allowHttp(true).allowPrivate(true).build())
                 .changeSignals(signals)
-                .pollInterval(Duration.ofHours(1))
-                .build();
+                .pollInterval(Duration.ofHours(1));
+        settings.accept(builder);
+        Events e = builder.build();
         opened.add(e);
         opened.add(signals);
         return e;
@@ -79,8 +90,12 @@ class SeveralProcessesTest {
 
     /** Subscribes to {@link #ENDPOINT} through this process and waits until its endpoint validated it. */
     private UUID subscribeAndAwaitActive(Events process) throws InterruptedException {
+        return subscribeAndAwaitActive(process, ENDPOINT);
+    }
+
+    private UUID subscribeAndAwaitActive(Events process, String endpoint) throws InterruptedException {
         UUID id = process.manageSubscriptions().orElseThrow().create(SUBSCRIBER,
-                new SubscriptionRequest(ENDPOINT, TestEvents.RESOURCE, null, null, null, null, List.of()))
+                new SubscriptionRequest(endpoint, TestEvents.RESOURCE, null, null, null, null, List.of()))
                 .subscription().id();
         await(() -> subscriptions.get(id).orElseThrow().status() == SubscriptionStatus.ACTIVE);
         return id;
@@ -157,6 +172,124 @@ class SeveralProcessesTest {
         // Well before A's lease (10 s) would have run out.
         await(() -> pushedEventIds(senderB).contains(second.id()));
         assertThat(pushedEventIds(senderA)).doesNotContain(second.id());
+    }
+
+    /** Waits until the processes own disjoint endpoint partitions that make up all of them, each some. */
+    private static void awaitPartitionsShared(Events... processes) throws InterruptedException {
+        await(() -> {
+            long union = 0;
+            int total = 0;
+            for (Events p : processes) {
+                EndpointPartitions owned = p.deliveringPartitions();
+                if (owned.isEmpty()) {
+                    return false;
+                }
+                union |= owned.bits();
+                total += owned.size();
+            }
+            return union == EndpointPartitions.ALL.bits() && total == EndpointPartitions.COUNT;
+        });
+    }
+
+    @Test
+    void eachEndpointIsPushedToOnlyByTheProcessThatOwnsItsPartition() throws Exception {
+        FakeWebhookSender senderA = new FakeWebhookSender();
+        FakeWebhookSender senderB = new FakeWebhookSender();
+        Events a = deliveringProcess(senderA, new ScopeOnlyAuthorizer());
+        Events b = deliveringProcess(senderB, new ScopeOnlyAuthorizer());
+        Events ingest = ingestProcess(network.node());
+        awaitPartitionsShared(a, b);
+        List<String> endpoints = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            endpoints.add("http://127.0.0.1:9/hook/" + i);
+            subscribeAndAwaitActive(i % 2 == 0 ? a : b, endpoints.get(i));
+        }
+
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            CloudEvent event = TestEvents.anEvent().build();
+            ids.add(event.id());
+            ingest.publishEvents().publish(PUBLISHER, List.of(event));
+        }
+
+        for (String endpoint : endpoints) {
+            await(() -> Stream.concat(senderA.sentTo(endpoint).stream(), senderB.sentTo(endpoint).stream())
+                    .map(m -> m.event().id()).collect(Collectors.toSet()).containsAll(ids));
+            boolean ownedByA = a.deliveringPartitions().containsEndpoint(endpoint);
+            FakeWebhookSender owner = ownedByA ? senderA : senderB;
+            FakeWebhookSender other = ownedByA ? senderB : senderA;
+            assertThat(other.sentTo(endpoint)).as("pushed by the process that does not own " + endpoint).isEmpty();
+            assertThat(owner.sentTo(endpoint)).as("validation and events").hasSize(ids.size() + 1);
+        }
+        assertThat(senderA.sent()).as("A pushed to some endpoints").isNotEmpty();
+        assertThat(senderB.sent()).as("B pushed to some endpoints").isNotEmpty();
+    }
+
+    @Test
+    void theBoundOnConcurrentAttemptsToOneEndpointHoldsAcrossProcesses() throws Exception {
+        String slow = "http://127.0.0.1:9/slow";
+        SlowEndpoint endpoint = new SlowEndpoint(Duration.ofMillis(15));
+        RetrySchedule quick = new RetrySchedule(List.of(Duration.ofMillis(30), Duration.ofMillis(30),
+                Duration.ofMillis(30), Duration.ofMillis(30)), 0);
+        java.util.function.Consumer<Events.Builder> settings = b -> b.maxConcurrencyPerEndpoint(2).retrySchedule(quick);
+        Events a = deliveringProcess(endpoint, new ScopeOnlyAuthorizer(), settings);
+        Events b = deliveringProcess(endpoint, new ScopeOnlyAuthorizer(), settings);
+        Events c = deliveringProcess(endpoint, new ScopeOnlyAuthorizer(), settings);
+        Events ingest = ingestProcess(network.node());
+        awaitPartitionsShared(a, b, c);
+        subscribeAndAwaitActive(a, slow);
+
+        // Every first attempt fails (500), so that retries, claimed by the schedulers, add to the first attempts.
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            CloudEvent event = TestEvents.anEvent().build();
+            ids.add(event.id());
+            ingest.publishEvents().publish(PUBLISHER, List.of(event));
+        }
+
+        await(Duration.ofSeconds(20), () -> endpoint.delivered().containsAll(ids));
+        assertThat(endpoint.mostAtOnce()).as("attempts in flight at once, across three processes").isBetween(1, 2);
+    }
+
+    /**
+     * An endpoint shared by every process: answers each attempt after {@code delay}, 500 to the first attempt of a
+     * message and 200 to the others, and counts how many attempts were in flight at once.
+     */
+    private static final class SlowEndpoint implements WebhookSender {
+        private final Duration delay;
+        private final java.util.concurrent.ScheduledExecutorService timer =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        private final Set<String> tried = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private final Set<String> delivered = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private final AtomicInteger inFlight = new AtomicInteger();
+        private final AtomicInteger most = new AtomicInteger();
+
+        SlowEndpoint(Duration delay) {
+            this.delay = delay;
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<WebhookResponse> send(WebhookMessage message) {
+            most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            boolean first = tried.add(message.messageId());
+            java.util.concurrent.CompletableFuture<WebhookResponse> answer = new java.util.concurrent.CompletableFuture<>();
+            timer.schedule(() -> {
+                inFlight.decrementAndGet();
+                if (!first) {
+                    delivered.add(message.event().id());
+                }
+                answer.complete(FakeWebhookSender.status(first ? 500 : 200));
+            }, delay.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            return answer;
+        }
+
+        Set<String> delivered() {
+            return delivered;
+        }
+
+        int mostAtOnce() {
+            return most.get();
+        }
     }
 
     private static List<String> pushedEventIds(FakeWebhookSender... senders) {
@@ -251,10 +384,14 @@ class SeveralProcessesTest {
     }
 
     private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        await(Duration.ofSeconds(5), condition);
+    }
+
+    private static void await(Duration within, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within 5 s");
+                throw new AssertionError("not within " + within);
             }
             Thread.sleep(10);
         }

@@ -17,7 +17,12 @@ public interface ChangeSignals extends AutoCloseable {
         /** Subscriptions were created, deleted or changed status. */
         SUBSCRIPTIONS,
         /** Policies were written or deleted. */
-        POLICIES
+        POLICIES,
+        /**
+         * Deliveries became due now that another process may own (see {@code DeliveryStore#claimDue}): queued by
+         * the dispatcher for an endpoint partition it does not own, or redriven.
+         */
+        DELIVERIES
     }
 
     /** For a single process: announces go nowhere and listeners are never called. */

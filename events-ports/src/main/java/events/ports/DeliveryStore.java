@@ -3,6 +3,7 @@ package events.ports;
 import events.domain.Delivery;
 import events.domain.DeliveryAttempt;
 import events.domain.DeliveryStatus;
+import events.domain.EndpointPartitions;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -35,6 +36,16 @@ public interface DeliveryStore {
     boolean leaseDispatch(UUID holder, Instant now, Instant until);
 
     /**
+     * Records that the delivering process {@code node} is alive until {@code aliveUntil} and returns every process
+     * alive at {@code now}, this one included, in no particular order. Processes share out the endpoint partitions
+     * among those alive; one that stops calling this drops out once its time runs out.
+     */
+    List<UUID> heartbeat(UUID node, Instant now, Instant aliveUntil);
+
+    /** {@code node} stops delivering: it is no longer among the processes alive (those left take over at once). */
+    void leave(UUID node);
+
+    /**
      * Retention: of the {@code limit} oldest delivery attempts, deletes those made before {@code cutoff}, and of
      * the {@code limit} oldest deliveries other than validations, those queued before it, whatever their status (by then their event is
      * due for deletion too, so none of them could be attempted again); validation deliveries are kept. Short
@@ -46,7 +57,7 @@ public interface DeliveryStore {
      * Queues deliveries and moves the dispatch cursor to {@code cursor}, in one transaction: after a crash
      * either both happened or neither. A delivery already queued for the same subscription and event is
      * left as it is, and none is queued for a subscription that does not exist (deleted meanwhile). The new
-     * deliveries are due at {@code dueAt}.
+     * deliveries are due at their own {@link NewDelivery#dueAt}, or where that is null at {@code dueAt}.
      *
      * @param expectedCursor the cursor the caller read; when another process moved it meanwhile, nothing is
      *     done and the result is empty
@@ -64,13 +75,17 @@ public interface DeliveryStore {
     Optional<Delivery> queueValidation(UUID subscriptionId, Instant dueAt);
 
     /**
-     * Takes up to {@code limit} pending deliveries due at {@code now} (earliest first) and moves their due time
-     * to {@code leaseUntil}.
+     * Takes up to {@code limit} pending deliveries due at {@code now} (earliest first) whose subscription's endpoint
+     * is in one of {@code partitions} ({@link EndpointPartitions#partitionOf}), and moves their due time to {@code
+     * leaseUntil}.
      */
-    List<Delivery> claimDue(Instant now, int limit, Instant leaseUntil);
+    List<Delivery> claimDue(Instant now, int limit, Instant leaseUntil, EndpointPartitions partitions);
 
-    /** When the earliest pending delivery is due, or empty when none is pending. */
-    Optional<Instant> nextDue();
+    /**
+     * When the earliest pending delivery to an endpoint in one of {@code partitions} is due, or empty when none is
+     * pending.
+     */
+    Optional<Instant> nextDue(EndpointPartitions partitions);
 
     /**
      * Records attempts and the deliveries' new states, all in one transaction: for each, {@code status} with,
@@ -117,7 +132,14 @@ public interface DeliveryStore {
         }
     }
 
-    /** A delivery to queue: the subscription, the event's sequence and the event's {@code id}. */
-    record NewDelivery(UUID subscriptionId, long eventSequence, String eventId) {
+    /**
+     * A delivery to queue: the subscription, the event's sequence and the event's {@code id}, and when it is due
+     * (null: when the dispatch says).
+     */
+    record NewDelivery(UUID subscriptionId, long eventSequence, String eventId, Instant dueAt) {
+        /** Due when the dispatch says. */
+        public NewDelivery(UUID subscriptionId, long eventSequence, String eventId) {
+            this(subscriptionId, eventSequence, eventId, null);
+        }
     }
 }

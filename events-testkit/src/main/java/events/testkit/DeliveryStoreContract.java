@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import events.domain.Delivery;
 import events.domain.DeliveryAttempt;
 import events.domain.DeliveryStatus;
+import events.domain.EndpointPartitions;
 import events.domain.Subscription;
 import events.ports.DeliveryStore;
 import events.ports.DeliveryStore.NewDelivery;
@@ -101,6 +102,68 @@ public abstract class DeliveryStoreContract {
         }
     }
 
+    // ---------------------------------------------------------------- delivering processes
+
+    @Test
+    void heartbeatsListTheProcessesAliveUntilTheirTimeRunsOutOrTheyLeave() {
+        List<Storage> nodes = storagesSharingOneDatabase();
+        DeliveryStore a = nodes.get(0).deliveries();
+        DeliveryStore b = nodes.get(nodes.size() - 1).deliveries();
+        UUID first = UUID.randomUUID();
+        UUID second = UUID.randomUUID();
+        UUID third = UUID.randomUUID();
+
+        assertThat(a.heartbeat(first, T0, T0.plusSeconds(10))).containsExactly(first);
+        assertThat(b.heartbeat(second, T0.plusSeconds(1), T0.plusSeconds(11))).containsExactlyInAnyOrder(first, second);
+        assertThat(a.heartbeat(third, T0.plusSeconds(2), T0.plusSeconds(12)))
+                .containsExactlyInAnyOrder(first, second, third);
+        assertThat(a.heartbeat(first, T0.plusSeconds(5), T0.plusSeconds(15))).as("renewed")
+                .containsExactlyInAnyOrder(first, second, third);
+
+        b.leave(third);
+        assertThat(b.heartbeat(second, T0.plusSeconds(6), T0.plusSeconds(16))).as("third left")
+                .containsExactlyInAnyOrder(first, second);
+        assertThat(b.heartbeat(second, T0.plusSeconds(15).plusMillis(1), T0.plusSeconds(25)))
+                .as("first's time ran out at 15 s").containsExactly(second);
+        assertThat(a.heartbeat(first, T0.plusSeconds(16), T0.plusSeconds(26))).as("first came back")
+                .containsExactlyInAnyOrder(first, second);
+    }
+
+    @Test
+    void claimsAndNextDueOnlyTakeDeliveriesToEndpointsOfTheGivenPartitions() {
+        Storage storage = newStorage();
+        DeliveryStore store = storage.deliveries();
+        String[] endpoints = endpointsInTwoPartitions();
+        int p = EndpointPartitions.partitionOf(endpoints[0]);
+        int q = EndpointPartitions.partitionOf(endpoints[1]);
+        UUID inP = SubscriptionStoreContract.created(storage.subscriptions(), endpoints[0], T0).id();
+        UUID inQ = SubscriptionStoreContract.created(storage.subscriptions(), endpoints[1], T0).id();
+        Delivery toP = queue(store, inP, 1, T0);
+        Delivery toQ = queue(store, inQ, 2, T0.plusSeconds(1));
+
+        assertThat(store.nextDue(EndpointPartitions.of(q))).contains(T0.plusSeconds(1));
+        assertThat(store.nextDue(EndpointPartitions.NONE)).isEmpty();
+        assertThat(store.claimDue(T0.plusSeconds(5), 10, LEASE, EndpointPartitions.NONE)).isEmpty();
+        assertThat(store.claimDue(T0.plusSeconds(5), 10, LEASE, EndpointPartitions.of(q)))
+                .extracting(Delivery::id).containsExactly(toQ.id());
+        assertThat(store.claimDue(T0.plusSeconds(5), 10, LEASE, EndpointPartitions.of(q))).isEmpty();
+        assertThat(store.nextDue(EndpointPartitions.of(p))).contains(T0);
+        assertThat(store.claimDue(T0.plusSeconds(5), 10, LEASE, EndpointPartitions.of(p).with(q)))
+                .extracting(Delivery::id).containsExactly(toP.id());
+        assertThat(store.claimDue(T0.plusSeconds(5), 10, LEASE, EndpointPartitions.ALL)).isEmpty();
+    }
+
+    /** Two endpoint URLs whose partitions differ. */
+    private static String[] endpointsInTwoPartitions() {
+        String first = "https://hooks.example.com/p";
+        for (int i = 0; ; i++) {
+            String other = "https://hooks.example.com/p" + i;
+            if (EndpointPartitions.partitionOf(other) != EndpointPartitions.partitionOf(first)) {
+                return new String[] {first, other};
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- dispatch
 
     @Test
@@ -108,8 +171,26 @@ public abstract class DeliveryStoreContract {
         DeliveryStore store = newStorage().deliveries();
 
         assertThat(store.dispatchCursor()).isZero();
-        assertThat(store.nextDue()).isEmpty();
-        assertThat(store.claimDue(T0.plus(Duration.ofDays(365)), 10, LEASE)).isEmpty();
+        assertThat(store.nextDue(EndpointPartitions.ALL)).isEmpty();
+        assertThat(store.claimDue(T0.plus(Duration.ofDays(365)), 10, LEASE, EndpointPartitions.ALL)).isEmpty();
+    }
+
+    @Test
+    void aNewDeliveryWithItsOwnDueTimeIsDueThenAndTheOthersWhenTheDispatchSays() {
+        Storage storage = newStorage();
+        DeliveryStore store = storage.deliveries();
+        UUID a = subscription(storage, "a");
+        UUID b = subscription(storage, "b");
+        Instant later = T0.plusSeconds(30);
+
+        List<Delivery> queued = store.dispatch(0, 2, List.of(new NewDelivery(a, 1, "e1", later),
+                new NewDelivery(b, 1, "e1"), new NewDelivery(a, 2, "e2", T0.minusSeconds(5))), T0).orElseThrow();
+
+        assertThat(queued).extracting(d -> d.subscriptionId() + "/" + d.eventSequence() + "@" + d.nextAttemptAt())
+                .containsExactlyInAnyOrder(a + "/1@" + later, b + "/1@" + T0, a + "/2@" + T0.minusSeconds(5));
+        assertThat(store.claimDue(T0, 10, LEASE, EndpointPartitions.ALL)).extracting(Delivery::eventId)
+                .containsExactly("e2", "e1");
+        assertThat(store.nextDue(EndpointPartitions.ALL)).contains(later);
     }
 
     @Test
@@ -134,8 +215,8 @@ public abstract class DeliveryStoreContract {
             assertThat(list).extracting(Delivery::id).doesNotHaveDuplicates();
         });
         assertThat(store.dispatchCursor()).isEqualTo(3);
-        assertThat(store.nextDue()).contains(T0);
-        assertThat(ids(store.claimDue(T0, 10, LEASE))).containsExactlyInAnyOrderElementsOf(ids(queued.get()));
+        assertThat(store.nextDue(EndpointPartitions.ALL)).contains(T0);
+        assertThat(ids(store.claimDue(T0, 10, LEASE, EndpointPartitions.ALL))).containsExactlyInAnyOrderElementsOf(ids(queued.get()));
     }
 
     @Test
@@ -165,7 +246,7 @@ public abstract class DeliveryStoreContract {
 
         assertThat(stale).isEmpty();
         assertThat(store.dispatchCursor()).isEqualTo(5);
-        assertThat(store.claimDue(T0, 10, LEASE)).extracting(Delivery::eventSequence).containsExactly(5L);
+        assertThat(store.claimDue(T0, 10, LEASE, EndpointPartitions.ALL)).extracting(Delivery::eventSequence).containsExactly(5L);
     }
 
     @Test
@@ -192,14 +273,14 @@ public abstract class DeliveryStoreContract {
         DeliveryStore store = storage.deliveries();
         UUID a = subscription(storage, "a");
         Delivery first = store.dispatch(0, 1, List.of(new NewDelivery(a, 1, "e1")), T0).orElseThrow().get(0);
-        store.claimDue(T0, 10, LEASE);
+        store.claimDue(T0, 10, LEASE, EndpointPartitions.ALL);
         store.recordAttempt(attempt(first, 1, T0, 503, null), DeliveryStatus.PENDING, T0.plusSeconds(10));
 
         List<Delivery> again = store.dispatch(1, 2, List.of(new NewDelivery(a, 1, "e1"), new NewDelivery(a, 2, "e2"),
                 new NewDelivery(a, 2, "e2")), T0.plusSeconds(5)).orElseThrow();
 
         assertThat(again).singleElement().satisfies(d -> assertThat(d.eventSequence()).isEqualTo(2));
-        List<Delivery> due = store.claimDue(T0.plusSeconds(10), 10, LEASE);
+        List<Delivery> due = store.claimDue(T0.plusSeconds(10), 10, LEASE, EndpointPartitions.ALL);
         assertThat(due).extracting(Delivery::id).containsExactly(again.get(0).id(), first.id());
         assertThat(due.get(1).attempts()).isEqualTo(1);
     }
@@ -245,7 +326,7 @@ public abstract class DeliveryStoreContract {
         long winner = won.get(0).get(0).eventSequence() / 1000;
         DeliveryStore reader = storages.get(storages.size() - 1).deliveries();
         assertThat(reader.dispatchCursor()).isEqualTo(100 + winner);
-        List<Delivery> queued = reader.claimDue(T0, 1000, LEASE);
+        List<Delivery> queued = reader.claimDue(T0, 1000, LEASE, EndpointPartitions.ALL);
         assertThat(queued).hasSize(50).allSatisfy(d -> assertThat(d.eventSequence() / 1000).isEqualTo(winner));
         assertThat(ids(queued)).containsExactlyInAnyOrderElementsOf(ids(won.get(0)));
     }
@@ -275,7 +356,7 @@ public abstract class DeliveryStoreContract {
         assertThat(ids(queued)).doesNotHaveDuplicates();
         assertThat(again).isEmpty();
         assertThat(took).as("dispatching 1000 deliveries took %s", took).isLessThan(Duration.ofSeconds(5));
-        assertThat(store.claimDue(T0, 2000, LEASE)).hasSize(1000);
+        assertThat(store.claimDue(T0, 2000, LEASE, EndpointPartitions.ALL)).hasSize(1000);
     }
 
     // ---------------------------------------------------------------- validation
@@ -300,7 +381,7 @@ public abstract class DeliveryStoreContract {
         });
         assertThat(second).isEmpty();
         assertThat(store.dispatchCursor()).isZero();
-        assertThat(store.claimDue(T0, 10, LEASE)).singleElement()
+        assertThat(store.claimDue(T0, 10, LEASE, EndpointPartitions.ALL)).singleElement()
                 .satisfies(d -> assertThat(d.id()).isEqualTo(first.get().id()));
     }
 
@@ -317,7 +398,7 @@ public abstract class DeliveryStoreContract {
         Delivery notYet = queue(store, a, 4, T0.plusSeconds(100));
         Instant now = T0.plusSeconds(10);
 
-        List<Delivery> claimed = store.claimDue(now, 2, LEASE);
+        List<Delivery> claimed = store.claimDue(now, 2, LEASE, EndpointPartitions.ALL);
 
         assertThat(claimed).extracting(Delivery::id).containsExactly(first.id(), second.id());
         assertThat(claimed).allSatisfy(d -> {
@@ -325,13 +406,13 @@ public abstract class DeliveryStoreContract {
             assertThat(d.status()).isEqualTo(DeliveryStatus.PENDING);
         });
         assertThat(claimed.get(0)).isEqualTo(first.with(0, DeliveryStatus.PENDING, LEASE));
-        assertThat(store.claimDue(now, 10, LEASE)).extracting(Delivery::id).containsExactly(third.id());
-        assertThat(store.claimDue(now, 10, LEASE)).isEmpty();
-        assertThat(store.nextDue()).contains(LEASE);
+        assertThat(store.claimDue(now, 10, LEASE, EndpointPartitions.ALL)).extracting(Delivery::id).containsExactly(third.id());
+        assertThat(store.claimDue(now, 10, LEASE, EndpointPartitions.ALL)).isEmpty();
+        assertThat(store.nextDue(EndpointPartitions.ALL)).contains(LEASE);
         // a lease that ran out (its claimer died) makes the deliveries due again
-        assertThat(store.claimDue(LEASE, 10, LEASE.plusSeconds(60))).extracting(Delivery::id)
+        assertThat(store.claimDue(LEASE, 10, LEASE.plusSeconds(60), EndpointPartitions.ALL)).extracting(Delivery::id)
                 .containsExactly(third.id(), first.id(), second.id());
-        assertThat(store.nextDue()).contains(notYet.nextAttemptAt());
+        assertThat(store.nextDue(EndpointPartitions.ALL)).contains(notYet.nextAttemptAt());
     }
 
     @Test
@@ -340,8 +421,8 @@ public abstract class DeliveryStoreContract {
         DeliveryStore store = storage.deliveries();
         Delivery d = queue(store, subscription(storage, "a"), 1, T0);
 
-        assertThat(store.claimDue(T0.minusMillis(1), 10, LEASE)).isEmpty();
-        assertThat(store.claimDue(T0, 10, LEASE)).extracting(Delivery::id).containsExactly(d.id());
+        assertThat(store.claimDue(T0.minusMillis(1), 10, LEASE, EndpointPartitions.ALL)).isEmpty();
+        assertThat(store.claimDue(T0, 10, LEASE, EndpointPartitions.ALL)).extracting(Delivery::id).containsExactly(d.id());
     }
 
     /**
@@ -374,7 +455,7 @@ public abstract class DeliveryStoreContract {
                 running.add(pool.submit(() -> {
                     start.await();
                     while (true) {
-                        List<Delivery> batch = store.claimDue(T0.plusSeconds(1), 7, LEASE);
+                        List<Delivery> batch = store.claimDue(T0.plusSeconds(1), 7, LEASE, EndpointPartitions.ALL);
                         if (batch.isEmpty()) {
                             return null;
                         }
@@ -391,7 +472,7 @@ public abstract class DeliveryStoreContract {
         }
 
         assertThat(claimed).hasSize(300).doesNotHaveDuplicates();
-        assertThat(storages.get(storages.size() - 1).deliveries().claimDue(T0.plusSeconds(1), 10, LEASE))
+        assertThat(storages.get(storages.size() - 1).deliveries().claimDue(T0.plusSeconds(1), 10, LEASE, EndpointPartitions.ALL))
                 .isEmpty();
     }
 
@@ -403,11 +484,11 @@ public abstract class DeliveryStoreContract {
         Delivery early = queue(store, a, 1, T0.plusSeconds(1));
         Delivery late = queue(store, a, 2, T0.plusSeconds(2));
 
-        assertThat(store.nextDue()).contains(early.nextAttemptAt());
+        assertThat(store.nextDue(EndpointPartitions.ALL)).contains(early.nextAttemptAt());
         store.finish(early.id(), DeliveryStatus.DENIED);
-        assertThat(store.nextDue()).contains(late.nextAttemptAt());
+        assertThat(store.nextDue(EndpointPartitions.ALL)).contains(late.nextAttemptAt());
         store.finish(late.id(), DeliveryStatus.CANCELLED);
-        assertThat(store.nextDue()).isEmpty();
+        assertThat(store.nextDue(EndpointPartitions.ALL)).isEmpty();
     }
 
     // ---------------------------------------------------------------- attempts
@@ -418,20 +499,20 @@ public abstract class DeliveryStoreContract {
         DeliveryStore store = storage.deliveries();
         UUID a = subscription(storage, "a");
         Delivery d = queue(store, a, 1, T0);
-        store.claimDue(T0, 10, LEASE);
+        store.claimDue(T0, 10, LEASE, EndpointPartitions.ALL);
         Instant retryAt = T0.plusSeconds(10);
 
         store.recordAttempt(attempt(d, 1, T0, 503, "HTTP 503"), DeliveryStatus.PENDING, retryAt);
 
-        assertThat(store.nextDue()).contains(retryAt);
-        assertThat(store.claimDue(retryAt.minusMillis(1), 10, LEASE)).isEmpty();
-        Delivery retried = store.claimDue(retryAt, 10, LEASE).get(0);
+        assertThat(store.nextDue(EndpointPartitions.ALL)).contains(retryAt);
+        assertThat(store.claimDue(retryAt.minusMillis(1), 10, LEASE, EndpointPartitions.ALL)).isEmpty();
+        Delivery retried = store.claimDue(retryAt, 10, LEASE, EndpointPartitions.ALL).get(0);
         assertThat(retried).isEqualTo(d.with(1, DeliveryStatus.PENDING, LEASE));
 
         store.recordAttempt(attempt(d, 2, retryAt, 200, null), DeliveryStatus.DELIVERED, null);
 
-        assertThat(store.nextDue()).isEmpty();
-        assertThat(store.claimDue(LEASE.plusSeconds(3600), 10, LEASE)).isEmpty();
+        assertThat(store.nextDue(EndpointPartitions.ALL)).isEmpty();
+        assertThat(store.claimDue(LEASE.plusSeconds(3600), 10, LEASE, EndpointPartitions.ALL)).isEmpty();
         List<DeliveryAttempt> attempts = store.attempts(a, Long.MAX_VALUE, 10);
         assertThat(attempts).hasSize(2);
         assertThat(attempts.get(0).id()).isGreaterThan(attempts.get(1).id()).isPositive();
@@ -464,7 +545,7 @@ public abstract class DeliveryStoreContract {
         Delivery cancelled = queue(store, a, 1, T0);
         Delivery denied = queue(store, a, 2, T0);
         Delivery delivered = queue(store, a, 3, T0);
-        store.claimDue(T0, 10, LEASE);
+        store.claimDue(T0, 10, LEASE, EndpointPartitions.ALL);
         store.recordAttempt(attempt(delivered, 1, T0, 204, null), DeliveryStatus.DELIVERED, null);
         store.finish(denied.id(), DeliveryStatus.DENIED);
         assertThat(store.cancelPending(a)).isEqualTo(1);
@@ -477,7 +558,7 @@ public abstract class DeliveryStoreContract {
         assertThat(store.attempts(a, Long.MAX_VALUE, 10)).singleElement()
                 .satisfies(x -> assertThat(x.deliveryId()).isEqualTo(delivered.id()));
         assertThat(store.deadLetters(a, 0, 10)).isEmpty();
-        assertThat(store.nextDue()).isEmpty();
+        assertThat(store.nextDue(EndpointPartitions.ALL)).isEmpty();
     }
 
     @Test
@@ -489,7 +570,7 @@ public abstract class DeliveryStoreContract {
         Delivery delivered = queue(store, a, 2, T0);
         Delivery dead = queue(store, a, 3, T0);
         Delivery denied = queue(store, a, 4, T0);
-        store.claimDue(T0, 10, LEASE);
+        store.claimDue(T0, 10, LEASE, EndpointPartitions.ALL);
         store.finish(denied.id(), DeliveryStatus.DENIED);
 
         store.recordAttempts(List.of(
@@ -502,8 +583,8 @@ public abstract class DeliveryStoreContract {
         assertThat(store.attempts(a, Long.MAX_VALUE, 10)).extracting(DeliveryAttempt::deliveryId)
                 .containsExactlyInAnyOrder(retried.id(), delivered.id(), dead.id());
         assertThat(store.deadLetters(a, 0, 10)).extracting(Delivery::id).containsExactly(dead.id());
-        assertThat(store.nextDue()).contains(T0.plusSeconds(10));
-        assertThat(store.claimDue(T0.plusSeconds(10), 10, LEASE)).singleElement()
+        assertThat(store.nextDue(EndpointPartitions.ALL)).contains(T0.plusSeconds(10));
+        assertThat(store.claimDue(T0.plusSeconds(10), 10, LEASE, EndpointPartitions.ALL)).singleElement()
                 .satisfies(d -> assertThat(d.attempts()).isEqualTo(1));
     }
 
@@ -564,7 +645,7 @@ public abstract class DeliveryStoreContract {
         store.finish(denied.id(), DeliveryStatus.DEAD);
         store.finish(999_999L, DeliveryStatus.DEAD);
 
-        assertThat(store.claimDue(T0, 10, LEASE)).isEmpty();
+        assertThat(store.claimDue(T0, 10, LEASE, EndpointPartitions.ALL)).isEmpty();
         assertThat(store.deadLetters(a, 0, 10)).isEmpty();
         assertThat(store.redrive(a, T0)).isZero();
     }
@@ -584,7 +665,7 @@ public abstract class DeliveryStoreContract {
         assertThat(store.cancelPending(a)).isEqualTo(2);
         assertThat(store.cancelPending(a)).isZero();
 
-        assertThat(store.claimDue(T0.plusSeconds(100), 10, LEASE)).extracting(Delivery::id)
+        assertThat(store.claimDue(T0.plusSeconds(100), 10, LEASE, EndpointPartitions.ALL)).extracting(Delivery::id)
                 .containsExactly(other.id());
     }
 
@@ -641,12 +722,12 @@ public abstract class DeliveryStoreContract {
 
         assertThat(store.deadLetters(a, 0, 10)).isEmpty();
         assertThat(store.deadLetters(b, 0, 10)).extracting(Delivery::id).containsExactly(othersDead.id());
-        assertThat(store.nextDue()).contains(redriveAt);
+        assertThat(store.nextDue(EndpointPartitions.ALL)).contains(redriveAt);
         Instant longLease = T0.plusSeconds(7200);
-        List<Delivery> due = store.claimDue(redriveAt, 10, longLease);
+        List<Delivery> due = store.claimDue(redriveAt, 10, longLease, EndpointPartitions.ALL);
         assertThat(due).containsExactly(dead1.with(0, DeliveryStatus.PENDING, longLease),
                 dead2.with(0, DeliveryStatus.PENDING, longLease));
-        assertThat(store.claimDue(pending.nextAttemptAt(), 10, LEASE.plusSeconds(7200)))
+        assertThat(store.claimDue(pending.nextAttemptAt(), 10, LEASE.plusSeconds(7200), EndpointPartitions.ALL))
                 .extracting(Delivery::id).containsExactly(pending.id());
         assertThat(store.redrive(a, redriveAt)).isZero();
     }
@@ -675,7 +756,7 @@ public abstract class DeliveryStoreContract {
         assertThat(store.cancelPending(a)).isZero();
         store.recordAttempt(attempt(pending, 2, T0, 500, null), DeliveryStatus.PENDING, T0);
         assertThat(store.attempts(a, Long.MAX_VALUE, 10)).isEmpty();
-        assertThat(store.claimDue(T0, 10, LEASE)).extracting(Delivery::id).containsExactly(others.id());
+        assertThat(store.claimDue(T0, 10, LEASE, EndpointPartitions.ALL)).extracting(Delivery::id).containsExactly(others.id());
         assertThat(store.attempts(b, Long.MAX_VALUE, 10)).hasSize(1);
     }
 
@@ -693,10 +774,10 @@ public abstract class DeliveryStoreContract {
 
         assertThat(last.dispatchCursor()).isEqualTo(2);
         assertThat(last.dispatch(0, 3, List.of(new NewDelivery(a, 3, "e3")), T0)).isEmpty();
-        assertThat(last.nextDue()).contains(T0);
-        List<Delivery> claimed = last.claimDue(T0, 10, LEASE);
+        assertThat(last.nextDue(EndpointPartitions.ALL)).contains(T0);
+        List<Delivery> claimed = last.claimDue(T0, 10, LEASE, EndpointPartitions.ALL);
         assertThat(ids(claimed)).containsExactlyInAnyOrderElementsOf(ids(queued));
-        assertThat(first.claimDue(T0, 10, LEASE)).isEmpty();
+        assertThat(first.claimDue(T0, 10, LEASE, EndpointPartitions.ALL)).isEmpty();
         last.recordAttempt(attempt(claimed.get(0), 1, T0, 200, null), DeliveryStatus.DELIVERED, null);
         assertThat(first.attempts(a, Long.MAX_VALUE, 10)).hasSize(1);
     }
@@ -722,7 +803,7 @@ public abstract class DeliveryStoreContract {
 
         assertThat(store.attempts(a, Long.MAX_VALUE, 10)).extracting(DeliveryAttempt::deliveryId)
                 .containsExactly(young.id());
-        assertThat(store.claimDue(T0.plusSeconds(86_400), 10, LEASE)).extracting(Delivery::id)
+        assertThat(store.claimDue(T0.plusSeconds(86_400), 10, LEASE, EndpointPartitions.ALL)).extracting(Delivery::id)
                 .as("the old pending one is gone; the validation is kept").containsExactly(validation.id());
     }
 
@@ -741,7 +822,7 @@ public abstract class DeliveryStoreContract {
         assertThat(store.deleteBefore(T0.plusSeconds(1), 2)).isEqualTo(2);
         assertThat(store.deleteBefore(T0.plusSeconds(1), 2)).isEqualTo(1);
         assertThat(store.deleteBefore(T0.plusSeconds(1), 2)).isZero();
-        assertThat(store.nextDue()).isEmpty();
+        assertThat(store.nextDue(EndpointPartitions.ALL)).isEmpty();
     }
 
     @Test
@@ -759,7 +840,7 @@ public abstract class DeliveryStoreContract {
 
         assertThat(store.deleteBefore(T0.plusSeconds(1), 2)).as("the oldest rows are validations").isEqualTo(2);
         assertThat(store.deleteBefore(T0.plusSeconds(1), 2)).isZero();
-        assertThat(store.claimDue(T0.plusSeconds(60), 10, LEASE)).hasSize(3).allMatch(Delivery::isValidation);
+        assertThat(store.claimDue(T0.plusSeconds(60), 10, LEASE, EndpointPartitions.ALL)).hasSize(3).allMatch(Delivery::isValidation);
     }
 
     // ---------------------------------------------------------------- helpers

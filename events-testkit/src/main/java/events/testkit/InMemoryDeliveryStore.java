@@ -3,16 +3,15 @@ package events.testkit;
 import events.domain.Delivery;
 import events.domain.DeliveryAttempt;
 import events.domain.DeliveryStatus;
+import events.domain.EndpointPartitions;
 import events.ports.DeliveryStore;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 
@@ -21,8 +20,13 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     private final TreeMap<Long, Delivery> deliveries = new TreeMap<>();
     private final Map<Key, Long> byKey = new java.util.HashMap<>();
     private final TreeMap<Long, DeliveryAttempt> attempts = new TreeMap<>();
-    /** The subscriptions that exist, once an {@link InMemorySubscriptionStore} keeps them; null: every one does. */
-    private Set<UUID> subscriptions;
+    /**
+     * The subscriptions that exist and their endpoint's partition, once an {@link InMemorySubscriptionStore} keeps
+     * them; null: every one does, in no known partition (claimed only by a claim of every partition).
+     */
+    private Map<UUID, Integer> subscriptions;
+    /** The delivering processes and until when each is alive. */
+    private final Map<UUID, Instant> nodes = new java.util.HashMap<>();
     private long cursor;
     private UUID leaseHolder;
     private Instant leaseUntil;
@@ -45,6 +49,17 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
             return true;
         }
         return false;
+    }
+
+    @Override
+    public synchronized List<UUID> heartbeat(UUID node, Instant now, Instant aliveUntil) {
+        nodes.put(node, aliveUntil);
+        return nodes.entrySet().stream().filter(e -> !e.getValue().isBefore(now)).map(Map.Entry::getKey).toList();
+    }
+
+    @Override
+    public synchronized void leave(UUID node) {
+        nodes.remove(node);
     }
 
     @Override
@@ -78,7 +93,8 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
         }
         List<Delivery> queued = new ArrayList<>();
         for (NewDelivery d : newDeliveries) {
-            queue(d.subscriptionId(), d.eventSequence(), d.eventId(), dueAt).ifPresent(queued::add);
+            queue(d.subscriptionId(), d.eventSequence(), d.eventId(), d.dueAt() != null ? d.dueAt() : dueAt, dueAt)
+                    .ifPresent(queued::add);
         }
         cursor = newCursor;
         return Optional.of(queued);
@@ -86,25 +102,28 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
 
     @Override
     public synchronized Optional<Delivery> queueValidation(UUID subscriptionId, Instant dueAt) {
-        return queue(subscriptionId, Delivery.VALIDATION, Delivery.validationEventId(subscriptionId), dueAt);
+        return queue(subscriptionId, Delivery.VALIDATION, Delivery.validationEventId(subscriptionId), dueAt, dueAt);
     }
 
-    private Optional<Delivery> queue(UUID subscriptionId, long sequence, String eventId, Instant dueAt) {
+    private Optional<Delivery> queue(UUID subscriptionId, long sequence, String eventId, Instant dueAt,
+            Instant created) {
         Key key = new Key(subscriptionId, sequence);
-        if (byKey.containsKey(key) || subscriptions != null && !subscriptions.contains(subscriptionId)) {
+        if (byKey.containsKey(key) || subscriptions != null && !subscriptions.containsKey(subscriptionId)) {
             return Optional.empty();
         }
         Delivery d = new Delivery(++lastDeliveryId, subscriptionId, sequence, eventId, 0, DeliveryStatus.PENDING, dueAt,
-                dueAt);
+                created);
         deliveries.put(d.id(), d);
         byKey.put(key, d.id());
         return Optional.of(d);
     }
 
     @Override
-    public synchronized List<Delivery> claimDue(Instant now, int limit, Instant leaseUntil) {
+    public synchronized List<Delivery> claimDue(Instant now, int limit, Instant leaseUntil,
+            EndpointPartitions partitions) {
         List<Delivery> due = deliveries.values().stream()
                 .filter(d -> d.status() == DeliveryStatus.PENDING && !d.nextAttemptAt().isAfter(now))
+                .filter(d -> inPartitions(d, partitions))
                 .sorted(Comparator.comparing(Delivery::nextAttemptAt).thenComparing(Delivery::id))
                 .limit(limit)
                 .toList();
@@ -118,9 +137,18 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     }
 
     @Override
-    public synchronized Optional<Instant> nextDue() {
+    public synchronized Optional<Instant> nextDue(EndpointPartitions partitions) {
         return deliveries.values().stream().filter(d -> d.status() == DeliveryStatus.PENDING)
+                .filter(d -> inPartitions(d, partitions))
                 .map(Delivery::nextAttemptAt).min(Comparator.naturalOrder());
+    }
+
+    private boolean inPartitions(Delivery d, EndpointPartitions partitions) {
+        if (partitions.isAll()) {
+            return true;
+        }
+        Integer partition = subscriptions == null ? null : subscriptions.get(d.subscriptionId());
+        return partition != null && partitions.contains(partition);
     }
 
     @Override
@@ -182,18 +210,19 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
         return n;
     }
 
-    /** Forgets the subscription's deliveries and attempts (the subscription was deleted). */
     /** From now on only subscriptions {@link #subscriptionCreated} and not deleted exist. */
     synchronized void keepSubscriptions() {
         if (subscriptions == null) {
-            subscriptions = new HashSet<>();
+            subscriptions = new java.util.HashMap<>();
         }
     }
 
-    synchronized void subscriptionCreated(UUID subscriptionId) {
+    synchronized void subscriptionCreated(UUID subscriptionId, String endPoint) {
         keepSubscriptions();
-        subscriptions.add(subscriptionId);
+        subscriptions.put(subscriptionId, EndpointPartitions.partitionOf(endPoint));
     }
+
+    /** Forgets the subscription's deliveries and attempts (the subscription was deleted). */
 
     synchronized void deleteSubscription(UUID subscriptionId) {
         if (subscriptions != null) {

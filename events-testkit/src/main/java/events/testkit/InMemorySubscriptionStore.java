@@ -50,7 +50,7 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
         list.add(new Secret(secret, subscription.created(), null));
         secrets.put(subscription.id(), list);
         if (deliveries != null) {
-            deliveries.subscriptionCreated(subscription.id());
+            deliveries.subscriptionCreated(subscription.id(), subscription.request().endPoint());
         }
         revision++;
         return new Created(subscription, true);

@@ -526,7 +526,7 @@ public abstract class SubscriptionStoreContract {
     }
 
     /** A pending subscription of {@link #CONSUMER} to {@code endPoint}, created in {@code store}. */
-    static Subscription created(SubscriptionStore store, String endPoint, Instant at) {
+    public static Subscription created(SubscriptionStore store, String endPoint, Instant at) {
         Subscription s = subscription(CONSUMER, request(endPoint, List.of()), at);
         assertThat(store.createIfAbsent(s, secret()).created()).isTrue();
         return s;

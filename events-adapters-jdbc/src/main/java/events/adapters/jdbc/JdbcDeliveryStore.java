@@ -3,6 +3,7 @@ package events.adapters.jdbc;
 import events.domain.Delivery;
 import events.domain.DeliveryAttempt;
 import events.domain.DeliveryStatus;
+import events.domain.EndpointPartitions;
 import events.domain.UnableToAccessSubscriptionsException;
 import events.ports.DeliveryStore;
 import java.sql.Connection;
@@ -32,7 +33,9 @@ import org.jdbi.v3.core.statement.Query;
 /**
  * {@link DeliveryStore} on H2 or PostgreSQL through Jdbi.
  *
- * <p>The dispatcher's lease is a compare-and-set of the same row's holder and expiry.
+ * <p>The dispatcher's lease is a compare-and-set of the same row's holder and expiry. The delivering processes
+ * alive are the rows of {@code delivery_nodes} whose time has not run out; claims filter on the partition of the
+ * subscription's endpoint, stored with the subscription.
  *
  * <p>Dispatching is a compare-and-set of the one row of {@code delivery_cursor} and the insert of the new
  * deliveries, in one transaction. Deliveries are inserted only for subscriptions that exist (a foreign key
@@ -49,6 +52,8 @@ import org.jdbi.v3.core.statement.Query;
 final class JdbcDeliveryStore implements DeliveryStore {
     /** Longer attempt errors are cut to this many characters. */
     static final int MAX_ERROR_LENGTH = 1000;
+    /** How long the row of a process no longer alive is kept. */
+    private static final java.time.Duration NODE_FORGOTTEN = java.time.Duration.ofMinutes(1);
 
     private static final String COLUMNS = "id, subscription_id, event_seq, event_id, attempts, status, next_attempt_at,"
             + " created";
@@ -57,15 +62,20 @@ final class JdbcDeliveryStore implements DeliveryStore {
     private static final String PENDING = "'" + DeliveryStatus.PENDING.wireName() + "'";
     /** PostgreSQL: every new delivery in one statement, one array per column. */
     private static final String INSERT_ARRAYS = "INSERT INTO deliveries (" + INSERT_COLUMNS + ")"
-            + " SELECT u.subscription_id, u.event_seq, u.event_id, 0, " + PENDING + ", :due, :due"
-            + " FROM unnest(:subscriptions, :sequences, :eventIds) AS u (subscription_id, event_seq, event_id)"
+            + " SELECT u.subscription_id, u.event_seq, u.event_id, 0, " + PENDING + ","
+            + " TIMESTAMP WITH TIME ZONE 'epoch' + u.due_micros * INTERVAL '1 microsecond', :due"
+            + " FROM unnest(:subscriptions, :sequences, :eventIds, :dueMicros)"
+            + " AS u (subscription_id, event_seq, event_id, due_micros)"
             + " WHERE EXISTS (SELECT 1 FROM subscriptions s WHERE s.id = u.subscription_id)"
             + " ON CONFLICT (subscription_id, event_seq) DO NOTHING"
             + " RETURNING " + COLUMNS;
     /** H2: one row; inserts nothing when the subscription does not exist or the delivery does. */
     private static final String INSERT_ONE = "INSERT INTO deliveries (" + INSERT_COLUMNS + ")"
-            + " SELECT id, :sequence, :eventId, 0, " + PENDING + ", :due, :due FROM subscriptions WHERE id = :subscription"
-            + " ON CONFLICT DO NOTHING";
+            + " SELECT id, :sequence, :eventId, 0, " + PENDING + ", :rowDue, :due FROM subscriptions"
+            + " WHERE id = :subscription ON CONFLICT DO NOTHING";
+    /** Deliveries whose subscription's endpoint is in the partitions bound as {@code <partitions>}. */
+    private static final String IN_PARTITIONS = " AND EXISTS (SELECT 1 FROM subscriptions s"
+            + " WHERE s.id = deliveries.subscription_id AND s.endpoint_partition IN (<partitions>))";
 
     private final Jdbi jdbi;
     private final boolean postgres;
@@ -102,6 +112,51 @@ final class JdbcDeliveryStore implements DeliveryStore {
                     .execute()) == 1;
         } catch (JdbiException e) {
             throw new UnableToAccessSubscriptionsException("unable to take the dispatch lease", e);
+        }
+    }
+
+    @Override
+    public List<UUID> heartbeat(UUID node, Instant now, Instant aliveUntil) {
+        Objects.requireNonNull(node, "node");
+        Objects.requireNonNull(now, "now");
+        Objects.requireNonNull(aliveUntil, "aliveUntil");
+        try {
+            return jdbi.inTransaction(handle -> {
+                relaxCommit(handle);
+                // Node ids are this process's own: no other writer inserts this row, so update-then-insert is safe.
+                int updated = handle.createUpdate("UPDATE delivery_nodes SET alive_until = :until WHERE node_id = :node")
+                        .bind("node", node)
+                        .bind("until", Timestamps.of(aliveUntil))
+                        .execute();
+                if (updated == 0) {
+                    handle.createUpdate("INSERT INTO delivery_nodes (node_id, alive_until) VALUES (:node, :until)")
+                            .bind("node", node)
+                            .bind("until", Timestamps.of(aliveUntil))
+                            .execute();
+                }
+                // Whoever looks clears the rows of processes gone for a minute (a slow one may still come back).
+                handle.createUpdate("DELETE FROM delivery_nodes WHERE alive_until < :gone")
+                        .bind("gone", Timestamps.of(now.minus(NODE_FORGOTTEN)))
+                        .execute();
+                return handle.createQuery("SELECT node_id FROM delivery_nodes WHERE alive_until >= :now")
+                        .bind("now", Timestamps.of(now))
+                        .mapTo(UUID.class)
+                        .list();
+            });
+        } catch (JdbiException e) {
+            throw new UnableToAccessSubscriptionsException("unable to record that this process is alive", e);
+        }
+    }
+
+    @Override
+    public void leave(UUID node) {
+        Objects.requireNonNull(node, "node");
+        try {
+            jdbi.useHandle(handle -> handle.createUpdate("DELETE FROM delivery_nodes WHERE node_id = :node")
+                    .bind("node", node)
+                    .execute());
+        } catch (JdbiException e) {
+            throw new UnableToAccessSubscriptionsException("unable to record that this process stops delivering", e);
         }
     }
 
@@ -188,17 +243,20 @@ final class JdbcDeliveryStore implements DeliveryStore {
         UUID[] subscriptions = new UUID[n];
         Long[] sequences = new Long[n];
         String[] eventIds = new String[n];
+        Long[] dueMicros = new Long[n];
         int i = 0;
         for (NewDelivery d : deliveries) {
             subscriptions[i] = d.subscriptionId();
             sequences[i] = d.eventSequence();
             eventIds[i] = d.eventId();
+            dueMicros[i] = ChronoUnit.MICROS.between(Instant.EPOCH, d.dueAt() != null ? d.dueAt() : dueAt);
             i++;
         }
         List<Delivery> queued = new ArrayList<>(handle.createQuery(INSERT_ARRAYS)
                 .bindArray("subscriptions", UUID.class, (Object[]) subscriptions)
                 .bind("sequences", PostgresArrays.of(sequences))
                 .bind("eventIds", PostgresArrays.of(eventIds))
+                .bind("dueMicros", PostgresArrays.of(dueMicros))
                 .bind("due", Timestamps.of(dueAt))
                 .map((rs, ctx) -> toDelivery(rs))
                 .list());
@@ -212,6 +270,7 @@ final class JdbcDeliveryStore implements DeliveryStore {
             batch.bind("subscription", d.subscriptionId())
                     .bind("sequence", d.eventSequence())
                     .bind("eventId", d.eventId())
+                    .bind("rowDue", Timestamps.of(d.dueAt() != null ? d.dueAt() : dueAt))
                     .bind("due", Timestamps.of(dueAt))
                     .add();
         }
@@ -256,6 +315,7 @@ final class JdbcDeliveryStore implements DeliveryStore {
                         .bind("subscription", subscriptionId)
                         .bind("sequence", Delivery.VALIDATION)
                         .bind("eventId", Delivery.validationEventId(subscriptionId))
+                        .bind("rowDue", Timestamps.of(dueAt))
                         .bind("due", Timestamps.of(dueAt))
                         .execute();
                 if (inserted == 0) {
@@ -277,13 +337,15 @@ final class JdbcDeliveryStore implements DeliveryStore {
     // ------------------------------------------------------------------ claiming
 
     @Override
-    public List<Delivery> claimDue(Instant now, int limit, Instant leaseUntil) {
+    public List<Delivery> claimDue(Instant now, int limit, Instant leaseUntil, EndpointPartitions partitions) {
         Objects.requireNonNull(now, "now");
         Objects.requireNonNull(leaseUntil, "leaseUntil");
-        if (limit <= 0) {
+        Objects.requireNonNull(partitions, "partitions");
+        if (limit <= 0 || partitions.isEmpty()) {
             return List.of();
         }
         String due = " FROM deliveries WHERE status = " + PENDING + " AND next_attempt_at <= :now"
+                + (partitions.isAll() ? "" : IN_PARTITIONS)
                 // "status, next_attempt_at, id" is the order of the index deliveries_due: read in order, no sort
                 + " ORDER BY status, next_attempt_at, id LIMIT :limit";
         try {
@@ -295,7 +357,7 @@ final class JdbcDeliveryStore implements DeliveryStore {
                                     + " UPDATE deliveries d SET next_attempt_at = :lease FROM due WHERE d.id = due.id"
                                     + " RETURNING d.id, d.subscription_id, d.event_seq, d.event_id, d.attempts,"
                                     + " d.status, d.next_attempt_at, d.created, due.due_at");
-                    bindClaim(claim, now, limit, leaseUntil);
+                    bindClaim(claim, now, limit, leaseUntil, partitions);
                     List<Object[]> rows = claim.map((rs, ctx) -> new Object[] {toDelivery(rs), Timestamps.read(rs, "due_at")})
                             .list();
                     rows.sort(Comparator.comparing((Object[] r) -> (Instant) r[1])
@@ -303,7 +365,7 @@ final class JdbcDeliveryStore implements DeliveryStore {
                     return rows.stream().map(r -> (Delivery) r[0]).toList();
                 }
                 Query select = handle.createQuery("SELECT " + COLUMNS + due + " FOR UPDATE");
-                bindClaim(select, now, limit, null);
+                bindClaim(select, now, limit, null, partitions);
                 List<Delivery> claimed = select.map((rs, ctx) -> toDelivery(rs)).list();
                 if (claimed.isEmpty()) {
                     return claimed;
@@ -320,21 +382,34 @@ final class JdbcDeliveryStore implements DeliveryStore {
         }
     }
 
-    private static void bindClaim(Query query, Instant now, int limit, Instant leaseUntil) {
+    private static void bindClaim(Query query, Instant now, int limit, Instant leaseUntil,
+            EndpointPartitions partitions) {
         query.bind("now", Timestamps.of(now)).bind("limit", limit);
         if (leaseUntil != null) {
             query.bind("lease", Timestamps.of(leaseUntil));
         }
+        bindPartitions(query, partitions);
+    }
+
+    private static void bindPartitions(Query query, EndpointPartitions partitions) {
+        if (!partitions.isAll()) {
+            query.bindList("partitions", partitions.toList().stream().map(Integer::shortValue).toList());
+        }
     }
 
     @Override
-    public Optional<Instant> nextDue() {
+    public Optional<Instant> nextDue(EndpointPartitions partitions) {
+        Objects.requireNonNull(partitions, "partitions");
+        if (partitions.isEmpty()) {
+            return Optional.empty();
+        }
         try {
-            return jdbi.withHandle(handle -> handle
-                    .createQuery("SELECT next_attempt_at FROM deliveries WHERE status = " + PENDING
-                            + " ORDER BY status, next_attempt_at LIMIT 1")
-                    .map((rs, ctx) -> Timestamps.read(rs, "next_attempt_at"))
-                    .findOne());
+            return jdbi.withHandle(handle -> {
+                Query query = handle.createQuery("SELECT next_attempt_at FROM deliveries WHERE status = " + PENDING
+                        + (partitions.isAll() ? "" : IN_PARTITIONS) + " ORDER BY status, next_attempt_at LIMIT 1");
+                bindPartitions(query, partitions);
+                return query.map((rs, ctx) -> Timestamps.read(rs, "next_attempt_at")).findOne();
+            });
         } catch (JdbiException e) {
             throw new UnableToAccessSubscriptionsException("unable to read when the next delivery is due", e);
         }

@@ -1,5 +1,6 @@
 package events.adapters.jdbc;
 
+import events.domain.EndpointPartitions;
 import events.domain.Subscription;
 import events.domain.SubscriptionRequest;
 import events.domain.SubscriptionStatus;
@@ -90,10 +91,10 @@ final class JdbcSubscriptionStore implements SubscriptionStore {
 
     private static int insert(Handle handle, Subscription s, UUID key, String filters) {
         SubscriptionRequest r = s.request();
-        return handle.createUpdate("INSERT INTO subscriptions (" + COLUMNS + ", request_key) VALUES (:id, :consumer,"
-                        + " :createdBy, :endPoint, :resourceFilter, :subjectFilter, :typeFilter, :sourceFilter,"
-                        + " :alternativeSubjectFilter, :filters, :created, :validated, :status, :key)"
-                        + " ON CONFLICT DO NOTHING")
+        return handle.createUpdate("INSERT INTO subscriptions (" + COLUMNS + ", request_key, endpoint_partition)"
+                        + " VALUES (:id, :consumer, :createdBy, :endPoint, :resourceFilter, :subjectFilter, :typeFilter,"
+                        + " :sourceFilter, :alternativeSubjectFilter, :filters, :created, :validated, :status, :key,"
+                        + " :partition) ON CONFLICT DO NOTHING")
                 .bind("id", s.id())
                 .bind("consumer", s.consumer())
                 .bind("createdBy", s.createdBy())
@@ -108,6 +109,7 @@ final class JdbcSubscriptionStore implements SubscriptionStore {
                 .bind("validated", Timestamps.of(s.validated()))
                 .bind("status", s.status().wireName())
                 .bind("key", key)
+                .bind("partition", (short) EndpointPartitions.partitionOf(r.endPoint()))
                 .execute();
     }
 

@@ -2,6 +2,7 @@ package events.adapters.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import events.domain.EndpointPartitions;
 import events.domain.Subscription;
 import events.domain.SubscriptionRequest;
 import events.domain.WebhookSecret;
@@ -86,9 +87,9 @@ class DeliveryTimingTest {
         }
         for (int round = 0; round < 5; round++) {
             long started = System.nanoTime();
-            assertThat(deliveries.nextDue()).isPresent();
+            assertThat(deliveries.nextDue(EndpointPartitions.ALL)).isPresent();
             long next = System.nanoTime();
-            assertThat(deliveries.claimDue(T0.plusSeconds(10), 100, T0.plusSeconds(3600))).hasSize(100);
+            assertThat(deliveries.claimDue(T0.plusSeconds(10), 100, T0.plusSeconds(3600), EndpointPartitions.ALL)).hasSize(100);
             long claimed = System.nanoTime();
             System.out.printf("%s: nextDue %.2f ms, claimDue(100) %.2f ms among %d rows%n", name,
                     (next - started) / 1e6, (claimed - next) / 1e6, delivered + 5000);

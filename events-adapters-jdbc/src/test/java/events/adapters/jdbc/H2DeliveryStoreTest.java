@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import events.domain.Delivery;
 import events.domain.DeliveryAttempt;
 import events.domain.DeliveryStatus;
+import events.domain.EndpointPartitions;
 import events.domain.Subscription;
 import events.domain.SubscriptionRequest;
 import events.domain.SubscriptionStatus;
@@ -72,9 +73,9 @@ class H2DeliveryStoreTest extends DeliveryStoreContract {
             assertThat(subscriptions.secrets(s.id(), T0)).containsExactly(secret);
             assertThat(subscriptions.revision()).isEqualTo(revision);
             assertThat(deliveries.dispatchCursor()).isEqualTo(7);
-            assertThat(deliveries.nextDue()).contains(T0.plusSeconds(10));
+            assertThat(deliveries.nextDue(EndpointPartitions.ALL)).contains(T0.plusSeconds(10));
             assertThat(deliveries.attempts(s.id(), Long.MAX_VALUE, 10)).hasSize(1);
-            assertThat(deliveries.claimDue(T0.plusSeconds(10), 10, T0.plusSeconds(60)))
+            assertThat(deliveries.claimDue(T0.plusSeconds(10), 10, T0.plusSeconds(60), EndpointPartitions.ALL))
                     .containsExactly(queued.with(1, DeliveryStatus.PENDING, T0.plusSeconds(60)));
         }
     }
@@ -112,9 +113,9 @@ class H2DeliveryStoreTest extends DeliveryStoreContract {
         assertThatThrownBy(deliveries::dispatchCursor).isInstanceOf(UnableToAccessSubscriptionsException.class);
         assertThatThrownBy(() -> deliveries.dispatch(0, 1, List.of(), T0))
                 .isInstanceOf(UnableToAccessSubscriptionsException.class);
-        assertThatThrownBy(() -> deliveries.claimDue(T0, 10, T0))
+        assertThatThrownBy(() -> deliveries.claimDue(T0, 10, T0, EndpointPartitions.ALL))
                 .isInstanceOf(UnableToAccessSubscriptionsException.class);
-        assertThatThrownBy(deliveries::nextDue).isInstanceOf(UnableToAccessSubscriptionsException.class);
+        assertThatThrownBy(() -> deliveries.nextDue(EndpointPartitions.ALL)).isInstanceOf(UnableToAccessSubscriptionsException.class);
     }
 
     static Subscription subscription() {

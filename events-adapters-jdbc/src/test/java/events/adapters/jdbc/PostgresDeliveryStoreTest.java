@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import events.domain.Delivery;
+import events.domain.EndpointPartitions;
 import events.domain.Subscription;
 import events.domain.UnableToAccessSubscriptionsException;
 import events.domain.WebhookSecret;
@@ -58,7 +59,7 @@ class PostgresDeliveryStoreTest extends DeliveryStoreContract {
                 .isInstanceOf(UnableToAccessSubscriptionsException.class);
 
         assertThat(storage.deliveries().dispatchCursor()).isZero();
-        assertThat(storage.deliveries().nextDue()).isEmpty();
+        assertThat(storage.deliveries().nextDue(EndpointPartitions.ALL)).isEmpty();
         assertThat(storage.deliveries().dispatch(0, 1, List.of(new NewDelivery(s.id(), 1, "e1")), T0).orElseThrow())
                 .hasSize(1);
     }
@@ -87,13 +88,13 @@ class PostgresDeliveryStoreTest extends DeliveryStoreContract {
             }
             long started = System.nanoTime();
 
-            List<Delivery> claimed = storage.deliveries().claimDue(T0, 10, T0.plusSeconds(60));
+            List<Delivery> claimed = storage.deliveries().claimDue(T0, 10, T0.plusSeconds(60), EndpointPartitions.ALL);
 
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
             assertThat(claimed).hasSize(3).noneSatisfy(d -> assertThat(held).contains(d.id()));
             other.rollback();
         }
-        assertThat(storage.deliveries().claimDue(T0, 10, T0.plusSeconds(60))).hasSize(3);
+        assertThat(storage.deliveries().claimDue(T0, 10, T0.plusSeconds(60), EndpointPartitions.ALL)).hasSize(3);
     }
 
     private static Subscription created(Storage storage) {
