@@ -77,6 +77,7 @@ public final class EventsServer implements AutoCloseable {
                     .webhookEndpoints(endpoints)
                     .retrySchedule(settings.retrySchedule())
                     .attemptTimeout(settings.webhookTimeout())
+                    .maxConcurrencyPerEndpoint(settings.webhookConcurrency())
                     .baseUrl(publicUrl)
                     .changeSignals(stores.changeSignals())
                     .retention(settings.retention())

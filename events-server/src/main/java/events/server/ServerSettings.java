@@ -36,6 +36,7 @@ public record ServerSettings(
         boolean webhookAllowHttp,
         boolean webhookAllowPrivate,
         Duration webhookTimeout,
+        int webhookConcurrency,
         RetrySchedule retrySchedule,
         Duration retention) {
 
@@ -79,6 +80,8 @@ public record ServerSettings(
         if (timeout.compareTo(Duration.ofMillis(100)) < 0 || timeout.compareTo(Duration.ofMinutes(5)) > 0) {
             throw new SettingsException("EVENTS_WEBHOOK_TIMEOUT must be from 100ms to 5m");
         }
+        int concurrency = s.get("EVENTS_WEBHOOK_CONCURRENCY", "--webhook-concurrency")
+                .map(v -> parseInt("EVENTS_WEBHOOK_CONCURRENCY", v, 1, 1000)).orElse(16);
         RetrySchedule schedule = s.get("EVENTS_RETRY_SCHEDULE", "--retry-schedule")
                 .map(ServerSettings::parseSchedule).orElse(RetrySchedule.ALTINN);
         Duration retention = s.get("EVENTS_RETENTION", "--retention")
@@ -89,8 +92,8 @@ public record ServerSettings(
         s.rejectUnknownFlags();
         return new ServerSettings(port, baseUrl, dataDir, dbUrl,
                 dbUser, s.get("EVENTS_DB_PASSWORD", null), secret, jwks, issuer, audience,
-                maxEventBytes, maxBatchBytes, maxPublishesInFlight, maxPublishBytesInFlight, policyDir, allowHttp, allowPrivate, timeout, schedule,
-                retention);
+                maxEventBytes, maxBatchBytes, maxPublishesInFlight, maxPublishBytesInFlight, policyDir, allowHttp,
+                allowPrivate, timeout, concurrency, schedule, retention);
     }
 
     private static Path checkPolicyDir(String value) {
@@ -242,6 +245,6 @@ public record ServerSettings(
                 + ", db=" + dbUrl.orElse("embedded H2") + ", jwt=" + (jwtSecret.isPresent() ? "HS256 " : "")
                 + jwtJwks.map(j -> "JWKS " + j).orElse("") + policyDir.map(d -> ", policyDir=" + d).orElse("")
                 + ", webhooks[allowHttp=" + webhookAllowHttp + ", allowPrivate=" + webhookAllowPrivate + ", timeout="
-                + webhookTimeout + ", retries=" + retrySchedule.delays() + "]]";
+                + webhookTimeout + ", concurrency=" + webhookConcurrency + ", retries=" + retrySchedule.delays() + "]]";
     }
 }

@@ -13,9 +13,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -23,8 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Three server processes on one PostgreSQL schema with a real webhook receiver: events are published through all
- * three, the node that dispatches is SIGKILLed mid-run, and still every acknowledged event reaches both
- * subscriptions (created through different nodes) and is polled back exactly once from each surviving node.
+ * three, the node that dispatches is SIGKILLed mid-run, and still every acknowledged event reaches every
+ * subscription (created through different nodes) and is polled back exactly once from each surviving node. One
+ * endpoint is slow and fails every first attempt, so that retries, claimed by whichever node owns its partition,
+ * add to first attempts: across the three nodes it never has more attempts in flight than the per-endpoint bound.
  */
 class PostgresClusterIT {
     @RegisterExtension
@@ -33,6 +38,8 @@ class PostgresClusterIT {
     private static final int TARGET = 2_000;
     private static final int KILL_AT = 700;
     private static final String DISPATCHES = "this process dispatches new events now";
+    /** EVENTS_WEBHOOK_CONCURRENCY here: attempts in flight at once to one endpoint, for the whole cluster. */
+    private static final int PER_ENDPOINT = 4;
 
     @TempDir
     Path dataDir;
@@ -52,6 +59,7 @@ class PostgresClusterIT {
             env.put("EVENTS_WEBHOOK_ALLOW_PRIVATE", "true");
             env.put("EVENTS_WEBHOOK_TIMEOUT", "2s");
             env.put("EVENTS_RETRY_SCHEDULE", "1s,1s,1s,1s,1s,1s,1s,1s,1s,1s");
+            env.put("EVENTS_WEBHOOK_CONCURRENCY", String.valueOf(PER_ENDPOINT));
             String token = ServerProcessIT.mintToken(env);
 
             List<ServerProcess> nodes = new ArrayList<>();
@@ -72,8 +80,33 @@ class PostgresClusterIT {
     private void run(List<ServerProcess> nodes, String token, WebhookReceiver receiver) throws Exception {
         String a = WebhookCrashIT.subscribe(nodes.get(0).baseUrl(), token, receiver.url("/a"));
         String b = WebhookCrashIT.subscribe(nodes.get(1).baseUrl(), token, receiver.url("/b"));
+        // The slow endpoint answers after 10 ms: 500 to the first attempt of each webhook-id, then 200.
+        Set<String> tried = ConcurrentHashMap.newKeySet();
+        AtomicInteger slowInFlight = new AtomicInteger();
+        AtomicInteger slowMost = new AtomicInteger();
+        List<WebhookReceiver.Received> slowDelivered = new CopyOnWriteArrayList<>();
+        receiver.answer(r -> {
+            if (!r.path().equals("/slow")) {
+                return 200;
+            }
+            slowMost.accumulateAndGet(slowInFlight.incrementAndGet(), Math::max);
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                slowInFlight.decrementAndGet();
+            }
+            if (tried.add(r.header("webhook-id"))) {
+                return 500;
+            }
+            slowDelivered.add(r);
+            return 200;
+        });
+        String slow = WebhookCrashIT.subscribe(nodes.get(2).baseUrl(), token, receiver.url("/slow"));
         WebhookCrashIT.awaitActive(nodes.get(2).baseUrl(), token, a);
         WebhookCrashIT.awaitActive(nodes.get(2).baseUrl(), token, b);
+        WebhookCrashIT.awaitActive(nodes.get(0).baseUrl(), token, slow);
 
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
         AtomicReferenceArray<Boolean> alive = new AtomicReferenceArray<>(new Boolean[] {true, true, true});
@@ -116,14 +149,19 @@ class PostgresClusterIT {
         Function<String, Set<String>> pushedTo = path -> receiver.received(r -> r.path().equals(path)
                         && !WebhookCrashIT.isValidation(r)).stream()
                 .map(r -> EventsHttpClient.json(r.body()).path("id").asText()).collect(Collectors.toSet());
+        Supplier<Set<String>> deliveredToSlow = () -> slowDelivered.stream().filter(r -> !WebhookCrashIT.isValidation(r))
+                .map(r -> EventsHttpClient.json(r.body()).path("id").asText()).collect(Collectors.toSet());
         Await.until(() -> pushedTo.apply("/a").containsAll(acknowledged)
-                        && pushedTo.apply("/b").containsAll(acknowledged),
-                Duration.ofSeconds(90), "every acknowledged event pushed to both subscriptions");
+                        && pushedTo.apply("/b").containsAll(acknowledged)
+                        && deliveredToSlow.get().containsAll(acknowledged),
+                Duration.ofSeconds(90), "every acknowledged event pushed to every subscription");
         for (String path : List.of("/a", "/b")) {
             Set<String> missing = new TreeSet<>(acknowledged);
             missing.removeAll(pushedTo.apply(path));
             assertThat(missing).as("acknowledged events never pushed to " + path).isEmpty();
         }
+        assertThat(slowMost.get()).as("attempts in flight at once to /slow, from all three nodes")
+                .isBetween(1, PER_ENDPOINT);
         assertThat(nodes.subList(1, NODES)).as("a surviving node took the dispatcher's lease over")
                 .anySatisfy(node -> assertThat(node.output()).contains(DISPATCHES));
         for (int n = 1; n < NODES; n++) {
@@ -132,8 +170,11 @@ class PostgresClusterIT {
         }
         long pushesA = receiver.received(r -> r.path().equals("/a") && !WebhookCrashIT.isValidation(r)).size();
         long pushesB = receiver.received(r -> r.path().equals("/b") && !WebhookCrashIT.isValidation(r)).size();
+        long slowSuccesses = slowDelivered.stream().filter(r -> !WebhookCrashIT.isValidation(r)).count();
         System.out.printf("PostgresClusterIT: %d acknowledged (%d before the dispatching node was killed);"
-                + " /a %d pushes, %d duplicates; /b %d pushes, %d duplicates%n", acknowledged.size(), atKill,
-                pushesA, pushesA - pushedTo.apply("/a").size(), pushesB, pushesB - pushedTo.apply("/b").size());
+                + " /a %d pushes, %d duplicates; /b %d pushes, %d duplicates; /slow %d answered 200, %d duplicates,"
+                + " at most %d attempts in flight (bound %d)%n", acknowledged.size(), atKill,
+                pushesA, pushesA - pushedTo.apply("/a").size(), pushesB, pushesB - pushedTo.apply("/b").size(),
+                slowSuccesses, slowSuccesses - deliveredToSlow.get().size(), slowMost.get(), PER_ENDPOINT);
     }
 }

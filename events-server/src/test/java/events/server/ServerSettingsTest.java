@@ -100,13 +100,15 @@ class ServerSettingsTest {
         assertThat(s.webhookAllowPrivate()).isFalse();
         assertThat(s.webhookTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(s.retrySchedule()).isEqualTo(events.domain.RetrySchedule.ALTINN);
+        assertThat(s.webhookConcurrency()).isEqualTo(16);
     }
 
     @Test
     void readsWebhookSettings() {
         ServerSettings s = ServerSettings.from(Map.of("EVENTS_WEBHOOK_ALLOW_HTTP", "true",
                 "EVENTS_RETRY_SCHEDULE", "10s, 1m,2h", "EVENTS_WEBHOOK_TIMEOUT", "5s"),
-                List.of("--webhook-allow-private", "yes"));
+                List.of("--webhook-allow-private", "yes", "--webhook-concurrency", "4"));
+        assertThat(s.webhookConcurrency()).isEqualTo(4);
         assertThat(s.webhookAllowHttp()).isTrue();
         assertThat(s.webhookAllowPrivate()).isTrue();
         assertThat(s.webhookTimeout()).isEqualTo(Duration.ofSeconds(5));
@@ -124,6 +126,8 @@ class ServerSettingsTest {
                 .isInstanceOf(SettingsException.class).hasMessageContaining("EVENTS_RETRY_SCHEDULE");
         assertThatThrownBy(() -> ServerSettings.from(Map.of("EVENTS_WEBHOOK_TIMEOUT", "1h"), List.of()))
                 .isInstanceOf(SettingsException.class).hasMessageContaining("EVENTS_WEBHOOK_TIMEOUT");
+        assertThatThrownBy(() -> ServerSettings.from(Map.of("EVENTS_WEBHOOK_CONCURRENCY", "0"), List.of()))
+                .isInstanceOf(SettingsException.class).hasMessageContaining("EVENTS_WEBHOOK_CONCURRENCY");
     }
 
     @Test
