@@ -7,13 +7,15 @@
 # bench/policies and bench/delivery-policies), then:
 #   1. publish: events.bench.LoadGenerator, closed loop at BENCH_CONCURRENCY connections spread over the N nodes
 #      (connection i to node i mod N), warm-up until the rate settles (at most BENCH_WARMUP s), BENCH_DURATION s;
-#   2. delivery: events.bench.DeliveryBench with one subscription (created through node 1), publishing through
-#      every node in turn: throughput (32 closed-loop publishers, at most 2000 pushes outstanding, warm-up until
-#      settled), then latency (open loop at half that peak, over at most 64 connections, 20 s measured).
+#   2. delivery: events.bench.DeliveryBench with BENCH_SUBSCRIPTIONS subscriptions (created through node 1), each to
+#      its own endpoint path of one sink, publishing through every node in turn: throughput (32 closed-loop
+#      publishers, at most 2000 pushes outstanding, warm-up until settled), then latency (open loop at half that
+#      peak, over at most 64 connections, 20 s measured). Every attempt to one endpoint comes from the node that
+#      owns its partition, so with one subscription one node pushes everything; with several, the nodes share them.
 # All nodes, PostgreSQL and the load generators share this machine's cores: the figures show what sharing one
 # database costs and where the machine runs out, not what N machines would give.
 #
-# Environment (all optional): BENCH_NODES ("1 2 3")  BENCH_CONCURRENCY (64)  BENCH_DURATION (15)
+# Environment (all optional): BENCH_NODES ("1 2 3")  BENCH_CONCURRENCY (64)  BENCH_DURATION (15)  BENCH_SUBSCRIPTIONS (8)
 #   BENCH_WARMUP (300)  BENCH_BUILD=1 to rebuild  BENCH_SERVER_JAVA_OPTS  PGHOST PGPORT PGUSER PGDATABASE PGPASSWORD
 # Never run by CI. Only ever sends traffic to 127.0.0.1. Takes about 6 minutes per node count.
 set -euo pipefail
@@ -25,6 +27,7 @@ NODES_LIST="${BENCH_NODES:-1 2 3}"
 CONCURRENCY="${BENCH_CONCURRENCY:-64}"
 DURATION="${BENCH_DURATION:-15}"
 WARMUP="${BENCH_WARMUP:-300}"
+SUBSCRIPTIONS="${BENCH_SUBSCRIPTIONS:-8}"
 
 log() { printf '[cluster] %s\n' "$*" >&2; }
 # shellcheck source=bench/lib.sh
@@ -61,7 +64,8 @@ for n in $NODES_LIST; do
   FIG[$n,publish]="$(sed -n 's/^RESULT label=[^ ]* .* rps=\([0-9.]*\) .*/\1/p' "$WORK/n$n-publish.result" | tail -n 1)"
 
   run_child "n$n-delivery" "${BENCH_JAVA[@]}" events.bench.DeliveryBench --url "${urls[0]}" --publish-urls "$joined" \
-    --token "$TOKEN" --settle "$WARMUP" --duration "$DURATION" --phases throughput,latency --label "n$n"
+    --token "$TOKEN" --settle "$WARMUP" --duration "$DURATION" --subscriptions "$SUBSCRIPTIONS" \
+    --phases throughput,latency --label "n$n"
   result="$WORK/n$n-delivery.result"
   fig() { sed -n "s/^RESULT name=n${n}_$1 value=\([0-9.]*\) .*/\1/p" "$result" | tail -n 1; }
   FIG[$n,deliveries]="$(fig throughput_deliveries)"
@@ -74,7 +78,7 @@ for n in $NODES_LIST; do
   for i in "${!pids[@]}"; do
     name="pg-n$n-$((i + 1))"
     check_server "${pids[$i]}" "$name"
-    grep -h "dispatches new events now" "$WORK/$name.log" | sed "s/^/[$name] /" >&2 || true
+    grep -h "dispatches new events now\|delivers to the endpoints of" "$WORK/$name.log" | sed "s/^/[$name] /" >&2 || true
   done
   for pid in "${pids[@]}"; do
     stop_child "$pid"
@@ -84,7 +88,7 @@ done
 
 echo
 echo "cluster: N nodes on one PostgreSQL schema, all on this machine (publish: $CONCURRENCY connections over the nodes;"
-echo "delivery: 1 subscription, publishing through every node; latency: open loop at half the delivery peak)"
+echo "delivery: $SUBSCRIPTIONS subscriptions, publishing through every node; latency: open loop at half the delivery peak)"
 printf '%-6s %12s %8s %14s %8s %12s %8s %8s %8s %7s\n' nodes "publish/s" "vs 1" "deliveries/s" "vs 1" "latency ev/s" "p50 ms" "p99 ms" missing errors
 first=""
 for n in $NODES_LIST; do

@@ -634,7 +634,8 @@ final class DeliveryEngine implements AutoCloseable {
     private void scheduleLoop() {
         while (running) {
             try {
-                if (!scheduleOnce()) {
+                // Raised meanwhile (deliveries became due here): look again at once, without asking when the next is due.
+                if (!scheduleOnce() && !scheduleSignal.lower()) {
                     scheduleSignal.await(untilNextDueMillis());
                 }
             } catch (InterruptedException e) {

@@ -9,6 +9,13 @@ final class Signal {
         notifyAll();
     }
 
+    /** Lowers the signal; returns whether it was raised. */
+    synchronized boolean lower() {
+        boolean was = raised;
+        raised = false;
+        return was;
+    }
+
     /** Waits until raised or {@code millis} pass, then lowers the signal. */
     synchronized void await(long millis) throws InterruptedException {
         if (!raised && millis > 0) {

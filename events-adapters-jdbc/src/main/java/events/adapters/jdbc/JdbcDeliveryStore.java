@@ -349,21 +349,27 @@ final class JdbcDeliveryStore implements DeliveryStore {
                 // "status, next_attempt_at, id" is the order of the index deliveries_due: read in order, no sort
                 + " ORDER BY status, next_attempt_at, id LIMIT :limit";
         try {
-            return jdbi.inTransaction(handle -> {
-                relaxCommit(handle);
-                if (postgres) {
-                    Query claim = handle.createQuery("WITH due AS (SELECT id, next_attempt_at AS due_at" + due
+            if (postgres) {
+                // One autocommitted statement (one round trip, not four with BEGIN, SET LOCAL and COMMIT): claims
+                // wait on the scheduler's path to every attempt a node did not push itself. set_config(..., true)
+                // relaxes this statement's own commit, as relaxCommit does for a transaction.
+                return jdbi.withHandle(handle -> {
+                    Query claim = handle.createQuery("WITH relaxed AS (SELECT set_config('synchronous_commit', 'off',"
+                                    + " true) AS relaxed), due AS (SELECT id, next_attempt_at AS due_at" + due
                                     + " FOR UPDATE SKIP LOCKED)"
-                                    + " UPDATE deliveries d SET next_attempt_at = :lease FROM due WHERE d.id = due.id"
+                                    + " UPDATE deliveries d SET next_attempt_at = :lease FROM due CROSS JOIN relaxed"
+                                    + " WHERE d.id = due.id"
                                     + " RETURNING d.id, d.subscription_id, d.event_seq, d.event_id, d.attempts,"
                                     + " d.status, d.next_attempt_at, d.created, due.due_at");
                     bindClaim(claim, now, limit, leaseUntil, partitions);
-                    List<Object[]> rows = claim.map((rs, ctx) -> new Object[] {toDelivery(rs), Timestamps.read(rs, "due_at")})
-                            .list();
+                    List<Object[]> rows = claim.map((rs, ctx) -> new Object[] {toDelivery(rs),
+                            Timestamps.read(rs, "due_at")}).list();
                     rows.sort(Comparator.comparing((Object[] r) -> (Instant) r[1])
                             .thenComparingLong(r -> ((Delivery) r[0]).id()));
                     return rows.stream().map(r -> (Delivery) r[0]).toList();
-                }
+                });
+            }
+            return jdbi.inTransaction(handle -> {
                 Query select = handle.createQuery("SELECT " + COLUMNS + due + " FOR UPDATE");
                 bindClaim(select, now, limit, null, partitions);
                 List<Delivery> claimed = select.map((rs, ctx) -> toDelivery(rs)).list();
