@@ -17,7 +17,7 @@
 #
 # Environment (all optional): BENCH_NODES ("1 2 3")  BENCH_CONCURRENCY (64)  BENCH_DURATION (15)  BENCH_SUBSCRIPTIONS (8)
 #   BENCH_WARMUP (300)  BENCH_BUILD=1 to rebuild  BENCH_SERVER_JAVA_OPTS  PGHOST PGPORT PGUSER PGDATABASE PGPASSWORD
-# Never run by CI. Only ever sends traffic to 127.0.0.1. Takes about 6 minutes per node count.
+# Never run by CI. Only ever sends traffic to 127.0.0.1. Takes about 8 minutes per node count.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

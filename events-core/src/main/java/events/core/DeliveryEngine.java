@@ -75,7 +75,14 @@ import org.slf4j.LoggerFactory;
  * validations, deliveries whose holder died) is claimed by the scheduler. Before sending, each batch is
  * authorized per consumer (action {@code subscribe}) in one call; denied deliveries end as
  * {@link DeliveryStatus#DENIED}. Each endpoint has its own {@link EndpointLane}, so a slow endpoint holds back only
- * itself. The outcome of every attempt is recorded with the delivery's next state: delivered, retry at a time
+ * itself.
+ *
+ * <p><b>Endpoint partitions.</b> Of several processes, each attempts only deliveries to endpoints in the partitions
+ * it owns ({@link #ownership}: rendezvous hashing over the processes alive, from their heartbeats), so that every
+ * attempt to one endpoint comes from one process and its lane's bound holds for them all. The dispatcher pushes at
+ * once only the deliveries of its own partitions; the others it stores due now and announces
+ * ({@link ChangeSignals.Change#DELIVERIES}), and their owner's scheduler claims them. A process alone owns every
+ * partition. The outcome of every attempt is recorded with the delivery's next state: delivered, retry at a time
  * from the {@link RetrySchedule} (at least the endpoint's {@code Retry-After} on 429 and 503), dead-lettered,
  * or, on 410 Gone, the subscription disabled.
  */
