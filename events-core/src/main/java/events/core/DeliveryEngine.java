@@ -181,6 +181,8 @@ final class DeliveryEngine implements AutoCloseable {
     private final Thread recorder;
     private volatile boolean recording = true;
     private volatile boolean running;
+    /** Set by {@link #close}: no more heartbeats (one after {@link DeliveryStore#leave} would join again). */
+    private volatile boolean closed;
     /** The dispatch cursor in the store as this process last read or wrote it; -1 = read it. */
     private long storedCursor = -1;
     /** How far this process has dispatched: past {@link #storedCursor} only over events that nothing matched. */
@@ -238,6 +240,9 @@ final class DeliveryEngine implements AutoCloseable {
         threads.add(worker("events-delivery-scheduler", this::scheduleLoop));
         refresher = Executors.newSingleThreadScheduledExecutor(daemon("events-subscription-refresh"));
         refresher.scheduleWithFixedDelay(this::refresh, REFRESH_MILLIS, REFRESH_MILLIS, TimeUnit.MILLISECONDS);
+        // Heartbeats on their own schedule: never held up by a scheduler or dispatcher that has nothing to do or no
+        // room in memory (the others would take this process's partitions while it still works on them).
+        refresher.scheduleWithFixedDelay(this::heartbeatIfDue, 0, HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
         signals.listen(ChangeSignals.Change.EVENTS, this::wake);
         signals.listen(ChangeSignals.Change.SUBSCRIPTIONS, this::subscriptionsChangedElsewhere);
         signals.listen(ChangeSignals.Change.DELIVERIES, scheduleSignal::raise);
@@ -246,6 +251,7 @@ final class DeliveryEngine implements AutoCloseable {
     @Override
     public synchronized void close() {
         running = false;
+        closed = true;
         if (refresher != null) {
             refresher.shutdownNow();
         }
@@ -307,7 +313,7 @@ final class DeliveryEngine implements AutoCloseable {
      * another thread's heartbeat: it then answers with what that one last found.
      */
     EndpointPartitions ownership(Instant now) {
-        if (!now.isBefore(heartbeatAt) && heartbeatLock.tryLock()) {
+        if (!closed && !now.isBefore(heartbeatAt) && heartbeatLock.tryLock()) {
             try {
                 if (!now.isBefore(heartbeatAt)) {
                     heartbeat(now);
@@ -317,6 +323,15 @@ final class DeliveryEngine implements AutoCloseable {
             }
         }
         return ownedAsOf(now);
+    }
+
+    private void heartbeatIfDue() {
+        try {
+            ownership(clock.instant());
+        } catch (RuntimeException e) {
+            // a failed task would not run again
+            LOG.warn("heartbeat failed: {}", e.toString());
+        }
     }
 
     /** The endpoint partitions this process owns as of its last heartbeat. */

@@ -11,8 +11,12 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** Delegates to a working store, running a hook before each dispatch (which may throw to make it fail). */
+/**
+ * Delegates to a working store, running a hook before each dispatch (which may throw to make it fail), and counts
+ * heartbeats.
+ */
 final class HookedDeliveryStore implements DeliveryStore {
+    final java.util.concurrent.atomic.AtomicInteger heartbeats = new java.util.concurrent.atomic.AtomicInteger();
     private final DeliveryStore delegate;
     private final AtomicReference<Runnable> beforeDispatch = new AtomicReference<>(() -> { });
 
@@ -63,6 +67,7 @@ final class HookedDeliveryStore implements DeliveryStore {
 
     @Override
     public List<UUID> heartbeat(UUID node, Instant now, Instant aliveUntil) {
+        heartbeats.incrementAndGet();
         return delegate.heartbeat(node, now, aliveUntil);
     }
 

@@ -251,6 +251,32 @@ class SeveralProcessesTest {
         assertThat(endpoint.mostAtOnce()).as("attempts in flight at once, across three processes").isBetween(1, 2);
     }
 
+    @Test
+    void aProcessWhoseDeliveriesFillItsMemoryGoesOnHeartbeating() throws Exception {
+        String stuck = "http://127.0.0.1:9/stuck";
+        FakeWebhookSender sender = new FakeWebhookSender();
+        // answers its validation, then never answers again: every delivery stays held in memory
+        sender.answer(stuck, m -> m.event().type().equals("platform.events.validatesubscription")
+                ? java.util.concurrent.CompletableFuture.completedFuture(FakeWebhookSender.status(200))
+                : new java.util.concurrent.CompletableFuture<>());
+        HookedDeliveryStore counted = new HookedDeliveryStore(deliveries);
+        Events process = deliveringProcess(sender, new ScopeOnlyAuthorizer(),
+                b -> b.subscriptions(subscriptions, counted, sender).maxDeliveriesInMemory(3));
+        Events ingest = ingestProcess(network.node());
+        subscribeAndAwaitActive(process, stuck);
+        for (int i = 0; i < 5; i++) {
+            ingest.publishEvents().publish(PUBLISHER, List.of(TestEvents.anEvent().build()));
+        }
+        await(() -> sender.sentTo(stuck).size() >= 4); // the validation and three held deliveries
+
+        int before = counted.heartbeats.get();
+        Thread.sleep(2_500);
+
+        assertThat(counted.heartbeats.get() - before).as("heartbeats in 2.5 s with its memory full")
+                .isGreaterThanOrEqualTo(2);
+        assertThat(process.deliveringPartitions().isAll()).isTrue();
+    }
+
     /**
      * An endpoint shared by every process: answers each attempt after {@code delay}, 500 to the first attempt of a
      * message and 200 to the others, and counts how many attempts were in flight at once.

@@ -84,6 +84,16 @@ class EndpointPartitionMigrationTest {
             assertThat(partitions.get(created)).isEqualTo(EndpointPartitions.partitionOf("https://hooks.example.com/new"));
             assertThat(partitions.values().stream().distinct().count()).as("40 endpoints spread over partitions")
                     .isGreaterThan(10);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> jdbi.useHandle(h -> h.createUpdate(
+                            "INSERT INTO subscriptions (id, request_key, consumer, created_by, end_point,"
+                            + " resource_filter, filters, created, status) VALUES (:id, :key, '/org/ttd', '/org/ttd',"
+                            + " 'https://hooks.example.com/old-node', 'urn:altinn:resource:svc', '[]', :created,"
+                            + " 'active')")
+                    .bind("id", UUID.randomUUID())
+                    .bind("key", UUID.randomUUID())
+                    .bind("created", Timestamps.of(Instant.parse("2026-12-01T00:00:00Z")))
+                    .execute()))
+                    .as("a subscription without its endpoint's partition is refused").hasMessageMatching("(?is).*endpoint_partition.*");
         }
     }
 }
