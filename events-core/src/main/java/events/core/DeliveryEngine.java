@@ -43,6 +43,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
 import org.slf4j.Logger;
@@ -75,16 +76,16 @@ import org.slf4j.LoggerFactory;
  * validations, deliveries whose holder died) is claimed by the scheduler. Before sending, each batch is
  * authorized per consumer (action {@code subscribe}) in one call; denied deliveries end as
  * {@link DeliveryStatus#DENIED}. Each endpoint has its own {@link EndpointLane}, so a slow endpoint holds back only
- * itself.
+ * itself. The outcome of every attempt is recorded with the delivery's next state: delivered, retry at a time
+ * from the {@link RetrySchedule} (at least the endpoint's {@code Retry-After} on 429 and 503), dead-lettered,
+ * or, on 410 Gone, the subscription disabled.
  *
  * <p><b>Endpoint partitions.</b> Of several processes, each attempts only deliveries to endpoints in the partitions
  * it owns ({@link #ownership}: rendezvous hashing over the processes alive, from their heartbeats), so that every
  * attempt to one endpoint comes from one process and its lane's bound holds for them all. The dispatcher pushes at
  * once only the deliveries of its own partitions; the others it stores due now and announces
  * ({@link ChangeSignals.Change#DELIVERIES}), and their owner's scheduler claims them. A process alone owns every
- * partition. The outcome of every attempt is recorded with the delivery's next state: delivered, retry at a time
- * from the {@link RetrySchedule} (at least the endpoint's {@code Retry-After} on 429 and 503), dead-lettered,
- * or, on 410 Gone, the subscription disabled.
+ * partition.
  */
 final class DeliveryEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryEngine.class);
@@ -203,7 +204,7 @@ final class DeliveryEngine implements AutoCloseable {
     private volatile Instant ownedUntil = Instant.MIN;
     /** When the next heartbeat is due (guarded by {@link #heartbeatLock}). */
     private volatile Instant heartbeatAt = Instant.MIN;
-    private final java.util.concurrent.locks.ReentrantLock heartbeatLock = new java.util.concurrent.locks.ReentrantLock();
+    private final ReentrantLock heartbeatLock = new ReentrantLock();
 
     DeliveryEngine(EventStore events, SubscriptionStore subscriptions, DeliveryStore deliveries, WebhookSender sender,
             Authorizer authorizer, SubscriptionIndex index, Clock clock, Settings settings, DoubleSupplier random,
@@ -367,7 +368,6 @@ final class DeliveryEngine implements AutoCloseable {
             }
         }
     }
-
 
     // ------------------------------------------------------------------ subscription changes
 

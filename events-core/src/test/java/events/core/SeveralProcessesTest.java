@@ -27,9 +27,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -64,7 +70,7 @@ class SeveralProcessesTest {
     }
 
     private Events deliveringProcess(WebhookSender sender, Authorizer authorizer,
-            java.util.function.Consumer<Events.Builder> settings) {
+            Consumer<Events.Builder> settings) {
         ChangeSignals signals = network.node();
         Events.Builder builder = Events.builder()
                 .eventStore(events)
@@ -231,7 +237,7 @@ class SeveralProcessesTest {
         SlowEndpoint endpoint = new SlowEndpoint(Duration.ofMillis(15));
         RetrySchedule quick = new RetrySchedule(List.of(Duration.ofMillis(30), Duration.ofMillis(30),
                 Duration.ofMillis(30), Duration.ofMillis(30)), 0);
-        java.util.function.Consumer<Events.Builder> settings = b -> b.maxConcurrencyPerEndpoint(2).retrySchedule(quick);
+        Consumer<Events.Builder> settings = b -> b.maxConcurrencyPerEndpoint(2).retrySchedule(quick);
         Events a = deliveringProcess(endpoint, new ScopeOnlyAuthorizer(), settings);
         Events b = deliveringProcess(endpoint, new ScopeOnlyAuthorizer(), settings);
         Events c = deliveringProcess(endpoint, new ScopeOnlyAuthorizer(), settings);
@@ -257,8 +263,8 @@ class SeveralProcessesTest {
         FakeWebhookSender sender = new FakeWebhookSender();
         // answers its validation, then never answers again: every delivery stays held in memory
         sender.answer(stuck, m -> m.event().type().equals("platform.events.validatesubscription")
-                ? java.util.concurrent.CompletableFuture.completedFuture(FakeWebhookSender.status(200))
-                : new java.util.concurrent.CompletableFuture<>());
+                ? CompletableFuture.completedFuture(FakeWebhookSender.status(200))
+                : new CompletableFuture<>());
         HookedDeliveryStore counted = new HookedDeliveryStore(deliveries);
         Events process = deliveringProcess(sender, new ScopeOnlyAuthorizer(),
                 b -> b.subscriptions(subscriptions, counted, sender).maxDeliveriesInMemory(3));
@@ -283,10 +289,10 @@ class SeveralProcessesTest {
      */
     private static final class SlowEndpoint implements WebhookSender {
         private final Duration delay;
-        private final java.util.concurrent.ScheduledExecutorService timer =
-                java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
-        private final Set<String> tried = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        private final Set<String> delivered = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private final ScheduledExecutorService timer =
+                Executors.newSingleThreadScheduledExecutor();
+        private final Set<String> tried = ConcurrentHashMap.newKeySet();
+        private final Set<String> delivered = ConcurrentHashMap.newKeySet();
         private final AtomicInteger inFlight = new AtomicInteger();
         private final AtomicInteger most = new AtomicInteger();
 
@@ -295,17 +301,17 @@ class SeveralProcessesTest {
         }
 
         @Override
-        public java.util.concurrent.CompletableFuture<WebhookResponse> send(WebhookMessage message) {
+        public CompletableFuture<WebhookResponse> send(WebhookMessage message) {
             most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
             boolean first = tried.add(message.messageId());
-            java.util.concurrent.CompletableFuture<WebhookResponse> answer = new java.util.concurrent.CompletableFuture<>();
+            CompletableFuture<WebhookResponse> answer = new CompletableFuture<>();
             timer.schedule(() -> {
                 inFlight.decrementAndGet();
                 if (!first) {
                     delivered.add(message.event().id());
                 }
                 answer.complete(FakeWebhookSender.status(first ? 500 : 200));
-            }, delay.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            }, delay.toMillis(), TimeUnit.MILLISECONDS);
             return answer;
         }
 

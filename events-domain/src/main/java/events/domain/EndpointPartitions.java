@@ -62,10 +62,6 @@ public record EndpointPartitions(long bits) {
         return Long.bitCount(bits);
     }
 
-    public EndpointPartitions with(int partition) {
-        return new EndpointPartitions(bits | bit(partition));
-    }
-
     /** Whether some partition of {@code other} is not in this set. */
     public boolean lacksSomeOf(EndpointPartitions other) {
         return (other.bits & ~bits) != 0;

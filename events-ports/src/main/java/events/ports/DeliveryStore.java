@@ -141,5 +141,10 @@ public interface DeliveryStore {
         public NewDelivery(UUID subscriptionId, long eventSequence, String eventId) {
             this(subscriptionId, eventSequence, eventId, null);
         }
+
+        /** When it is due, given the dispatch's {@code dueAt}. */
+        public Instant dueAt(Instant dispatchDueAt) {
+            return dueAt != null ? dueAt : dispatchDueAt;
+        }
     }
 }

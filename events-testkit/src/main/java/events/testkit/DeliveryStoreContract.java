@@ -148,7 +148,7 @@ public abstract class DeliveryStoreContract {
                 .extracting(Delivery::id).containsExactly(toQ.id());
         assertThat(store.claimDue(T0.plusSeconds(5), 10, LEASE, EndpointPartitions.of(q))).isEmpty();
         assertThat(store.nextDue(EndpointPartitions.of(p))).contains(T0);
-        assertThat(store.claimDue(T0.plusSeconds(5), 10, LEASE, EndpointPartitions.of(p).with(q)))
+        assertThat(store.claimDue(T0.plusSeconds(5), 10, LEASE, EndpointPartitions.of(p, q)))
                 .extracting(Delivery::id).containsExactly(toP.id());
         assertThat(store.claimDue(T0.plusSeconds(5), 10, LEASE, EndpointPartitions.ALL)).isEmpty();
     }

@@ -93,8 +93,7 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
         }
         List<Delivery> queued = new ArrayList<>();
         for (NewDelivery d : newDeliveries) {
-            queue(d.subscriptionId(), d.eventSequence(), d.eventId(), d.dueAt() != null ? d.dueAt() : dueAt, dueAt)
-                    .ifPresent(queued::add);
+            queue(d.subscriptionId(), d.eventSequence(), d.eventId(), d.dueAt(dueAt), dueAt).ifPresent(queued::add);
         }
         cursor = newCursor;
         return Optional.of(queued);
@@ -223,7 +222,6 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     }
 
     /** Forgets the subscription's deliveries and attempts (the subscription was deleted). */
-
     synchronized void deleteSubscription(UUID subscriptionId) {
         if (subscriptions != null) {
             subscriptions.remove(subscriptionId);

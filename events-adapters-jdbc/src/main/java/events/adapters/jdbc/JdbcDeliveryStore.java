@@ -249,7 +249,7 @@ final class JdbcDeliveryStore implements DeliveryStore {
             subscriptions[i] = d.subscriptionId();
             sequences[i] = d.eventSequence();
             eventIds[i] = d.eventId();
-            dueMicros[i] = ChronoUnit.MICROS.between(Instant.EPOCH, d.dueAt() != null ? d.dueAt() : dueAt);
+            dueMicros[i] = ChronoUnit.MICROS.between(Instant.EPOCH, d.dueAt(dueAt));
             i++;
         }
         List<Delivery> queued = new ArrayList<>(handle.createQuery(INSERT_ARRAYS)
@@ -270,7 +270,7 @@ final class JdbcDeliveryStore implements DeliveryStore {
             batch.bind("subscription", d.subscriptionId())
                     .bind("sequence", d.eventSequence())
                     .bind("eventId", d.eventId())
-                    .bind("rowDue", Timestamps.of(d.dueAt() != null ? d.dueAt() : dueAt))
+                    .bind("rowDue", Timestamps.of(d.dueAt(dueAt)))
                     .bind("due", Timestamps.of(dueAt))
                     .add();
         }
@@ -345,7 +345,7 @@ final class JdbcDeliveryStore implements DeliveryStore {
             return List.of();
         }
         String due = " FROM deliveries WHERE status = " + PENDING + " AND next_attempt_at <= :now"
-                + (partitions.isAll() ? "" : IN_PARTITIONS)
+                + inPartitions(partitions)
                 // "status, next_attempt_at, id" is the order of the index deliveries_due: read in order, no sort
                 + " ORDER BY status, next_attempt_at, id LIMIT :limit";
         try {
@@ -397,6 +397,11 @@ final class JdbcDeliveryStore implements DeliveryStore {
         bindPartitions(query, partitions);
     }
 
+    /** The condition for {@code partitions} (none for all of them), bound by {@link #bindPartitions}. */
+    private static String inPartitions(EndpointPartitions partitions) {
+        return partitions.isAll() ? "" : IN_PARTITIONS;
+    }
+
     private static void bindPartitions(Query query, EndpointPartitions partitions) {
         if (!partitions.isAll()) {
             query.bindList("partitions", partitions.toList().stream().map(Integer::shortValue).toList());
@@ -412,7 +417,7 @@ final class JdbcDeliveryStore implements DeliveryStore {
         try {
             return jdbi.withHandle(handle -> {
                 Query query = handle.createQuery("SELECT next_attempt_at FROM deliveries WHERE status = " + PENDING
-                        + (partitions.isAll() ? "" : IN_PARTITIONS) + " ORDER BY status, next_attempt_at LIMIT 1");
+                        + inPartitions(partitions) + " ORDER BY status, next_attempt_at LIMIT 1");
                 bindPartitions(query, partitions);
                 return query.map((rs, ctx) -> Timestamps.read(rs, "next_attempt_at")).findOne();
             });
