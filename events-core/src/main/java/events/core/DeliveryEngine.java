@@ -82,10 +82,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Endpoint partitions.</b> Of several processes, each attempts only deliveries to endpoints in the partitions
  * it owns ({@link #ownership}: rendezvous hashing over the processes alive, from their heartbeats), so that every
- * attempt to one endpoint comes from one process and its lane's bound holds for them all. The dispatcher pushes at
- * once only the deliveries of its own partitions; the others it stores due now and announces
- * ({@link ChangeSignals.Change#DELIVERIES}), and their owner's scheduler claims them. A process alone owns every
+ * attempt to one endpoint comes from one process and its lane's bound holds for them all. A process alone owns every
  * partition.
+ *
+ * <p><b>Following.</b> The dispatcher pushes from memory only the deliveries of its own partitions. Every other
+ * delivering process follows the event sequence too ({@link #followOnce}), matches the new events against its own
+ * index and pushes from memory, at once, the deliveries of its partitions, while the dispatcher stores them: a
+ * delivery's path to its endpoint is the same whichever process dispatches. The dispatcher stores those deliveries
+ * leased for {@link #HANDOFF} and announces ({@link ChangeSignals.Change#DISPATCHED}) that it has; the follower then
+ * finds them ({@link DeliveryStore#pending}) and records its outcomes as for any other. What a follower did not push
+ * (no room in memory, or it fell behind) its scheduler claims once the hand-off time is over; a push whose delivery
+ * the dispatcher did not store is not recorded, as above.
  */
 final class DeliveryEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryEngine.class);
@@ -125,6 +132,24 @@ final class DeliveryEngine implements AutoCloseable {
     static final Duration NODE_ALIVE = Duration.ofSeconds(10);
     /** How often a delivering process writes its heartbeat and works out which endpoint partitions it owns. */
     static final Duration HEARTBEAT = Duration.ofSeconds(1);
+    /**
+     * How long a delivery the dispatcher stores for another process's endpoint partition is left to that process,
+     * which follows the events and pushes it from memory, before its scheduler claims it: the longest such a delivery
+     * waits when its owner had no room for it, fell behind, or died. A follower skips events stored longer ago than
+     * half of this ({@link #followOnce}), so that it does not push what its scheduler may have pushed already.
+     */
+    static final Duration HANDOFF = Duration.ofSeconds(2);
+    /**
+     * How often a follower holding pushes whose deliveries the dispatcher has not stored yet looks whether it has,
+     * when no {@link ChangeSignals.Change#DISPATCHED} signal came (a signal can be lost).
+     */
+    static final long STORED_CHECK_MILLIS = 100;
+    /**
+     * How long after gaining endpoint partitions from another process alive this process only claims their due
+     * deliveries and does not push new ones from memory ({@link #pushing}): by then the others have each written a
+     * heartbeat and given the partitions up, and do not push them from memory themselves.
+     */
+    static final Duration SETTLE = HEARTBEAT.multipliedBy(2);
 
     /** The engine's settings. */
     record Settings(RetrySchedule schedule, Duration lease, int maxConcurrencyPerEndpoint, int maxInMemory,
@@ -166,7 +191,17 @@ final class DeliveryEngine implements AutoCloseable {
      * leases is taken as lost and attempted afresh, so that no fault inside this process can keep a delivery
      * from ever being attempted (it may then be attempted twice: at least once).
      */
-    private final Map<Long, Instant> held = new ConcurrentHashMap<>();
+    private final Map<String, Instant> held = new ConcurrentHashMap<>();
+    /**
+     * Deliveries this process pushes as a follower whose stored delivery it has not found yet (by message id; the
+     * dispatcher may not have stored them yet). Once found, they move to {@link #held}; both count as in memory.
+     */
+    private final Map<String, Job> awaitingStore = new ConcurrentHashMap<>();
+    /** How far this process has followed the events while another dispatches; -1 = from the dispatch cursor. */
+    private long followed = -1;
+    /** A dispatch cursor a follower read, and when: events up to it were stored by then ({@link #followOnce}). */
+    private long storedMark = -1;
+    private Instant storedMarkAt = Instant.MIN;
     private final Map<UUID, CachedSecrets> secrets = new ConcurrentHashMap<>();
     private final ExecutorService outcomes;
     private final BlockingQueue<Outcome> recorded = new LinkedBlockingQueue<>();
@@ -202,6 +237,12 @@ final class DeliveryEngine implements AutoCloseable {
     private volatile EndpointPartitions owned = EndpointPartitions.NONE;
     /** Until when {@link #owned} holds: the end of this process's last heartbeat. */
     private volatile Instant ownedUntil = Instant.MIN;
+    /**
+     * Partitions gained from other processes alive, not pushed from memory before {@link #settledAt} (written by
+     * heartbeats only).
+     */
+    private volatile EndpointPartitions settling = EndpointPartitions.NONE;
+    private volatile Instant settledAt = Instant.MIN;
     /** When the next heartbeat is due (guarded by {@link #heartbeatLock}). */
     private volatile Instant heartbeatAt = Instant.MIN;
     private final ReentrantLock heartbeatLock = new ReentrantLock();
@@ -247,6 +288,7 @@ final class DeliveryEngine implements AutoCloseable {
         signals.listen(ChangeSignals.Change.EVENTS, this::wake);
         signals.listen(ChangeSignals.Change.SUBSCRIPTIONS, this::subscriptionsChangedElsewhere);
         signals.listen(ChangeSignals.Change.DELIVERIES, scheduleSignal::raise);
+        signals.listen(ChangeSignals.Change.DISPATCHED, dispatchSignal::raise);
     }
 
     @Override
@@ -268,6 +310,7 @@ final class DeliveryEngine implements AutoCloseable {
             }
         }
         threads.clear();
+        settleAwaitingStore();
         outcomes.shutdown();
         try {
             // let attempts in flight record their outcome; whatever is left is retried after its lease
@@ -286,11 +329,12 @@ final class DeliveryEngine implements AutoCloseable {
     }
 
     /**
-     * Whether this process dispatched new events when it last looked: then events it stores need no signal to
-     * other processes, which only stand by.
+     * Whether this process dispatched new events and owned every endpoint partition when it last looked: then events
+     * it stores need no signal to other processes, which only stand by (others that deliver follow the events).
      */
-    boolean dispatchesHere() {
-        return running && leading && clock.instant().isBefore(leaseUntil);
+    boolean deliversAlone() {
+        Instant now = clock.instant();
+        return running && leading && now.isBefore(leaseUntil) && ownedAsOf(now).isAll();
     }
 
     /** New events were stored: dispatch them now. */
@@ -335,6 +379,16 @@ final class DeliveryEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * The endpoint partitions whose new deliveries this process pushes from memory now: those it owns, less those it
+     * gained from other processes within the last {@link #SETTLE} (they may not have noticed yet, and would push
+     * them too).
+     */
+    private EndpointPartitions pushing(Instant now) {
+        EndpointPartitions mine = ownership(now);
+        return now.isBefore(settledAt) ? mine.without(settling) : mine;
+    }
+
     /** The endpoint partitions this process owns as of its last heartbeat. */
     EndpointPartitions owned() {
         return ownedAsOf(clock.instant());
@@ -363,6 +417,11 @@ final class DeliveryEngine implements AutoCloseable {
             LOG.info("this process delivers to the endpoints of {} ({} delivering processes)", owning,
                     Math.max(1, alive.size()));
             if (before.lacksSomeOf(owning)) {
+                if (alive.size() > 1) {
+                    EndpointPartitions gained = owning.without(before);
+                    settling = now.isBefore(settledAt) ? settling.and(gained) : gained;
+                    settledAt = now.plus(SETTLE);
+                }
                 // partitions gained: what is due in them is this process's to attempt now
                 scheduleSignal.raise();
             }
@@ -383,7 +442,7 @@ final class DeliveryEngine implements AutoCloseable {
         }
         Optional<Delivery> validation = deliveries.queueValidation(subscription.id(), now.plus(settings.lease()));
         validation.ifPresent(d -> {
-            held.put(d.id(), now);
+            held.put(d.messageId(), now);
             submit(List.of(new Job(d, subscription.validationEvent(settings.baseUrl().get()), subscription,
                     URI.create(subscription.request().endPoint()))));
         });
@@ -448,6 +507,9 @@ final class DeliveryEngine implements AutoCloseable {
                     // Never so long that the lease would run out unrenewed, nor a standby's check would be late.
                     long wait = Math.min(settings.pollInterval().toMillis(),
                             (leading ? DISPATCH_LEASE.dividedBy(3) : STANDBY_CHECK).toMillis());
+                    if (!awaitingStore.isEmpty()) {
+                        wait = Math.min(wait, STORED_CHECK_MILLIS);
+                    }
                     dispatchSignal.await(wait);
                 }
             } catch (InterruptedException e) {
@@ -477,7 +539,11 @@ final class DeliveryEngine implements AutoCloseable {
     boolean dispatchOnce() {
         Instant now = clock.instant();
         if (!holdsDispatchLease(now)) {
-            return false;
+            return followOnce(now);
+        }
+        if (!awaitingStore.isEmpty()) {
+            // pushed while following, before this process took the dispatcher's lease
+            findStored(deliveries.dispatchCursor(), now);
         }
         if (storedCursor < 0) {
             reloadCursor(now);
@@ -513,12 +579,14 @@ final class DeliveryEngine implements AutoCloseable {
             return more;
         }
         // Deliveries to endpoints of this process's partitions are attempted from here, leased (while there is room in
-        // memory); the others are stored due now, for the scheduler of their owner to claim.
+        // memory); the others are left to their owner for the hand-off time: it follows the events and pushes them.
         EndpointPartitions mine = ownership(now);
-        boolean roomInMemory = held.size() < settings.maxInMemory();
+        EndpointPartitions pushable = pushing(now);
+        boolean roomInMemory = inMemory() < settings.maxInMemory();
         Instant leased = now.plus(settings.lease());
+        Instant handedOff = now.plus(HANDOFF);
         boolean dueHere = false;
-        boolean dueElsewhere = false;
+        boolean handedOver = false;
         List<NewDelivery> queueing = new ArrayList<>(matches.size());
         // Pushes start before the deliveries are stored (their events are, and the stored cursor stays before
         // them until the dispatch below commits): the dispatch's round trips are not part of every push's
@@ -527,16 +595,22 @@ final class DeliveryEngine implements AutoCloseable {
         for (NewDelivery m : matches) {
             Subscription s = bySubscription.get(m.subscriptionId());
             boolean ours = mine.containsEndpoint(s.request().endPoint());
-            if (ours && roomInMemory) {
+            // pushed already while this process followed the events (before it took the dispatcher's lease)
+            boolean pushing = inMemory(Delivery.messageId(m.subscriptionId(), m.eventSequence()));
+            if (ours && (pushing || roomInMemory && pushable.containsEndpoint(s.request().endPoint()))) {
                 queueing.add(new NewDelivery(m.subscriptionId(), m.eventSequence(), m.eventId(), leased));
-                Delivery provisional = new Delivery(0, m.subscriptionId(), m.eventSequence(), m.eventId(), 0,
-                        DeliveryStatus.PENDING, leased, now);
-                jobs.add(new Job(provisional, bySequence.get(m.eventSequence()), s,
-                        URI.create(s.request().endPoint()), new CompletableFuture<>()));
-            } else {
+                if (!pushing) {
+                    Delivery provisional = new Delivery(0, m.subscriptionId(), m.eventSequence(), m.eventId(), 0,
+                            DeliveryStatus.PENDING, leased, now);
+                    jobs.add(new Job(provisional, bySequence.get(m.eventSequence()), s,
+                            URI.create(s.request().endPoint()), new CompletableFuture<>()));
+                }
+            } else if (ours) {
                 queueing.add(m);
-                dueHere |= ours;
-                dueElsewhere |= !ours;
+                dueHere = true;
+            } else {
+                queueing.add(new NewDelivery(m.subscriptionId(), m.eventSequence(), m.eventId(), handedOff));
+                handedOver = true;
             }
         }
         Optional<List<Delivery>> queued;
@@ -561,8 +635,8 @@ final class DeliveryEngine implements AutoCloseable {
             if (dueHere) {
                 scheduleSignal.raise();
             }
-            if (dueElsewhere) {
-                signals.announce(ChangeSignals.Change.DELIVERIES);
+            if (handedOver) {
+                signals.announce(ChangeSignals.Change.DISPATCHED);
             }
         }
         if (!jobs.isEmpty()) {
@@ -577,11 +651,135 @@ final class DeliveryEngine implements AutoCloseable {
                     job.queued().completeExceptionally(new IllegalStateException("not queued"));
                     continue;
                 }
-                held.put(d.id(), now);
+                held.put(d.messageId(), now);
                 job.queued().complete(d);
             }
         }
         return more;
+    }
+
+    // ------------------------------------------------------------------ follow
+
+    /**
+     * While another process dispatches: pushes from memory the deliveries of the next batch of events to endpoints of
+     * this process's partitions (those it has room for), which the dispatcher stores meanwhile, and records the
+     * outcomes of earlier pushes whose deliveries it has stored. Skips events whose deliveries were stored at least
+     * half the {@link #HANDOFF} ago: this process's scheduler may have claimed and attempted them. Returns whether
+     * there may be more events to follow right away.
+     */
+    private boolean followOnce(Instant now) {
+        EndpointPartitions mine = pushing(now);
+        if (index.size() == 0 || mine.isEmpty()) {
+            followed = -1;
+            findStoredIfAwaiting(now);
+            return false;
+        }
+        long stored = deliveries.dispatchCursor();
+        findStored(stored, now);
+        if (followed < 0) {
+            followed = stored;
+        }
+        if (!now.isBefore(storedMarkAt.plus(HANDOFF.dividedBy(4)))) {
+            if (followed < storedMark) {
+                LOG.debug("following: skipped to {}, stored at least {} ago", storedMark, HANDOFF.dividedBy(4));
+                followed = storedMark;
+            }
+            storedMark = stored;
+            storedMarkAt = now;
+        }
+        List<StoredEvent> batch = events.readAll(followed, DISPATCH_BATCH);
+        if (batch.isEmpty()) {
+            return false;
+        }
+        index.refreshIfStale();
+        Instant handedOff = now.plus(HANDOFF);
+        List<Job> jobs = new ArrayList<>();
+        boolean room = inMemory() < settings.maxInMemory();
+        for (StoredEvent e : batch) {
+            for (SubscriptionIndex.Entry entry : room ? index.matching(e.event()) : List.<SubscriptionIndex.Entry>of()) {
+                Subscription s = entry.subscription();
+                if (!mine.containsEndpoint(s.request().endPoint())) {
+                    continue;
+                }
+                Delivery provisional = new Delivery(0, s.id(), e.sequence(), e.event().id(), 0, DeliveryStatus.PENDING,
+                        handedOff, now);
+                String messageId = provisional.messageId();
+                if (inMemory(messageId)) {
+                    continue;
+                }
+                Job job = new Job(provisional, e.event(), s, URI.create(s.request().endPoint()),
+                        new CompletableFuture<>());
+                awaitingStore.put(messageId, job);
+                jobs.add(job);
+                room = inMemory() < settings.maxInMemory();
+            }
+        }
+        followed = batch.get(batch.size() - 1).sequence();
+        submit(jobs);
+        return batch.size() == DISPATCH_BATCH;
+    }
+
+    private void findStoredIfAwaiting(Instant now) {
+        if (!awaitingStore.isEmpty()) {
+            findStored(deliveries.dispatchCursor(), now);
+        }
+    }
+
+    /**
+     * Completes the pushes waiting for their stored delivery of events up to {@code stored}, the dispatch cursor:
+     * with the delivery when the dispatcher stored it, else (its subscription was deleted meanwhile, or the
+     * dispatcher did not match it) exceptionally: not recorded.
+     */
+    private void findStored(long stored, Instant now) {
+        List<Job> ready = awaitingStore.values().stream().filter(j -> j.delivery().eventSequence() <= stored).toList();
+        if (ready.isEmpty()) {
+            return;
+        }
+        Map<String, Delivery> found = new HashMap<>();
+        for (int i = 0; i < ready.size(); i += CLAIM_BATCH) {
+            List<Job> some = ready.subList(i, Math.min(ready.size(), i + CLAIM_BATCH));
+            for (Delivery d : deliveries.pending(some.stream().map(j -> DeliveryStore.Key.of(j.delivery())).toList())) {
+                found.put(d.messageId(), d);
+            }
+        }
+        IllegalStateException notStored = new IllegalStateException("not stored by the dispatcher");
+        for (Job job : ready) {
+            String messageId = job.delivery().messageId();
+            Delivery d = found.get(messageId);
+            if (d != null) {
+                // into held before out of awaitingStore: the scheduler always finds it in one of them
+                held.put(messageId, now);
+            }
+            awaitingStore.remove(messageId);
+            if (d != null) {
+                job.queued().complete(d);
+            } else {
+                job.queued().completeExceptionally(notStored);
+            }
+        }
+    }
+
+    /** At close: records what the dispatcher has stored of this process's pushes; the rest are left to their lease. */
+    private void settleAwaitingStore() {
+        try {
+            findStoredIfAwaiting(clock.instant());
+        } catch (RuntimeException e) {
+            LOG.debug("could not find the stored deliveries of pushes at shutdown: {}", e.toString());
+        }
+        IllegalStateException closing = new IllegalStateException("closed");
+        for (Job job : awaitingStore.values()) {
+            awaitingStore.remove(job.delivery().messageId());
+            job.queued().completeExceptionally(closing);
+        }
+    }
+
+    /** Deliveries held in memory or waiting to be found in the store after their push. */
+    private int inMemory() {
+        return held.size() + awaitingStore.size();
+    }
+
+    private boolean inMemory(String messageId) {
+        return held.containsKey(messageId) || awaitingStore.containsKey(messageId);
     }
 
     /**
@@ -619,9 +817,10 @@ final class DeliveryEngine implements AutoCloseable {
         leaseCheckAt = now.plus(leading ? DISPATCH_LEASE.dividedBy(3) : STANDBY_CHECK);
         if (leading != was) {
             LOG.info(leading ? "this process dispatches new events now"
-                    : "another process dispatches new events; this one stands by");
+                    : "another process dispatches new events; this one follows them");
             // Whoever dispatched meanwhile moved the cursor.
             storedCursor = -1;
+            followed = -1;
         }
         return leading;
     }
@@ -670,7 +869,7 @@ final class DeliveryEngine implements AutoCloseable {
     }
 
     private long untilNextDueMillis() {
-        if (held.size() >= settings.maxInMemory()) {
+        if (inMemory() >= settings.maxInMemory()) {
             return 50;
         }
         EndpointPartitions mine = ownership(clock.instant());
@@ -687,7 +886,7 @@ final class DeliveryEngine implements AutoCloseable {
 
     /** Claims due deliveries and starts attempting them. Returns whether more may be due right away. */
     boolean scheduleOnce() {
-        int room = settings.maxInMemory() - held.size();
+        int room = settings.maxInMemory() - inMemory();
         if (room <= 0) {
             return false;
         }
@@ -701,12 +900,15 @@ final class DeliveryEngine implements AutoCloseable {
         List<Delivery> fresh = new ArrayList<>();
         Instant lost = now.minus(settings.lease().multipliedBy(2));
         for (Delivery d : claimed) {
-            Instant since = held.putIfAbsent(d.id(), now);
+            if (awaitingStore.containsKey(d.messageId())) {
+                continue; // pushed while following; found in the store at the dispatcher's signal
+            }
+            Instant since = held.putIfAbsent(d.messageId(), now);
             if (since == null) {
                 fresh.add(d);
             } else if (since.isBefore(lost)) {
                 LOG.warn("delivery {} was held since {} without an outcome; attempting it again", d.id(), since);
-                held.put(d.id(), now);
+                held.put(d.messageId(), now);
                 fresh.add(d);
             }
         }
@@ -761,7 +963,7 @@ final class DeliveryEngine implements AutoCloseable {
         } catch (RuntimeException e) {
             // no answer is no permission to send now; the deliveries come back after their lease
             LOG.warn("authorizing {} deliveries failed; retrying later: {}", toAuthorize.size(), e.toString());
-            jobs.forEach(j -> j.queued().thenAccept(d -> held.remove(d.id())));
+            jobs.forEach(j -> j.queued().thenAccept(d -> held.remove(d.messageId())));
             return;
         }
         int i = 0;
@@ -788,7 +990,7 @@ final class DeliveryEngine implements AutoCloseable {
         Instant started = clock.instant();
         if (!ownedAsOf(started).containsEndpoint(job.subscription().request().endPoint())) {
             // its partition went to another process while it waited: left to its lease, then to the new owner
-            afterAttempt(job, d -> held.remove(d.id()));
+            afterAttempt(job, d -> held.remove(d.messageId()));
             return;
         }
         List<WebhookSecret> signing;
@@ -802,7 +1004,7 @@ final class DeliveryEngine implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("delivery {}: could not read the subscription; retrying later: {}", job.delivery().messageId(),
                     e.toString());
-            afterAttempt(job, d -> held.remove(d.id()));
+            afterAttempt(job, d -> held.remove(d.messageId()));
             return;
         }
         if (signing.isEmpty()) {
@@ -878,7 +1080,7 @@ final class DeliveryEngine implements AutoCloseable {
             recorded.add(new Outcome(d, next, then));
         } catch (RuntimeException e) {
             LOG.warn("delivery {}: could not work out the outcome of attempt: {}", d.id(), e.toString());
-            held.remove(d.id());
+            held.remove(d.messageId());
         }
     }
 
@@ -959,7 +1161,7 @@ final class DeliveryEngine implements AutoCloseable {
             // not recorded: these deliveries are attempted again once their leases end (at least once)
             LOG.warn("could not record {} delivery attempts: {}", group.size(), e.toString());
         } finally {
-            group.forEach(o -> held.remove(o.delivery().id()));
+            group.forEach(o -> held.remove(o.delivery().messageId()));
         }
     }
 
@@ -986,7 +1188,7 @@ final class DeliveryEngine implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("delivery {}: could not mark it {}: {}", d.id(), status.wireName(), e.toString());
         } finally {
-            held.remove(d.id());
+            held.remove(d.messageId());
         }
     }
 
@@ -997,7 +1199,7 @@ final class DeliveryEngine implements AutoCloseable {
 
     /** Deliveries held in memory right now (queued in lanes or being attempted). */
     int held() {
-        return held.size();
+        return inMemory();
     }
 
     // ------------------------------------------------------------------ threads

@@ -73,8 +73,8 @@ public final class Events implements AutoCloseable {
             if (wakes != null) {
                 wakes.wake();
             }
-            // Only the process that dispatches needs to hear of new events (a single node never signals).
-            if (wakes == null || !wakes.dispatchesHere()) {
+            // The process that dispatches and those that follow need to hear of new events (a single node never signals).
+            if (wakes == null || !wakes.deliversAlone()) {
                 signals.announce(ChangeSignals.Change.EVENTS);
             }
         });

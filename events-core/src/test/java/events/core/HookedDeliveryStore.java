@@ -12,11 +12,12 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Delegates to a working store, running a hook before each dispatch (which may throw to make it fail), and counts
- * heartbeats.
+ * Delegates to a working store, running a hook before each dispatch (which may throw to make it fail), counts
+ * heartbeats and keeps the deliveries of events (not validations) it claimed.
  */
 final class HookedDeliveryStore implements DeliveryStore {
     final java.util.concurrent.atomic.AtomicInteger heartbeats = new java.util.concurrent.atomic.AtomicInteger();
+    final List<Delivery> claimedEvents = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final DeliveryStore delegate;
     private final AtomicReference<Runnable> beforeDispatch = new AtomicReference<>(() -> { });
 
@@ -57,7 +58,14 @@ final class HookedDeliveryStore implements DeliveryStore {
 
     @Override
     public List<Delivery> claimDue(Instant now, int limit, Instant leaseUntil, EndpointPartitions partitions) {
-        return delegate.claimDue(now, limit, leaseUntil, partitions);
+        List<Delivery> claimed = delegate.claimDue(now, limit, leaseUntil, partitions);
+        claimed.stream().filter(d -> !d.isValidation()).forEach(claimedEvents::add);
+        return claimed;
+    }
+
+    @Override
+    public List<Delivery> pending(java.util.Collection<Key> keys) {
+        return delegate.pending(keys);
     }
 
     @Override

@@ -231,6 +231,82 @@ class SeveralProcessesTest {
         assertThat(senderB.sent()).as("B pushed to some endpoints").isNotEmpty();
     }
 
+    /** An endpoint whose partition {@code process} owns (when the partitions are shared). */
+    private static String endpointOwnedBy(Events process) {
+        for (int i = 0; ; i++) {
+            String endpoint = "http://127.0.0.1:9/hook/" + i;
+            if (process.deliveringPartitions().containsEndpoint(endpoint)) {
+                return endpoint;
+            }
+        }
+    }
+
+    @Test
+    void aProcessThatDoesNotDispatchPushesItsEndpointsNewDeliveriesItselfAndRecordsThemWithoutClaiming()
+            throws Exception {
+        FakeWebhookSender senderA = new FakeWebhookSender();
+        FakeWebhookSender senderB = new FakeWebhookSender();
+        Events a = deliveringProcess(senderA, new ScopeOnlyAuthorizer());
+        HookedDeliveryStore storeOfB = new HookedDeliveryStore(deliveries);
+        Events b = deliveringProcess(senderB, new ScopeOnlyAuthorizer(),
+                p -> p.subscriptions(subscriptions, storeOfB, senderB));
+        awaitPartitionsShared(a, b);
+        Thread.sleep(DeliveryEngine.SETTLE.toMillis() + 200); // B's gained partitions have settled: it pushes them itself
+        String endpoint = endpointOwnedBy(b);
+        senderB.answer(endpoint, 200);
+        UUID subscription = subscribeAndAwaitActive(a, endpoint);
+
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            CloudEvent event = TestEvents.anEvent().build();
+            ids.add(event.id());
+            // through the dispatching process: it tells the others of its events when it is not alone
+            a.publishEvents().publish(PUBLISHER, List.of(event));
+        }
+
+        await(() -> senderB.sentTo(endpoint).stream().map(m -> m.event().id()).toList().containsAll(ids));
+        await(() -> deliveries.attempts(subscription, Long.MAX_VALUE, 100).size() == ids.size() + 1);
+        assertThat(senderA.sentTo(endpoint)).as("pushed by the dispatcher, which does not own the endpoint").isEmpty();
+        assertThat(senderB.sentTo(endpoint)).as("validation and events, each once").hasSize(ids.size() + 1);
+        assertThat(storeOfB.claimedEvents).as("deliveries B claimed instead of pushing them as they came").isEmpty();
+        assertThat(deliveries.attempts(subscription, Long.MAX_VALUE, 100))
+                .allSatisfy(attempt -> assertThat(attempt.statusCode()).isEqualTo(200));
+    }
+
+    @Test
+    void whatAFollowerHasNoRoomForItsSchedulerClaimsOnceTheHandOffIsOver() throws Exception {
+        FakeWebhookSender senderA = new FakeWebhookSender();
+        FakeWebhookSender senderB = new FakeWebhookSender();
+        Events a = deliveringProcess(senderA, new ScopeOnlyAuthorizer());
+        HookedDeliveryStore storeOfB = new HookedDeliveryStore(deliveries);
+        Events b = deliveringProcess(senderB, new ScopeOnlyAuthorizer(),
+                p -> p.subscriptions(subscriptions, storeOfB, senderB).maxDeliveriesInMemory(1));
+        awaitPartitionsShared(a, b);
+        Thread.sleep(DeliveryEngine.SETTLE.toMillis() + 200);
+        String endpoint = endpointOwnedBy(b);
+        // every answer takes 300 ms: B holds one delivery at a time
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        opened.add(timer::shutdownNow);
+        senderB.answer(endpoint, m -> {
+            CompletableFuture<WebhookSender.WebhookResponse> answer = new CompletableFuture<>();
+            timer.schedule(() -> answer.complete(FakeWebhookSender.status(200)), 300, TimeUnit.MILLISECONDS);
+            return answer;
+        });
+        UUID subscription = subscribeAndAwaitActive(a, endpoint);
+
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            CloudEvent event = TestEvents.anEvent().build();
+            ids.add(event.id());
+            a.publishEvents().publish(PUBLISHER, List.of(event));
+        }
+
+        await(Duration.ofSeconds(10), () -> deliveries.attempts(subscription, Long.MAX_VALUE, 100).size() == 4);
+        assertThat(senderB.sentTo(endpoint)).as("validation and events, each once").hasSize(4);
+        assertThat(storeOfB.claimedEvents).as("claimed by B's scheduler after the hand-off").isNotEmpty();
+        assertThat(senderA.sentTo(endpoint)).isEmpty();
+    }
+
     @Test
     void theBoundOnConcurrentAttemptsToOneEndpointHoldsAcrossProcesses() throws Exception {
         String slow = "http://127.0.0.1:9/slow";

@@ -67,6 +67,16 @@ public record EndpointPartitions(long bits) {
         return (other.bits & ~bits) != 0;
     }
 
+    /** The partitions of this set that are not in {@code other}. */
+    public EndpointPartitions without(EndpointPartitions other) {
+        return new EndpointPartitions(bits & ~other.bits);
+    }
+
+    /** The partitions of this set and those of {@code other}. */
+    public EndpointPartitions and(EndpointPartitions other) {
+        return new EndpointPartitions(bits | other.bits);
+    }
+
     /** The partitions in the set, ascending. */
     public List<Integer> toList() {
         List<Integer> list = new ArrayList<>(size());

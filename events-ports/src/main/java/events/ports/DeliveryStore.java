@@ -88,6 +88,13 @@ public interface DeliveryStore {
     Optional<Instant> nextDue(EndpointPartitions partitions);
 
     /**
+     * The pending deliveries queued for {@code keys}, those there are, in no particular order: how a process that
+     * pushed deliveries before the dispatcher stored them (see {@code ChangeSignals.Change#DISPATCHED}) finds them
+     * to record its outcomes.
+     */
+    List<Delivery> pending(Collection<Key> keys);
+
+    /**
      * Records attempts and the deliveries' new states, all in one transaction: for each, {@code status} with,
      * while still pending, the time of its next attempt. Attempts on a delivery that is no longer pending
      * (deleted subscription, cancelled) are dropped.
@@ -129,6 +136,18 @@ public interface DeliveryStore {
         public AttemptRecord {
             java.util.Objects.requireNonNull(attempt, "attempt");
             java.util.Objects.requireNonNull(status, "status");
+        }
+    }
+
+    /** A delivery's subscription and event: no two deliveries have the same. */
+    record Key(UUID subscriptionId, long eventSequence) {
+        public Key {
+            java.util.Objects.requireNonNull(subscriptionId, "subscriptionId");
+        }
+
+        /** The key of {@code delivery}. */
+        public static Key of(Delivery delivery) {
+            return new Key(delivery.subscriptionId(), delivery.eventSequence());
         }
     }
 

@@ -9,6 +9,7 @@ import events.domain.DeliveryStatus;
 import events.domain.EndpointPartitions;
 import events.domain.Subscription;
 import events.ports.DeliveryStore;
+import events.ports.DeliveryStore.Key;
 import events.ports.DeliveryStore.NewDelivery;
 import events.ports.SubscriptionStore;
 import java.time.Duration;
@@ -489,6 +490,27 @@ public abstract class DeliveryStoreContract {
         assertThat(store.nextDue(EndpointPartitions.ALL)).contains(late.nextAttemptAt());
         store.finish(late.id(), DeliveryStatus.CANCELLED);
         assertThat(store.nextDue(EndpointPartitions.ALL)).isEmpty();
+    }
+
+    @Test
+    void pendingFindsThePendingDeliveriesOfTheKeysAskedForAndNoOthers() {
+        Storage storage = newStorage();
+        DeliveryStore store = storage.deliveries();
+        UUID a = subscription(storage, "a");
+        UUID b = subscription(storage, "b");
+        Delivery a1 = queue(store, a, 1, T0);
+        queue(store, a, 2, T0); // between the keys asked for, not asked for
+        Delivery a3 = queue(store, a, 3, T0);
+        queue(store, b, 2, T0);
+        Delivery b3 = queue(store, b, 3, T0);
+        store.finish(b3.id(), DeliveryStatus.DENIED);
+
+        List<Delivery> found = store.pending(List.of(new Key(a, 1), new Key(a, 3), new Key(a, 1), new Key(b, 3),
+                new Key(b, 1), new Key(UUID.randomUUID(), 2)));
+
+        assertThat(found).extracting(Delivery::id).containsExactlyInAnyOrder(a1.id(), a3.id());
+        assertThat(found).allSatisfy(d -> assertThat(d.status()).isEqualTo(DeliveryStatus.PENDING));
+        assertThat(store.pending(List.of())).isEmpty();
     }
 
     // ---------------------------------------------------------------- attempts

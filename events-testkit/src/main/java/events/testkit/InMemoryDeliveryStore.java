@@ -33,9 +33,6 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     private long lastDeliveryId;
     private long lastAttemptId;
 
-    private record Key(UUID subscriptionId, long eventSequence) {
-    }
-
     @Override
     public synchronized long dispatchCursor() {
         return cursor;
@@ -133,6 +130,19 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
             claimed.add(leased);
         }
         return claimed;
+    }
+
+    @Override
+    public synchronized List<Delivery> pending(Collection<Key> keys) {
+        List<Delivery> found = new ArrayList<>();
+        for (Key key : new java.util.LinkedHashSet<>(keys)) {
+            Long id = byKey.get(key);
+            Delivery d = id == null ? null : deliveries.get(id);
+            if (d != null && d.status() == DeliveryStatus.PENDING) {
+                found.add(d);
+            }
+        }
+        return found;
     }
 
     @Override

@@ -16,12 +16,15 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Handle;
@@ -426,6 +429,40 @@ final class JdbcDeliveryStore implements DeliveryStore {
         }
     }
 
+    @Override
+    public List<Delivery> pending(Collection<Key> keys) {
+        Objects.requireNonNull(keys, "keys");
+        if (keys.isEmpty()) {
+            return List.of();
+        }
+        Set<Key> wanted = new HashSet<>(keys);
+        Set<UUID> subscriptions = new LinkedHashSet<>();
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        for (Key k : wanted) {
+            subscriptions.add(k.subscriptionId());
+            min = Math.min(min, k.eventSequence());
+            max = Math.max(max, k.eventSequence());
+        }
+        long from = min;
+        long to = max;
+        try {
+            // The unique index (subscription_id, event_seq) answers it: one range per subscription.
+            return jdbi.withHandle(handle -> handle.createQuery("SELECT " + COLUMNS + " FROM deliveries"
+                            + " WHERE subscription_id IN (<subscriptions>) AND event_seq BETWEEN :min AND :max"
+                            + " AND status = " + PENDING)
+                    .bindList("subscriptions", new ArrayList<>(subscriptions))
+                    .bind("min", from)
+                    .bind("max", to)
+                    .map((rs, ctx) -> toDelivery(rs))
+                    .stream()
+                    .filter(d -> wanted.contains(Key.of(d)))
+                    .toList());
+        } catch (JdbiException e) {
+            throw new UnableToAccessSubscriptionsException("unable to read " + wanted.size() + " pending deliveries", e);
+        }
+    }
+
     // ------------------------------------------------------------------ outcomes
 
     @Override
@@ -610,6 +647,4 @@ final class JdbcDeliveryStore implements DeliveryStore {
         }
     }
 
-    private record Key(UUID subscriptionId, long eventSequence) {
-    }
 }
