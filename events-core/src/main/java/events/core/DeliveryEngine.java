@@ -199,6 +199,15 @@ final class DeliveryEngine implements AutoCloseable {
     private final Map<String, Job> awaitingStore = new ConcurrentHashMap<>();
     /** How far this process has followed the events while another dispatches; -1 = from the dispatch cursor. */
     private long followed = -1;
+    /** Set when new events were announced (or stored here), cleared by a follower that reads them. */
+    private volatile boolean eventsHeard;
+    /** Set when the dispatcher announced stored deliveries, cleared by a follower that reads the dispatch cursor. */
+    private volatile boolean dispatchedHeard;
+    /** Whether the follower's last round read a full batch (more events may be there). */
+    private boolean followMore;
+    /** When the follower last read events, and the dispatch cursor. */
+    private Instant eventsReadAt = Instant.MIN;
+    private Instant cursorReadAt = Instant.MIN;
     /** A dispatch cursor a follower read, and when: events up to it were stored by then ({@link #followOnce}). */
     private long storedMark = -1;
     private Instant storedMarkAt = Instant.MIN;
@@ -288,7 +297,7 @@ final class DeliveryEngine implements AutoCloseable {
         signals.listen(ChangeSignals.Change.EVENTS, this::wake);
         signals.listen(ChangeSignals.Change.SUBSCRIPTIONS, this::subscriptionsChangedElsewhere);
         signals.listen(ChangeSignals.Change.DELIVERIES, scheduleSignal::raise);
-        signals.listen(ChangeSignals.Change.DISPATCHED, dispatchSignal::raise);
+        signals.listen(ChangeSignals.Change.DISPATCHED, this::dispatchedElsewhere);
     }
 
     @Override
@@ -339,6 +348,13 @@ final class DeliveryEngine implements AutoCloseable {
 
     /** New events were stored: dispatch them now. */
     void wake() {
+        eventsHeard = true;
+        dispatchSignal.raise();
+    }
+
+    /** The dispatcher stored deliveries: this process may find some it pushed while following. */
+    private void dispatchedElsewhere() {
+        dispatchedHeard = true;
         dispatchSignal.raise();
     }
 
@@ -674,24 +690,39 @@ final class DeliveryEngine implements AutoCloseable {
             findStoredIfAwaiting(now);
             return false;
         }
-        long stored = deliveries.dispatchCursor();
-        findStored(stored, now);
-        if (followed < 0) {
-            followed = stored;
-        }
-        if (!now.isBefore(storedMarkAt.plus(HANDOFF.dividedBy(4)))) {
-            if (followed < storedMark) {
-                LOG.debug("following: skipped to {}, stored at least {} ago", storedMark, HANDOFF.dividedBy(4));
-                followed = storedMark;
+        // Each read only when there is something to read (signals) or its fallback interval has passed: this runs
+        // on every delivering process at every publish, and each query costs them all.
+        boolean sampleDue = !now.isBefore(storedMarkAt.plus(HANDOFF.dividedBy(4)));
+        if (followed < 0 || sampleDue || !awaitingStore.isEmpty() && (dispatchedHeard
+                || !now.isBefore(cursorReadAt.plusMillis(STORED_CHECK_MILLIS)))) {
+            dispatchedHeard = false;
+            cursorReadAt = now;
+            long stored = deliveries.dispatchCursor();
+            findStored(stored, now);
+            if (followed < 0) {
+                followed = stored;
             }
-            storedMark = stored;
-            storedMarkAt = now;
+            if (sampleDue) {
+                if (followed < storedMark) {
+                    LOG.debug("following: skipped to {}, stored at least {} ago", storedMark, HANDOFF.dividedBy(4));
+                    followed = storedMark;
+                }
+                storedMark = stored;
+                storedMarkAt = now;
+            }
         }
+        if (!eventsHeard && !followMore && now.isBefore(eventsReadAt.plus(STANDBY_CHECK))) {
+            return false;
+        }
+        eventsHeard = false;
+        eventsReadAt = now;
+        // No index refresh first (as the dispatcher does): a subscription this process does not know yet has its
+        // deliveries stored by the dispatcher all the same, and claimed here after the hand-off time.
         List<StoredEvent> batch = events.readAll(followed, DISPATCH_BATCH);
+        followMore = batch.size() == DISPATCH_BATCH;
         if (batch.isEmpty()) {
             return false;
         }
-        index.refreshIfStale();
         Instant handedOff = now.plus(HANDOFF);
         List<Job> jobs = new ArrayList<>();
         boolean room = inMemory() < settings.maxInMemory();
@@ -716,7 +747,7 @@ final class DeliveryEngine implements AutoCloseable {
         }
         followed = batch.get(batch.size() - 1).sequence();
         submit(jobs);
-        return batch.size() == DISPATCH_BATCH;
+        return followMore;
     }
 
     private void findStoredIfAwaiting(Instant now) {
