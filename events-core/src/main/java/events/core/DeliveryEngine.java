@@ -54,10 +54,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Dispatch.</b> One dispatcher follows the event store's sequence (the same cursor contract as polling)
  * from the delivery store's dispatch cursor. Of several processes on one storage, only the one holding the
- * dispatcher's lease ({@link DeliveryStore#leaseDispatch}) dispatches; the others stand by and take over once
- * it runs out ({@link #DISPATCH_LEASE}), or at once when its holder closes. For each batch of events it finds the matching subscriptions in
- * the {@link SubscriptionIndex} (brought up to date with the store first, so that it knows every subscription
- * change committed before the batch's events) and queues one delivery per match, moving the cursor in the same
+ * dispatcher's lease ({@link DeliveryStore#leaseDispatch}) dispatches; the others follow the events (see Following)
+ * and take over once it runs out ({@link #DISPATCH_LEASE}), or at once when its holder closes. For each batch of
+ * events it finds the matching subscriptions in the {@link SubscriptionIndex} (brought up to date with the store
+ * first, so that it knows every subscription change committed before the batch's events) and queues one delivery per match, moving the cursor in the same
  * transaction.
  * The pushes of a batch start before that transaction (see Attempts); its outcomes are recorded once it has
  * committed. A crash or a failed dispatch before the commit re-reads the batch and pushes it again under the same
@@ -338,8 +338,8 @@ final class DeliveryEngine implements AutoCloseable {
     }
 
     /**
-     * Whether this process dispatched new events and owned every endpoint partition when it last looked: then events
-     * it stores need no signal to other processes, which only stand by (others that deliver follow the events).
+     * Whether this process dispatched new events and owned every endpoint partition when it last looked: then no
+     * other process delivers, and events it stores need no signal.
      */
     boolean deliversAlone() {
         Instant now = clock.instant();
@@ -727,8 +727,12 @@ final class DeliveryEngine implements AutoCloseable {
         List<Job> jobs = new ArrayList<>();
         boolean room = inMemory() < settings.maxInMemory();
         for (StoredEvent e : batch) {
-            for (SubscriptionIndex.Entry entry : room ? index.matching(e.event()) : List.<SubscriptionIndex.Entry>of()) {
+            List<SubscriptionIndex.Entry> matching = room ? index.matching(e.event()) : List.of();
+            for (SubscriptionIndex.Entry entry : matching) {
                 Subscription s = entry.subscription();
+                if (!room) {
+                    break; // the rest is claimed here after the hand-off time
+                }
                 if (!mine.containsEndpoint(s.request().endPoint())) {
                     continue;
                 }
@@ -834,7 +838,7 @@ final class DeliveryEngine implements AutoCloseable {
 
     /**
      * Whether this process may dispatch: one process at a time does (see {@link DeliveryStore#leaseDispatch}),
-     * the others stand by and take over once its lease runs out.
+     * the others follow the events and take over once its lease runs out.
      */
     private boolean holdsDispatchLease(Instant now) {
         if (now.isBefore(leaseCheckAt)) {

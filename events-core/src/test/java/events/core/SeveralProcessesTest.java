@@ -251,7 +251,8 @@ class SeveralProcessesTest {
         Events b = deliveringProcess(senderB, new ScopeOnlyAuthorizer(),
                 p -> p.subscriptions(subscriptions, storeOfB, senderB));
         awaitPartitionsShared(a, b);
-        Thread.sleep(DeliveryEngine.SETTLE.toMillis() + 200); // B's gained partitions have settled: it pushes them itself
+        // B's gained partitions have settled: it pushes their new deliveries itself
+        Thread.sleep(DeliveryEngine.SETTLE.toMillis() + 200);
         String endpoint = endpointOwnedBy(b);
         senderB.answer(endpoint, 200);
         UUID subscription = subscribeAndAwaitActive(a, endpoint);

@@ -459,7 +459,8 @@ final class JdbcDeliveryStore implements DeliveryStore {
                     .filter(d -> wanted.contains(Key.of(d)))
                     .toList());
         } catch (JdbiException e) {
-            throw new UnableToAccessSubscriptionsException("unable to read " + wanted.size() + " pending deliveries", e);
+            throw new UnableToAccessSubscriptionsException("unable to read " + wanted.size() + " pending deliveries",
+                    e);
         }
     }
 
