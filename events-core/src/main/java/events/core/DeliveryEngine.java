@@ -685,7 +685,8 @@ final class DeliveryEngine implements AutoCloseable {
      */
     private boolean followOnce(Instant now) {
         EndpointPartitions mine = pushing(now);
-        if (index.size() == 0 || mine.isEmpty()) {
+        if (!index.partitions().overlaps(mine)) {
+            // no active subscription to an endpoint of this process's partitions: nothing to push
             followed = -1;
             findStoredIfAwaiting(now);
             return false;

@@ -1,6 +1,7 @@
 package events.core;
 
 import events.domain.CloudEvent;
+import events.domain.EndpointPartitions;
 import events.domain.Subscription;
 import events.domain.SubscriptionFilter;
 import events.ports.FilterExpressions;
@@ -38,12 +39,13 @@ final class SubscriptionIndex {
     /** Key of the subscriptions without a subject filter in a resource's map. */
     private static final String ANY_SUBJECT = "\u0000any";
 
-    private record Snapshot(Map<String, Map<String, List<Entry>>> byResource, Map<UUID, Entry> byId) {
+    private record Snapshot(Map<String, Map<String, List<Entry>>> byResource, Map<UUID, Entry> byId,
+            EndpointPartitions partitions) {
     }
 
     private final SubscriptionStore store;
     private final FilterExpressions expressions;
-    private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of());
+    private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of(), EndpointPartitions.NONE);
     private long seenRevision = Long.MIN_VALUE;
 
     SubscriptionIndex(SubscriptionStore store, FilterExpressions expressions) {
@@ -84,6 +86,11 @@ final class SubscriptionIndex {
         return snapshot.byId().size();
     }
 
+    /** The endpoint partitions of the active subscriptions' endpoints. */
+    EndpointPartitions partitions() {
+        return snapshot.partitions();
+    }
+
     /** Reloads every active subscription when the store's revision moved since the last load. */
     synchronized void refreshIfStale() {
         long revision = store.revision();
@@ -122,12 +129,14 @@ final class SubscriptionIndex {
 
     private static Snapshot build(Map<UUID, Entry> byId) {
         Map<String, Map<String, List<Entry>>> byResource = new HashMap<>();
+        long partitions = 0;
         for (Entry e : byId.values()) {
+            partitions |= 1L << EndpointPartitions.partitionOf(e.subscription().request().endPoint());
             String subject = e.subscription().request().subjectFilter();
             byResource.computeIfAbsent(e.subscription().request().resourceFilter(), r -> new HashMap<>())
                     .computeIfAbsent(subject == null ? ANY_SUBJECT : subject, s -> new ArrayList<>(1)).add(e);
         }
-        return new Snapshot(byResource, Map.copyOf(byId));
+        return new Snapshot(byResource, Map.copyOf(byId), new EndpointPartitions(partitions));
     }
 
     private Entry compile(Subscription s) {

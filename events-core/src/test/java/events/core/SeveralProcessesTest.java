@@ -275,6 +275,29 @@ class SeveralProcessesTest {
     }
 
     @Test
+    void aProcessThatOwnsNoSubscribedEndpointReadsNoEvents() throws Exception {
+        FakeWebhookSender senderA = new FakeWebhookSender();
+        Events a = deliveringProcess(senderA, new ScopeOnlyAuthorizer());
+        RecordingEventStore eventsOfB = new RecordingEventStore(events);
+        Events b = deliveringProcess(new FakeWebhookSender(), new ScopeOnlyAuthorizer(), p -> p.eventStore(eventsOfB));
+        awaitPartitionsShared(a, b);
+        Thread.sleep(DeliveryEngine.SETTLE.toMillis() + 200); // B would push new deliveries of its partitions now
+        String endpoint = endpointOwnedBy(a);
+        senderA.answer(endpoint, 200);
+        subscribeAndAwaitActive(a, endpoint);
+
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            CloudEvent event = TestEvents.anEvent().build();
+            ids.add(event.id());
+            a.publishEvents().publish(PUBLISHER, List.of(event));
+        }
+
+        await(() -> senderA.sentTo(endpoint).stream().map(m -> m.event().id()).toList().containsAll(ids));
+        assertThat(eventsOfB.readAlls()).as("events B read while following").allMatch(n -> n == 0);
+    }
+
+    @Test
     void whatAFollowerHasNoRoomForItsSchedulerClaimsOnceTheHandOffIsOver() throws Exception {
         FakeWebhookSender senderA = new FakeWebhookSender();
         FakeWebhookSender senderB = new FakeWebhookSender();

@@ -67,6 +67,11 @@ public record EndpointPartitions(long bits) {
         return (other.bits & ~bits) != 0;
     }
 
+    /** Whether some partition is in both this set and {@code other}. */
+    public boolean overlaps(EndpointPartitions other) {
+        return (bits & other.bits) != 0;
+    }
+
     /** The partitions of this set that are not in {@code other}. */
     public EndpointPartitions without(EndpointPartitions other) {
         return new EndpointPartitions(bits & ~other.bits);
