@@ -57,8 +57,8 @@ import org.slf4j.LoggerFactory;
  * dispatcher's lease ({@link DeliveryStore#leaseDispatch}) dispatches; the others follow the events (see Following)
  * and take over once it runs out ({@link #DISPATCH_LEASE}), or at once when its holder closes. For each batch of
  * events it finds the matching subscriptions in the {@link SubscriptionIndex} (brought up to date with the store
- * first, so that it knows every subscription change committed before the batch's events) and queues one delivery per match, moving the cursor in the same
- * transaction.
+ * first, so that it knows every subscription change committed before the batch's events) and queues one delivery
+ * per match, moving the cursor in the same transaction.
  * The pushes of a batch start before that transaction (see Attempts); its outcomes are recorded once it has
  * committed. A crash or a failed dispatch before the commit re-reads the batch and pushes it again under the same
  * {@code webhook-id}s; after it, the deliveries are durable. With no active subscription at all, the cursor passes
@@ -91,8 +91,9 @@ import org.slf4j.LoggerFactory;
  * delivery's path to its endpoint is the same whichever process dispatches. The dispatcher stores those deliveries
  * leased for {@link #HANDOFF} and announces ({@link ChangeSignals.Change#DISPATCHED}) that it has; the follower then
  * finds them ({@link DeliveryStore#pending}) and records its outcomes as for any other. What a follower did not push
- * (no room in memory, or it fell behind) its scheduler claims once the hand-off time is over; a push whose delivery
- * the dispatcher did not store is not recorded, as above.
+ * (no room in memory, or it fell behind) its scheduler claims once the hand-off time is over, and what was stored
+ * for it before it started following (its first subscription, or after it stopped dispatching) at once; a push whose
+ * delivery the dispatcher did not store is not recorded, as above.
  */
 final class DeliveryEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryEngine.class);
@@ -203,6 +204,11 @@ final class DeliveryEngine implements AutoCloseable {
     private volatile boolean eventsHeard;
     /** Set when the dispatcher announced stored deliveries, cleared by a follower that reads the dispatch cursor. */
     private volatile boolean dispatchedHeard;
+    /**
+     * Set when this process starts following (from the dispatch cursor): its scheduler then claims at once what the
+     * dispatcher stored for it before, instead of once the hand-off time is over.
+     */
+    private volatile boolean catchUp;
     /** Whether the follower's last round read a full batch (more events may be there). */
     private boolean followMore;
     /** When the follower last read events, and the dispatch cursor. */
@@ -702,6 +708,8 @@ final class DeliveryEngine implements AutoCloseable {
             findStored(stored, now);
             if (followed < 0) {
                 followed = stored;
+                catchUp = true;
+                scheduleSignal.raise();
             }
             if (sampleDue) {
                 if (followed < storedMark) {
@@ -932,7 +940,10 @@ final class DeliveryEngine implements AutoCloseable {
             return false;
         }
         int limit = Math.min(room, CLAIM_BATCH);
-        List<Delivery> claimed = deliveries.claimDue(now, limit, now.plus(settings.lease()), mine);
+        // Catching up: also what the dispatcher stored for this process before it followed, due within the hand-off.
+        Instant dueBy = catchUp ? now.plus(HANDOFF) : now;
+        catchUp = false;
+        List<Delivery> claimed = deliveries.claimDue(dueBy, limit, now.plus(settings.lease()), mine);
         List<Delivery> fresh = new ArrayList<>();
         Instant lost = now.minus(settings.lease().multipliedBy(2));
         for (Delivery d : claimed) {

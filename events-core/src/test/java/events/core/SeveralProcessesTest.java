@@ -211,12 +211,7 @@ class SeveralProcessesTest {
             subscribeAndAwaitActive(i % 2 == 0 ? a : b, endpoints.get(i));
         }
 
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < 20; i++) {
-            CloudEvent event = TestEvents.anEvent().build();
-            ids.add(event.id());
-            ingest.publishEvents().publish(PUBLISHER, List.of(event));
-        }
+        List<String> ids = publishThrough(ingest, 20);
 
         for (String endpoint : endpoints) {
             await(() -> Stream.concat(senderA.sentTo(endpoint).stream(), senderB.sentTo(endpoint).stream())
@@ -229,6 +224,26 @@ class SeveralProcessesTest {
         }
         assertThat(senderA.sent()).as("A pushed to some endpoints").isNotEmpty();
         assertThat(senderB.sent()).as("B pushed to some endpoints").isNotEmpty();
+    }
+
+    /**
+     * {@link #awaitPartitionsShared}, then until the partitions each gained have settled ({@link DeliveryEngine#SETTLE}):
+     * each process pushes the new deliveries of its partitions itself.
+     */
+    private static void awaitPartitionsSettled(Events... processes) throws InterruptedException {
+        awaitPartitionsShared(processes);
+        Thread.sleep(DeliveryEngine.SETTLE.toMillis() + 200);
+    }
+
+    /** Publishes {@code count} events through {@code process}, one request each; returns their ids. */
+    private static List<String> publishThrough(Events process, int count) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            CloudEvent event = TestEvents.anEvent().build();
+            ids.add(event.id());
+            process.publishEvents().publish(PUBLISHER, List.of(event));
+        }
+        return ids;
     }
 
     /** An endpoint whose partition {@code process} owns (when the partitions are shared). */
@@ -250,25 +265,22 @@ class SeveralProcessesTest {
         HookedDeliveryStore storeOfB = new HookedDeliveryStore(deliveries);
         Events b = deliveringProcess(senderB, new ScopeOnlyAuthorizer(),
                 p -> p.subscriptions(subscriptions, storeOfB, senderB));
-        awaitPartitionsShared(a, b);
-        // B's gained partitions have settled: it pushes their new deliveries itself
-        Thread.sleep(DeliveryEngine.SETTLE.toMillis() + 200);
+        awaitPartitionsSettled(a, b);
         String endpoint = endpointOwnedBy(b);
         senderB.answer(endpoint, 200);
         UUID subscription = subscribeAndAwaitActive(a, endpoint);
+        // B follows from the first event after it knew the subscription: what came before, it claims
+        String first = publishThrough(a, 1).get(0);
+        await(() -> senderB.sentTo(endpoint).stream().anyMatch(m -> m.event().id().equals(first)));
+        storeOfB.claimedEvents.clear();
 
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < 30; i++) {
-            CloudEvent event = TestEvents.anEvent().build();
-            ids.add(event.id());
-            // through the dispatching process: it tells the others of its events when it is not alone
-            a.publishEvents().publish(PUBLISHER, List.of(event));
-        }
+        // through the dispatching process: it tells the others of its events when it is not alone
+        List<String> ids = publishThrough(a, 30);
 
         await(() -> senderB.sentTo(endpoint).stream().map(m -> m.event().id()).toList().containsAll(ids));
-        await(() -> deliveries.attempts(subscription, Long.MAX_VALUE, 100).size() == ids.size() + 1);
+        await(() -> deliveries.attempts(subscription, Long.MAX_VALUE, 100).size() == ids.size() + 2);
         assertThat(senderA.sentTo(endpoint)).as("pushed by the dispatcher, which does not own the endpoint").isEmpty();
-        assertThat(senderB.sentTo(endpoint)).as("validation and events, each once").hasSize(ids.size() + 1);
+        assertThat(senderB.sentTo(endpoint)).as("validation and events, each once").hasSize(ids.size() + 2);
         assertThat(storeOfB.claimedEvents).as("deliveries B claimed instead of pushing them as they came").isEmpty();
         assertThat(deliveries.attempts(subscription, Long.MAX_VALUE, 100))
                 .allSatisfy(attempt -> assertThat(attempt.statusCode()).isEqualTo(200));
@@ -280,18 +292,12 @@ class SeveralProcessesTest {
         Events a = deliveringProcess(senderA, new ScopeOnlyAuthorizer());
         RecordingEventStore eventsOfB = new RecordingEventStore(events);
         Events b = deliveringProcess(new FakeWebhookSender(), new ScopeOnlyAuthorizer(), p -> p.eventStore(eventsOfB));
-        awaitPartitionsShared(a, b);
-        Thread.sleep(DeliveryEngine.SETTLE.toMillis() + 200); // B would push new deliveries of its partitions now
+        awaitPartitionsSettled(a, b);
         String endpoint = endpointOwnedBy(a);
         senderA.answer(endpoint, 200);
         subscribeAndAwaitActive(a, endpoint);
 
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < 20; i++) {
-            CloudEvent event = TestEvents.anEvent().build();
-            ids.add(event.id());
-            a.publishEvents().publish(PUBLISHER, List.of(event));
-        }
+        List<String> ids = publishThrough(a, 20);
 
         await(() -> senderA.sentTo(endpoint).stream().map(m -> m.event().id()).toList().containsAll(ids));
         assertThat(eventsOfB.readAlls()).as("events B read while following").allMatch(n -> n == 0);
@@ -305,8 +311,7 @@ class SeveralProcessesTest {
         HookedDeliveryStore storeOfB = new HookedDeliveryStore(deliveries);
         Events b = deliveringProcess(senderB, new ScopeOnlyAuthorizer(),
                 p -> p.subscriptions(subscriptions, storeOfB, senderB).maxDeliveriesInMemory(1));
-        awaitPartitionsShared(a, b);
-        Thread.sleep(DeliveryEngine.SETTLE.toMillis() + 200);
+        awaitPartitionsSettled(a, b);
         String endpoint = endpointOwnedBy(b);
         // every answer takes 300 ms: B holds one delivery at a time
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
@@ -318,12 +323,7 @@ class SeveralProcessesTest {
         });
         UUID subscription = subscribeAndAwaitActive(a, endpoint);
 
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            CloudEvent event = TestEvents.anEvent().build();
-            ids.add(event.id());
-            a.publishEvents().publish(PUBLISHER, List.of(event));
-        }
+        publishThrough(a, 3);
 
         await(Duration.ofSeconds(10), () -> deliveries.attempts(subscription, Long.MAX_VALUE, 100).size() == 4);
         assertThat(senderB.sentTo(endpoint)).as("validation and events, each once").hasSize(4);
@@ -346,12 +346,7 @@ class SeveralProcessesTest {
         subscribeAndAwaitActive(a, slow);
 
         // Every first attempt fails (500), so that retries, claimed by the schedulers, add to the first attempts.
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < 150; i++) {
-            CloudEvent event = TestEvents.anEvent().build();
-            ids.add(event.id());
-            ingest.publishEvents().publish(PUBLISHER, List.of(event));
-        }
+        List<String> ids = publishThrough(ingest, 150);
 
         await(Duration.ofSeconds(20), () -> endpoint.delivered().containsAll(ids));
         assertThat(endpoint.mostAtOnce()).as("attempts in flight at once, across three processes").isBetween(1, 2);
