@@ -136,8 +136,8 @@ final class DeliveryEngine implements AutoCloseable {
     /**
      * How long a delivery the dispatcher stores for another process's endpoint partition is left to that process,
      * which follows the events and pushes it from memory, before its scheduler claims it: the longest such a delivery
-     * waits when its owner had no room for it, fell behind, or died. A follower skips events stored longer ago than
-     * half of this ({@link #followOnce}), so that it does not push what its scheduler may have pushed already.
+     * waits when its owner had no room for it, fell behind, or died. A follower skips events stored half of this ago
+     * or longer ({@link #followOnce}), so that it does not push what its scheduler may have pushed already.
      */
     static final Duration HANDOFF = Duration.ofSeconds(2);
     /**
@@ -441,7 +441,7 @@ final class DeliveryEngine implements AutoCloseable {
             if (before.lacksSomeOf(owning)) {
                 if (alive.size() > 1) {
                     EndpointPartitions gained = owning.without(before);
-                    settling = now.isBefore(settledAt) ? settling.and(gained) : gained;
+                    settling = now.isBefore(settledAt) ? settling.union(gained) : gained;
                     settledAt = now.plus(SETTLE);
                 }
                 // partitions gained: what is due in them is this process's to attempt now
@@ -563,10 +563,8 @@ final class DeliveryEngine implements AutoCloseable {
         if (!holdsDispatchLease(now)) {
             return followOnce(now);
         }
-        if (!awaitingStore.isEmpty()) {
-            // pushed while following, before this process took the dispatcher's lease
-            findStored(deliveries.dispatchCursor(), now);
-        }
+        // pushed while following, before this process took the dispatcher's lease
+        findStoredIfAwaiting(now);
         if (storedCursor < 0) {
             reloadCursor(now);
         }
@@ -618,14 +616,12 @@ final class DeliveryEngine implements AutoCloseable {
             Subscription s = bySubscription.get(m.subscriptionId());
             boolean ours = mine.containsEndpoint(s.request().endPoint());
             // pushed already while this process followed the events (before it took the dispatcher's lease)
-            boolean pushing = inMemory(Delivery.messageId(m.subscriptionId(), m.eventSequence()));
+            boolean pushing = !awaitingStore.isEmpty()
+                    && awaitingStore.containsKey(Delivery.messageId(m.subscriptionId(), m.eventSequence()));
             if (ours && (pushing || roomInMemory && pushable.containsEndpoint(s.request().endPoint()))) {
                 queueing.add(new NewDelivery(m.subscriptionId(), m.eventSequence(), m.eventId(), leased));
                 if (!pushing) {
-                    Delivery provisional = new Delivery(0, m.subscriptionId(), m.eventSequence(), m.eventId(), 0,
-                            DeliveryStatus.PENDING, leased, now);
-                    jobs.add(new Job(provisional, bySequence.get(m.eventSequence()), s,
-                            URI.create(s.request().endPoint()), new CompletableFuture<>()));
+                    jobs.add(provisionalJob(s, m.eventSequence(), bySequence.get(m.eventSequence()), leased, now));
                 }
             } else if (ours) {
                 queueing.add(m);
@@ -685,9 +681,10 @@ final class DeliveryEngine implements AutoCloseable {
     /**
      * While another process dispatches: pushes from memory the deliveries of the next batch of events to endpoints of
      * this process's partitions (those it has room for), which the dispatcher stores meanwhile, and records the
-     * outcomes of earlier pushes whose deliveries it has stored. Skips events whose deliveries were stored at least
-     * half the {@link #HANDOFF} ago: this process's scheduler may have claimed and attempted them. Returns whether
-     * there may be more events to follow right away.
+     * outcomes of earlier pushes whose deliveries it has stored. Skips events it finds the dispatcher had stored at a
+     * look at its cursor a quarter of the {@link #HANDOFF} ago (it looks every quarter), so that it never pushes one
+     * stored half the hand-off ago or longer: this process's scheduler may have claimed and attempted those. Returns
+     * whether there may be more events to follow right away.
      */
     private boolean followOnce(Instant now) {
         EndpointPartitions mine = pushing(now);
@@ -713,7 +710,7 @@ final class DeliveryEngine implements AutoCloseable {
             }
             if (sampleDue) {
                 if (followed < storedMark) {
-                    LOG.debug("following: skipped to {}, stored at least {} ago", storedMark, HANDOFF.dividedBy(4));
+                    LOG.debug("following: skipped to {}, stored {} ago or longer", storedMark, HANDOFF.dividedBy(4));
                     followed = storedMark;
                 }
                 storedMark = stored;
@@ -732,35 +729,42 @@ final class DeliveryEngine implements AutoCloseable {
         if (batch.isEmpty()) {
             return false;
         }
+        followed = batch.get(batch.size() - 1).sequence();
+        submit(followingJobs(batch, mine, now));
+        return followMore;
+    }
+
+    /**
+     * The pushes of {@code batch} to endpoints of {@code mine} that this process does not hold yet, each put in
+     * {@link #awaitingStore}, while there is room in memory (the rest are claimed here after the hand-off time).
+     */
+    private List<Job> followingJobs(List<StoredEvent> batch, EndpointPartitions mine, Instant now) {
         Instant handedOff = now.plus(HANDOFF);
         List<Job> jobs = new ArrayList<>();
-        boolean room = inMemory() < settings.maxInMemory();
         for (StoredEvent e : batch) {
-            List<SubscriptionIndex.Entry> matching = room ? index.matching(e.event()) : List.of();
-            for (SubscriptionIndex.Entry entry : matching) {
-                Subscription s = entry.subscription();
-                if (!room) {
-                    break; // the rest is claimed here after the hand-off time
+            for (SubscriptionIndex.Entry entry : index.matching(e.event())) {
+                if (inMemory() >= settings.maxInMemory()) {
+                    return jobs;
                 }
+                Subscription s = entry.subscription();
                 if (!mine.containsEndpoint(s.request().endPoint())) {
                     continue;
                 }
-                Delivery provisional = new Delivery(0, s.id(), e.sequence(), e.event().id(), 0, DeliveryStatus.PENDING,
-                        handedOff, now);
-                String messageId = provisional.messageId();
-                if (inMemory(messageId)) {
-                    continue;
+                Job job = provisionalJob(s, e.sequence(), e.event(), handedOff, now);
+                String messageId = job.delivery().messageId();
+                if (!inMemory(messageId)) {
+                    awaitingStore.put(messageId, job);
+                    jobs.add(job);
                 }
-                Job job = new Job(provisional, e.event(), s, URI.create(s.request().endPoint()),
-                        new CompletableFuture<>());
-                awaitingStore.put(messageId, job);
-                jobs.add(job);
-                room = inMemory() < settings.maxInMemory();
             }
         }
-        followed = batch.get(batch.size() - 1).sequence();
-        submit(jobs);
-        return followMore;
+        return jobs;
+    }
+
+    /** A push from memory of a delivery not stored yet (see {@link Job}), due at {@code dueAt} once stored. */
+    private static Job provisionalJob(Subscription s, long sequence, CloudEvent event, Instant dueAt, Instant now) {
+        Delivery provisional = new Delivery(0, s.id(), sequence, event.id(), 0, DeliveryStatus.PENDING, dueAt, now);
+        return new Job(provisional, event, s, URI.create(s.request().endPoint()), new CompletableFuture<>());
     }
 
     private void findStoredIfAwaiting(Instant now) {

@@ -73,7 +73,7 @@ public final class Events implements AutoCloseable {
             if (wakes != null) {
                 wakes.wake();
             }
-            // The process that dispatches and those that follow need to hear of new events (a single node never signals).
+            // The dispatching process and those that follow hear of new events (a single node never signals).
             if (wakes == null || !wakes.deliversAlone()) {
                 signals.announce(ChangeSignals.Change.EVENTS);
             }

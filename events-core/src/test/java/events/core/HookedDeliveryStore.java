@@ -9,6 +9,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -16,8 +18,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * heartbeats and keeps the deliveries of events (not validations) it claimed.
  */
 final class HookedDeliveryStore implements DeliveryStore {
-    final java.util.concurrent.atomic.AtomicInteger heartbeats = new java.util.concurrent.atomic.AtomicInteger();
-    final List<Delivery> claimedEvents = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final AtomicInteger heartbeats = new AtomicInteger();
+    final List<Delivery> claimedEvents = new CopyOnWriteArrayList<>();
     private final DeliveryStore delegate;
     private final AtomicReference<Runnable> beforeDispatch = new AtomicReference<>(() -> { });
 
@@ -64,7 +66,7 @@ final class HookedDeliveryStore implements DeliveryStore {
     }
 
     @Override
-    public List<Delivery> pending(java.util.Collection<Key> keys) {
+    public List<Delivery> pending(Collection<Key> keys) {
         return delegate.pending(keys);
     }
 

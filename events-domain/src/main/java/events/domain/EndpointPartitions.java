@@ -78,7 +78,7 @@ public record EndpointPartitions(long bits) {
     }
 
     /** The partitions of this set and those of {@code other}. */
-    public EndpointPartitions and(EndpointPartitions other) {
+    public EndpointPartitions union(EndpointPartitions other) {
         return new EndpointPartitions(bits | other.bits);
     }
 

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -135,7 +136,7 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     @Override
     public synchronized List<Delivery> pending(Collection<Key> keys) {
         List<Delivery> found = new ArrayList<>();
-        for (Key key : new java.util.LinkedHashSet<>(keys)) {
+        for (Key key : new LinkedHashSet<>(keys)) {
             Long id = byKey.get(key);
             Delivery d = id == null ? null : deliveries.get(id);
             if (d != null && d.status() == DeliveryStatus.PENDING) {

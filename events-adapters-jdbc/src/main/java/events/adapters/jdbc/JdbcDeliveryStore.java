@@ -15,12 +15,12 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.LongSummaryStatistics;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -278,33 +278,32 @@ final class JdbcDeliveryStore implements DeliveryStore {
                     .add();
         }
         int[] counts = batch.execute();
-        Map<Key, Boolean> inserted = new HashMap<>();
-        List<UUID> subscriptions = new ArrayList<>();
-        long min = Long.MAX_VALUE;
-        long max = Long.MIN_VALUE;
+        Set<Key> inserted = new LinkedHashSet<>();
         int i = 0;
         for (NewDelivery d : deliveries) {
             if (counts[i++] > 0) {
-                if (inserted.put(new Key(d.subscriptionId(), d.eventSequence()), Boolean.TRUE) == null
-                        && !subscriptions.contains(d.subscriptionId())) {
-                    subscriptions.add(d.subscriptionId());
-                }
-                min = Math.min(min, d.eventSequence());
-                max = Math.max(max, d.eventSequence());
+                inserted.add(new Key(d.subscriptionId(), d.eventSequence()));
             }
         }
-        if (inserted.isEmpty()) {
-            return List.of();
-        }
         // Read back the rows just inserted (for their ids): no other transaction can have inserted these pairs.
+        return inserted.isEmpty() ? List.of() : pendingOf(handle, inserted);
+    }
+
+    /**
+     * The pending deliveries of {@code keys}, in id order: one range of the unique index (subscription_id, event_seq)
+     * per subscription, from the lowest sequence asked for to the highest.
+     */
+    private static List<Delivery> pendingOf(Handle handle, Collection<Key> keys) {
+        Set<Key> wanted = new HashSet<>(keys);
+        LongSummaryStatistics sequences = wanted.stream().mapToLong(Key::eventSequence).summaryStatistics();
         return handle.createQuery("SELECT " + COLUMNS + " FROM deliveries WHERE subscription_id IN (<subscriptions>)"
-                        + " AND event_seq BETWEEN :min AND :max ORDER BY id")
-                .bindList("subscriptions", subscriptions)
-                .bind("min", min)
-                .bind("max", max)
+                        + " AND event_seq BETWEEN :min AND :max AND status = " + PENDING + " ORDER BY id")
+                .bindList("subscriptions", wanted.stream().map(Key::subscriptionId).distinct().toList())
+                .bind("min", sequences.getMin())
+                .bind("max", sequences.getMax())
                 .map((rs, ctx) -> toDelivery(rs))
                 .stream()
-                .filter(d -> inserted.containsKey(new Key(d.subscriptionId(), d.eventSequence())))
+                .filter(d -> wanted.contains(Key.of(d)))
                 .toList();
     }
 
@@ -435,32 +434,10 @@ final class JdbcDeliveryStore implements DeliveryStore {
         if (keys.isEmpty()) {
             return List.of();
         }
-        Set<Key> wanted = new HashSet<>(keys);
-        Set<UUID> subscriptions = new LinkedHashSet<>();
-        long min = Long.MAX_VALUE;
-        long max = Long.MIN_VALUE;
-        for (Key k : wanted) {
-            subscriptions.add(k.subscriptionId());
-            min = Math.min(min, k.eventSequence());
-            max = Math.max(max, k.eventSequence());
-        }
-        long from = min;
-        long to = max;
         try {
-            // The unique index (subscription_id, event_seq) answers it: one range per subscription.
-            return jdbi.withHandle(handle -> handle.createQuery("SELECT " + COLUMNS + " FROM deliveries"
-                            + " WHERE subscription_id IN (<subscriptions>) AND event_seq BETWEEN :min AND :max"
-                            + " AND status = " + PENDING)
-                    .bindList("subscriptions", new ArrayList<>(subscriptions))
-                    .bind("min", from)
-                    .bind("max", to)
-                    .map((rs, ctx) -> toDelivery(rs))
-                    .stream()
-                    .filter(d -> wanted.contains(Key.of(d)))
-                    .toList());
+            return jdbi.withHandle(handle -> pendingOf(handle, keys));
         } catch (JdbiException e) {
-            throw new UnableToAccessSubscriptionsException("unable to read " + wanted.size() + " pending deliveries",
-                    e);
+            throw new UnableToAccessSubscriptionsException("unable to read " + keys.size() + " pending deliveries", e);
         }
     }
 
