@@ -57,6 +57,16 @@ final class JdbcEventStore implements EventStore, AutoCloseable {
     static final int MAX_GROUP_EVENTS = 1000;
     /** ... or until its events' approximate size reaches this many characters. */
     static final long MAX_GROUP_CHARS = 4L * 1024 * 1024;
+    /**
+     * While the last group held appends from more than one caller, the writer waits up to this long (from taking
+     * the group's first append) for more to join, until the group holds {@link #LINGER_EVENTS} events. Fewer,
+     * larger commits cost the database less per event: through the server, 64 closed-loop publishers on
+     * PostgreSQL took 0.29 of a core of PostgreSQL at 9 977 req/s with it, 0.49 at 9 648 req/s without (one run
+     * each, one after the other); on H2, whose single writer is the bottleneck, 6 624 req/s against 5 139 (the
+     * ingest benchmark, two runs one after the other). A lone publisher never waits.
+     */
+    static final long LINGER_NANOS = 1_000_000;
+    static final int LINGER_EVENTS = 64;
     private static final char LIKE_ESCAPE = '!';
     private static final PendingAppend STOP = new PendingAppend(List.of());
 
@@ -149,12 +159,19 @@ final class JdbcEventStore implements EventStore, AutoCloseable {
 
     private void writeLoop() {
         List<PendingAppend> group = new ArrayList<>();
+        PendingAppend carried = null; // taken from the queue but not fitting the group before: starts the next
+        int lastGroupAppends = 0;
         while (true) {
             PendingAppend first;
-            try {
-                first = queue.take();
-            } catch (InterruptedException e) {
-                break;
+            if (carried != null) {
+                first = carried;
+                carried = null;
+            } else {
+                try {
+                    first = queue.take();
+                } catch (InterruptedException e) {
+                    break;
+                }
             }
             if (first == STOP) {
                 break;
@@ -163,16 +180,39 @@ final class JdbcEventStore implements EventStore, AutoCloseable {
             group.add(first);
             int size = first.events.size();
             long chars = first.chars;
-            PendingAppend next;
-            while ((next = queue.peek()) != null && next != STOP
-                    && size + next.events.size() <= MAX_GROUP_EVENTS && chars + next.chars <= MAX_GROUP_CHARS) {
-                group.add(queue.poll());
+            // A lone publisher's append is written at once; while others publish too, the writer waits a little
+            // for more to join (see LINGER_NANOS).
+            long lingerUntil = lastGroupAppends > 1 ? System.nanoTime() + LINGER_NANOS : 0;
+            while (true) {
+                PendingAppend next = queue.poll();
+                long left;
+                if (next == null && lingerUntil != 0 && size < LINGER_EVENTS
+                        && (left = lingerUntil - System.nanoTime()) > 0) {
+                    try {
+                        next = queue.poll(left, TimeUnit.NANOSECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt(); // the next take() ends the loop
+                    }
+                }
+                if (next == null) {
+                    break;
+                }
+                if (next == STOP || size + next.events.size() > MAX_GROUP_EVENTS
+                        || chars + next.chars > MAX_GROUP_CHARS) {
+                    carried = next;
+                    break;
+                }
+                group.add(next);
                 size += next.events.size();
                 chars += next.chars;
             }
+            lastGroupAppends = group.size();
             writeGroup(group);
         }
         discardWriterHandle();
+        if (carried != null && carried != STOP) {
+            carried.result.completeExceptionally(new UnableToStoreEventException("the event store is closed", null));
+        }
         PendingAppend left;
         while ((left = queue.poll()) != null) {
             left.result.completeExceptionally(new UnableToStoreEventException("the event store is closed", null));
