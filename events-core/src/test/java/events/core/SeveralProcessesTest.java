@@ -269,10 +269,10 @@ class SeveralProcessesTest {
         String endpoint = endpointOwnedBy(b);
         senderB.answer(endpoint, 200);
         UUID subscription = subscribeAndAwaitActive(a, endpoint);
-        // B follows from the first event after it knew the subscription: what came before, it claims
+        // B follows from the first event after it knew the subscription: what came before, it claims (that
+        // catch-up claim may come after B pushed this first event, so the claims checked below are of later ones)
         String first = publishThrough(a, 1).get(0);
         await(() -> senderB.sentTo(endpoint).stream().anyMatch(m -> m.event().id().equals(first)));
-        storeOfB.claimedEvents.clear();
 
         // through the dispatching process: it tells the others of its events when it is not alone
         List<String> ids = publishThrough(a, 30);
@@ -281,7 +281,8 @@ class SeveralProcessesTest {
         await(() -> deliveries.attempts(subscription, Long.MAX_VALUE, 100).size() == ids.size() + 2);
         assertThat(senderA.sentTo(endpoint)).as("pushed by the dispatcher, which does not own the endpoint").isEmpty();
         assertThat(senderB.sentTo(endpoint)).as("validation and events, each once").hasSize(ids.size() + 2);
-        assertThat(storeOfB.claimedEvents).as("deliveries B claimed instead of pushing them as they came").isEmpty();
+        assertThat(storeOfB.claimedEvents).as("deliveries B claimed instead of pushing them as they came")
+                .noneMatch(claimed -> ids.contains(claimed.eventId()));
         assertThat(deliveries.attempts(subscription, Long.MAX_VALUE, 100))
                 .allSatisfy(attempt -> assertThat(attempt.statusCode()).isEqualTo(200));
     }
