@@ -9,6 +9,7 @@ import javax.sql.DataSource;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
 import org.h2.mvstore.MVStore;
+import org.h2.mvstore.db.Store;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,7 +69,8 @@ final class H2Housekeeping implements AutoCloseable {
                     || !(c.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal session)) {
                 return null; // H2 over TCP: the server does its own housekeeping
             }
-            return session.getDatabase().getStore() == null ? null : session.getDatabase().getStore().getMvStore();
+            Store store = session.getDatabase().getStore();
+            return store == null ? null : store.getMvStore();
         } catch (SQLException e) {
             throw new IllegalStateException("unable to reach the H2 database", e);
         }
