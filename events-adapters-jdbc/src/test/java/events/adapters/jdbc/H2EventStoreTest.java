@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@link EventStoreContract} on an embedded H2 file database, a fresh directory per store. */
@@ -19,6 +20,13 @@ class H2EventStoreTest extends EventStoreContract {
         JdbcStores stores = JdbcStores.h2(directory.resolve("db" + opened.size()));
         opened.add(stores);
         return stores.eventStore();
+    }
+
+    @Test
+    void aClashOnTheSequenceFailsTheAppendRatherThanPassingForADuplicate() throws Exception {
+        JdbcStores stores = JdbcStores.h2(directory.resolve("clash"));
+        opened.add(stores);
+        SequenceClash.failsTheNextAppend(stores, "RANDOM_UUID()");
     }
 
     @AfterEach

@@ -5,6 +5,7 @@ import events.testkit.EventStoreContract;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -36,6 +37,15 @@ class PostgresEventStoreTest extends EventStoreContract {
             stores.add(node.eventStore());
         }
         return stores;
+    }
+
+    @Test
+    void aClashOnTheSequenceFailsTheAppendRatherThanPassingForADuplicate() throws Exception {
+        PostgresDatabase.Schema schema = POSTGRES.newSchema();
+        opened.add(schema);
+        JdbcStores stores = JdbcStores.open(schema.jdbcUrl(), schema.user(), schema.password());
+        opened.add(0, stores);
+        SequenceClash.failsTheNextAppend(stores, "gen_random_uuid()");
     }
 
     @AfterEach
