@@ -9,6 +9,9 @@
 # Both server targets load bench/policies (EVENTS_POLICY_DIR): every publish is authorized by XACML.
 #   h2-bypass, pg-bypass (not run by default) the same servers, published to with scope
 #          altinn:events.publish.admin, which skips the policy decision: the difference is what authorization costs
+#   discard, discard-handoff (not run by default) events.bench.DiscardingServer: the same HTTP API, authentication
+#          and publish use case (authorization by scope alone) on a store that keeps nothing; with -handoff its
+#          appends complete on other threads as the JDBC store's do: what the request path costs without storage
 # The same closed-loop load (events.bench.LoadGenerator) runs against each; then a table is printed.
 #
 # Environment (all optional):
@@ -16,7 +19,7 @@
 #   BENCH_DURATION seconds per run (15)  BENCH_WARMUP at most this many seconds of load before a target's first
 #   run (300); the warm-up ends as soon as the rate stops rising (events.bench.SteadyState: on 2 cores the server's
 #   JIT needs minutes under load)  BENCH_REWARMUP seconds before its other runs (5)
-#   BENCH_TARGETS ("bare h2 pg"; also h2-bypass pg-bypass)  BENCH_BUILD=1 to rebuild even if the jars exist
+#   BENCH_TARGETS ("bare h2 pg"; also h2-bypass pg-bypass discard discard-handoff)  BENCH_BUILD=1 to rebuild even if the jars exist
 #   PGHOST (127.0.0.1) PGPORT (5432) PGUSER (postgres) PGDATABASE (test) PGPASSWORD
 # Never run by CI. Only ever sends traffic to 127.0.0.1.
 set -euo pipefail
@@ -39,7 +42,8 @@ source "$ROOT/bench/lib.sh"
 
 # --- build and tokens ---------------------------------------------------------------------------------
 NEEDS_SERVER=0
-[[ " $TARGETS " == *" h2"* || " $TARGETS " == *" pg"* ]] && NEEDS_SERVER=1
+# (the discarding server needs no jar of its own, but its tokens are minted by the server jar)
+[[ " $TARGETS " == *" h2"* || " $TARGETS " == *" pg"* || " $TARGETS " == *" discard"* ]] && NEEDS_SERVER=1
 TOKEN="bench-no-server"
 BYPASS_TOKEN="bench-no-server"
 if [[ $NEEDS_SERVER == 1 ]]; then
@@ -57,6 +61,10 @@ start_target() {
   case "$name" in
     bare)
       java -Xmx256m -cp "$BENCH_CP" events.bench.BareServer "$port" >"$WORK/$name.log" 2>&1 &
+      ;;
+    discard|discard-handoff)
+      EVENTS_JWT_SECRET="$JWT_SECRET" java -Xmx256m -cp "$BENCH_CP" events.bench.DiscardingServer "$port" \
+        "$([[ "$name" == discard-handoff ]] && echo handoff)" >"$WORK/$name.log" 2>&1 &
       ;;
     h2|h2-bypass|pg|pg-bypass)
       start_server "$name" "$port" "$SERVER_JAR" "$ROOT/bench/policies"
