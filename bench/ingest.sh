@@ -62,9 +62,13 @@ start_target() {
     bare)
       java -Xmx256m -cp "$BENCH_CP" events.bench.BareServer "$port" >"$WORK/$name.log" 2>&1 &
       ;;
-    discard|discard-handoff)
-      EVENTS_JWT_SECRET="$JWT_SECRET" java -Xmx256m -cp "$BENCH_CP" events.bench.DiscardingServer "$port" \
-        "$([[ "$name" == discard-handoff ]] && echo handoff)" >"$WORK/$name.log" 2>&1 &
+    discard)
+      EVENTS_JWT_SECRET="$JWT_SECRET" java -Xmx256m -cp "$BENCH_CP" events.bench.DiscardingServer "$port" inline \
+        >"$WORK/$name.log" 2>&1 &
+      ;;
+    discard-handoff)
+      EVENTS_JWT_SECRET="$JWT_SECRET" java -Xmx256m -cp "$BENCH_CP" events.bench.DiscardingServer "$port" handoff \
+        >"$WORK/$name.log" 2>&1 &
       ;;
     h2|h2-bypass|pg|pg-bypass)
       start_server "$name" "$port" "$SERVER_JAR" "$ROOT/bench/policies"

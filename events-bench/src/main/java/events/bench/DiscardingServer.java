@@ -26,8 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * authorization by scope alone) on an event store that keeps nothing. Between the bare route and the servers on
  * H2 and PostgreSQL, it shows how much of the gap is the request path and how much is storage.
  *
- * <p>Usage: {@code DiscardingServer PORT [handoff]}, with the HS256 secret in {@code EVENTS_JWT_SECRET}; binds
- * 127.0.0.1. Without {@code handoff} an append completes at once, on the request's thread, and the response is
+ * <p>Usage: {@code DiscardingServer PORT inline|handoff}, with the HS256 secret in {@code EVENTS_JWT_SECRET}; binds
+ * 127.0.0.1. With {@code inline} an append completes at once, on the request's thread, and the response is
  * written there. With it, an append is queued and completed as the JDBC event store completes its appends: a
  * writer thread takes what is queued as a group and hands the group to another thread, which completes each
  * append and so writes its response.
@@ -37,8 +37,11 @@ public final class DiscardingServer {
     }
 
     public static void main(String[] args) {
+        if (args.length != 2 || !args[1].equals("inline") && !args[1].equals("handoff")) {
+            throw new IllegalArgumentException("usage: DiscardingServer PORT inline|handoff");
+        }
         int port = Integer.parseInt(args[0]);
-        boolean handoff = args.length > 1 && args[1].equals("handoff");
+        boolean handoff = args[1].equals("handoff");
         String secret = System.getenv("EVENTS_JWT_SECRET");
         if (secret == null) {
             throw new IllegalStateException("EVENTS_JWT_SECRET is not set");

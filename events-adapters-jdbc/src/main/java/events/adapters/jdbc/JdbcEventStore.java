@@ -180,36 +180,9 @@ final class JdbcEventStore implements EventStore, AutoCloseable {
             if (first == STOP) {
                 break;
             }
-            group.clear();
-            group.add(first);
-            int size = first.events.size();
-            long chars = first.chars;
             // A lone publisher's append is written at once; while others publish too, the writer waits a little
             // for more to join (see LINGER_NANOS).
-            long lingerUntil = lastGroupAppends > 1 ? System.nanoTime() + LINGER_NANOS : 0;
-            while (true) {
-                PendingAppend next = queue.poll();
-                long left;
-                if (next == null && lingerUntil != 0 && size < LINGER_EVENTS
-                        && (left = lingerUntil - System.nanoTime()) > 0) {
-                    try {
-                        next = queue.poll(left, TimeUnit.NANOSECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt(); // the next take() ends the loop
-                    }
-                }
-                if (next == null) {
-                    break;
-                }
-                if (next == STOP || size + next.events.size() > MAX_GROUP_EVENTS
-                        || chars + next.chars > MAX_GROUP_CHARS) {
-                    carried = next;
-                    break;
-                }
-                group.add(next);
-                size += next.events.size();
-                chars += next.chars;
-            }
+            carried = gather(first, group, lastGroupAppends > 1);
             lastGroupAppends = group.size();
             writeGroup(group);
         }
@@ -220,6 +193,39 @@ final class JdbcEventStore implements EventStore, AutoCloseable {
         PendingAppend left;
         while ((left = queue.poll()) != null) {
             left.result.completeExceptionally(new UnableToStoreEventException("the event store is closed", null));
+        }
+    }
+
+    /**
+     * Fills {@code group} with {@code first} and what is queued behind it, within the group limits, waiting up to
+     * {@link #LINGER_NANOS} for more if {@code linger}. Returns the append taken that no longer fitted (it starts
+     * the next group), or null.
+     */
+    private PendingAppend gather(PendingAppend first, List<PendingAppend> group, boolean linger) {
+        group.clear();
+        group.add(first);
+        int size = first.events.size();
+        long chars = first.chars;
+        long lingerUntil = linger ? System.nanoTime() + LINGER_NANOS : 0;
+        while (true) {
+            PendingAppend next = queue.poll();
+            long left;
+            if (next == null && linger && size < LINGER_EVENTS && (left = lingerUntil - System.nanoTime()) > 0) {
+                try {
+                    next = queue.poll(left, TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt(); // the writer's next take() ends its loop
+                }
+            }
+            if (next == null) {
+                return null;
+            }
+            if (next == STOP || size + next.events.size() > MAX_GROUP_EVENTS || chars + next.chars > MAX_GROUP_CHARS) {
+                return next;
+            }
+            group.add(next);
+            size += next.events.size();
+            chars += next.chars;
         }
     }
 
