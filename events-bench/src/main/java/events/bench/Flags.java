@@ -1,6 +1,8 @@
 package events.bench;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The command-line flags of the benchmark programs: {@code --name value} or {@code --name=value}. */
@@ -39,5 +41,18 @@ record Flags(Map<String, String> values) {
             throw new IllegalArgumentException(name + " must be between " + min + " and " + max);
         }
         return v;
+    }
+
+    /** A list of integers separated by spaces or commas ({@code "16 32 64"}), each between min and max. */
+    List<Integer> intList(String name, String otherwise, int min, int max) {
+        List<Integer> list = new ArrayList<>();
+        for (String item : value(name, otherwise).trim().split("[\\s,]+")) {
+            int v = Integer.parseInt(item);
+            if (v < min || v > max) {
+                throw new IllegalArgumentException(name + " must be between " + min + " and " + max);
+            }
+            list.add(v);
+        }
+        return list;
     }
 }

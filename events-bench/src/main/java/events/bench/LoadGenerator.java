@@ -5,7 +5,6 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -88,14 +87,7 @@ public final class LoadGenerator {
             requireLoopback(url);
             urls.add(url);
         }
-        List<Integer> concurrencies = new ArrayList<>();
-        for (String c : flags.value("--concurrency", "32").trim().split("[\\s,]+")) {
-            int value = Integer.parseInt(c);
-            if (value < 1 || value > MAX_CONCURRENCY) {
-                throw new IllegalArgumentException("--concurrency must be between 1 and " + MAX_CONCURRENCY);
-            }
-            concurrencies.add(value);
-        }
+        List<Integer> concurrencies = flags.intList("--concurrency", "32", 1, MAX_CONCURRENCY);
         Warmup warmup = flags.values().containsKey("--settle")
                 ? new Warmup(flags.intValue("--settle", 0, 1, MAX_SECONDS), true)
                 : new Warmup(flags.intValue("--warmup", 5, 0, MAX_SECONDS), false);
@@ -167,14 +159,8 @@ public final class LoadGenerator {
         client.dispatcher().executorService().shutdown();
         client.connectionPool().evictAll();
 
-        long total = workers.stream().mapToLong(w -> w.count).sum();
-        long[] all = new long[Math.toIntExact(total)];
-        int at = 0;
-        for (Worker w : workers) {
-            System.arraycopy(w.latencies, 0, all, at, w.count);
-            at += w.count;
-        }
-        Arrays.sort(all);
+        long[] all = Latencies.sortedUnion(workers.stream().map(w -> w.latencies).toList());
+        long total = all.length;
         return new Result(total, duration.toNanos() / 1e9, errors.get(), all, firstError.get("first"));
     }
 
@@ -183,8 +169,7 @@ public final class LoadGenerator {
         private final OkHttpClient client;
         private final AtomicLong errors;
         private final ConcurrentHashMap<String, String> firstError;
-        long[] latencies = new long[1 << 14];
-        int count;
+        final Latencies latencies = new Latencies();
         private long sequence;
         private final HttpUrl url;
 
@@ -216,10 +201,7 @@ public final class LoadGenerator {
                     errors.incrementAndGet();
                     continue;
                 }
-                if (count == latencies.length) {
-                    latencies = Arrays.copyOf(latencies, count * 2);
-                }
-                latencies[count++] = took;
+                latencies.record(took);
             }
         }
 

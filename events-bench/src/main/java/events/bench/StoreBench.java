@@ -9,7 +9,6 @@ import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -48,14 +47,7 @@ public final class StoreBench {
 
     public static void main(String[] args) throws Exception {
         Flags flags = Flags.parse(args);
-        List<Integer> concurrencies = new ArrayList<>();
-        for (String c : flags.value("--concurrency", "64").trim().split("[\\s,]+")) {
-            int value = Integer.parseInt(c);
-            if (value < 1 || value > MAX_CONCURRENCY) {
-                throw new IllegalArgumentException("--concurrency must be between 1 and " + MAX_CONCURRENCY);
-            }
-            concurrencies.add(value);
-        }
+        List<Integer> concurrencies = flags.intList("--concurrency", "64", 1, MAX_CONCURRENCY);
         int settle = flags.intValue("--settle", 120, 1, MAX_SECONDS);
         int rewarmup = flags.intValue("--rewarmup", 5, 0, MAX_SECONDS);
         int duration = flags.intValue("--duration", 15, 1, MAX_SECONDS);
@@ -121,15 +113,9 @@ public final class StoreBench {
         long processUsed = processCpuNanos() - processCpu;
         long postgresUsed = CpuOfProcesses.named("postgres") - postgresCpu;
 
-        long total = appenders.stream().mapToLong(a -> a.count).sum();
+        long[] all = Latencies.sortedUnion(appenders.stream().map(a -> a.latencies).toList());
+        long total = all.length;
         long errors = appenders.stream().mapToLong(a -> a.errors).sum();
-        long[] all = new long[Math.toIntExact(total)];
-        int at = 0;
-        for (Appender a : appenders) {
-            System.arraycopy(a.latencies, 0, all, at, a.count);
-            at += a.count;
-        }
-        Arrays.sort(all);
         double perEvent = total == 0 ? Double.NaN : 1e-3 / total;
         return new Run(new LoadGenerator.Result(total, duration, errors, all, null), writerUsed * perEvent,
                 processUsed * perEvent, postgresUsed * perEvent);
@@ -166,8 +152,7 @@ public final class StoreBench {
 
     private final class Appender implements Runnable {
         final Thread thread;
-        long[] latencies = new long[1 << 14];
-        int count;
+        final Latencies latencies = new Latencies();
         long errors;
 
         Appender(int index) {
@@ -209,10 +194,7 @@ public final class StoreBench {
                     errors++;
                     continue;
                 }
-                if (count == latencies.length) {
-                    latencies = Arrays.copyOf(latencies, count * 2);
-                }
-                latencies[count++] = took;
+                latencies.record(took);
             }
         }
     }
