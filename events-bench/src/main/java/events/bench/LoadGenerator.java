@@ -62,6 +62,14 @@ public final class LoadGenerator {
 
     /** How a run warms up: a fixed number of seconds, or until the rate settles (at most {@code seconds}). */
     record Warmup(int seconds, boolean untilSettled) {
+        /** Waits out the warm-up while the workers run; {@code completed} counts what they have done so far. */
+        void await(String label, String unit, java.util.function.LongSupplier completed) throws InterruptedException {
+            if (untilSettled) {
+                SteadyState.await(label, unit, completed, seconds, System.out);
+            } else {
+                TimeUnit.SECONDS.sleep(seconds);
+            }
+        }
     }
 
     /** What one run measured. */
@@ -141,11 +149,7 @@ public final class LoadGenerator {
             workers.add(w);
             w.thread.start();
         }
-        if (warmup.untilSettled()) {
-            SteadyState.await(label, "req/s", completed::sum, warmup.seconds(), System.out);
-        } else {
-            TimeUnit.SECONDS.sleep(warmup.seconds());
-        }
+        warmup.await(label, "req/s", completed::sum);
         long from = System.nanoTime();
         measureFrom = from;
         measureUntil = from + duration.toNanos();

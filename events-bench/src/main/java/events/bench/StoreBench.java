@@ -23,8 +23,8 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Each run prints a human summary and the line the ingest script reads,
  * {@code RESULT label=<l> requests=<n> rps=<r> p50ms=<x> p99ms=<y> errors=<e>} (one append = one request), then
  * {@code STORE label=<l> writer_us=<w> process_us=<p> postgres_us=<g>}: CPU per event of the writer thread, of
- * this JVM, and of the processes named {@code postgres} on this machine (read from {@code /proc}; 0 elsewhere or
- * on H2).
+ * this JVM, and, for a store on PostgreSQL, of the processes named {@code postgres} on this machine (read from
+ * {@code /proc}; 0 without it; n/a on H2).
  *
  * <p>Flags: {@code --h2} directory (a fresh embedded database there) or {@code --url} JDBC URL with {@code --user}
  * and {@code --password}; {@code --concurrency} (64; or a list, as {@code "64 128"}, measured in that order),
@@ -37,12 +37,15 @@ public final class StoreBench {
     private static final String WRITER_THREAD = "events-jdbc-writer";
 
     private final EventStore store;
+    /** Whether the store is on PostgreSQL, whose processes' CPU the runs then report. */
+    private final boolean postgres;
     private final LongAdder completed = new LongAdder();
     private volatile long measureFrom = Long.MAX_VALUE;
     private volatile long measureUntil = Long.MAX_VALUE;
 
-    StoreBench(EventStore store) {
+    StoreBench(EventStore store, boolean postgres) {
         this.store = store;
+        this.postgres = postgres;
     }
 
     public static void main(String[] args) throws Exception {
@@ -52,13 +55,14 @@ public final class StoreBench {
         int rewarmup = flags.intValue("--rewarmup", 5, 0, MAX_SECONDS);
         int duration = flags.intValue("--duration", 15, 1, MAX_SECONDS);
         String label = flags.value("--label", "store");
+        LoadGenerator.Warmup warmup = new LoadGenerator.Warmup(settle, true);
         try (JdbcStores stores = open(flags)) {
-            StoreBench bench = new StoreBench(stores.eventStore());
-            boolean first = true;
+            StoreBench bench = new StoreBench(stores.eventStore(),
+                    flags.value("--url", "").startsWith("jdbc:postgresql:"));
             for (int concurrency : concurrencies) {
                 String runLabel = concurrencies.size() == 1 ? label : label + "@" + concurrency;
-                print(bench.run(concurrency, first ? -1 : rewarmup, settle, duration, runLabel), runLabel);
-                first = false;
+                print(bench.run(concurrency, warmup, duration, runLabel), runLabel);
+                warmup = new LoadGenerator.Warmup(rewarmup, false);
             }
         }
     }
@@ -71,20 +75,27 @@ public final class StoreBench {
         }
         if (h2 != null) {
             Path dir = Path.of(h2);
-            if (Files.exists(dir) && Files.list(dir).findAny().isPresent()) {
-                throw new IllegalArgumentException("--h2 must name a new or empty directory: " + dir);
+            if (Files.exists(dir)) {
+                try (java.util.stream.Stream<Path> entries = Files.list(dir)) {
+                    if (entries.findAny().isPresent()) {
+                        throw new IllegalArgumentException("--h2 must name a new or empty directory: " + dir);
+                    }
+                }
             }
             return JdbcStores.h2(dir);
         }
         return JdbcStores.open(url, flags.value("--user", null), flags.value("--password", null));
     }
 
-    /** What one run measured: its appends as a load generator's requests, and CPU per event in microseconds. */
+    /**
+     * What one run measured: its appends as a load generator's requests, and CPU per event in microseconds
+     * (PostgreSQL's NaN when the store is not on PostgreSQL).
+     */
     record Run(LoadGenerator.Result result, double writerMicros, double processMicros, double postgresMicros) {
     }
 
-    /** One run: warm-up ({@code rewarmup} seconds, or until settled when negative), then {@code duration} s. */
-    Run run(int concurrency, int rewarmup, int settle, int duration, String label) throws InterruptedException {
+    /** One run: {@code concurrency} appenders, the warm-up, then {@code duration} seconds measured. */
+    Run run(int concurrency, LoadGenerator.Warmup warmup, int duration, String label) throws InterruptedException {
         measureFrom = Long.MAX_VALUE;
         measureUntil = Long.MAX_VALUE;
         List<Appender> appenders = new ArrayList<>();
@@ -93,16 +104,12 @@ public final class StoreBench {
             appenders.add(a);
             a.thread.start();
         }
-        if (rewarmup < 0) {
-            SteadyState.await(label, "events/s", completed::sum, settle, System.out);
-        } else {
-            TimeUnit.SECONDS.sleep(rewarmup);
-        }
+        warmup.await(label, "events/s", completed::sum);
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long writer = writerThreadId();
         long writerCpu = threads.getThreadCpuTime(writer);
         long processCpu = processCpuNanos();
-        long postgresCpu = CpuOfProcesses.named("postgres");
+        long postgresCpu = postgres ? CpuOfProcesses.named("postgres") : 0;
         long from = System.nanoTime();
         measureFrom = from;
         measureUntil = from + TimeUnit.SECONDS.toNanos(duration);
@@ -111,26 +118,30 @@ public final class StoreBench {
         }
         long writerUsed = threads.getThreadCpuTime(writer) - writerCpu;
         long processUsed = processCpuNanos() - processCpu;
-        long postgresUsed = CpuOfProcesses.named("postgres") - postgresCpu;
+        long postgresUsed = postgres ? CpuOfProcesses.named("postgres") - postgresCpu : 0;
 
         long[] all = Latencies.sortedUnion(appenders.stream().map(a -> a.latencies).toList());
         long total = all.length;
         long errors = appenders.stream().mapToLong(a -> a.errors).sum();
         double perEvent = total == 0 ? Double.NaN : 1e-3 / total;
         return new Run(new LoadGenerator.Result(total, duration, errors, all, null), writerUsed * perEvent,
-                processUsed * perEvent, postgresUsed * perEvent);
+                processUsed * perEvent, postgres ? postgresUsed * perEvent : Double.NaN);
+    }
+
+    private static String micros(double value) {
+        return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%.1f", value);
     }
 
     private static void print(Run run, String label) {
         LoadGenerator.Result r = run.result();
         System.out.printf(Locale.ROOT, "%s: %d appends in %.1f s = %.0f events/s, p50 %.2f ms, p99 %.2f ms, %d errors;"
-                        + " CPU per event: writer thread %.1f us, this JVM %.1f us, postgres %.1f us%n",
+                        + " CPU per event: writer thread %.1f us, this JVM %.1f us, postgres %s us%n",
                 label, r.requests(), r.seconds(), r.requestsPerSecond(), r.percentileMillis(50), r.percentileMillis(99),
-                r.errors(), run.writerMicros(), run.processMicros(), run.postgresMicros());
+                r.errors(), run.writerMicros(), run.processMicros(), micros(run.postgresMicros()));
         System.out.printf(Locale.ROOT, "RESULT label=%s requests=%d rps=%.0f p50ms=%.2f p99ms=%.2f errors=%d%n",
                 label, r.requests(), r.requestsPerSecond(), r.percentileMillis(50), r.percentileMillis(99), r.errors());
-        System.out.printf(Locale.ROOT, "STORE label=%s writer_us=%.1f process_us=%.1f postgres_us=%.1f%n",
-                label, run.writerMicros(), run.processMicros(), run.postgresMicros());
+        System.out.printf(Locale.ROOT, "STORE label=%s writer_us=%.1f process_us=%.1f postgres_us=%s%n",
+                label, run.writerMicros(), run.processMicros(), micros(run.postgresMicros()));
         System.out.flush();
     }
 

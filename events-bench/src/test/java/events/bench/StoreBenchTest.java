@@ -14,7 +14,8 @@ class StoreBenchTest {
     @Test
     void storesEveryAppendItCountsAndChargesTheWriterThreadsCpu() throws Exception {
         try (JdbcStores stores = JdbcStores.h2(dir.resolve("data"))) {
-            StoreBench.Run run = new StoreBench(stores.eventStore()).run(4, 0, 1, 1, "test");
+            StoreBench.Run run = new StoreBench(stores.eventStore(), false)
+                    .run(4, new LoadGenerator.Warmup(0, false), 1, "test");
 
             assertThat(run.result().errors()).isZero();
             assertThat(run.result().requests()).isPositive();
@@ -22,6 +23,7 @@ class StoreBenchTest {
             assertThat(stores.eventStore().lastSequence()).isGreaterThanOrEqualTo(run.result().requests());
             assertThat(run.writerMicros()).isPositive();
             assertThat(run.processMicros()).isGreaterThanOrEqualTo(run.writerMicros());
+            assertThat(run.postgresMicros()).isNaN();
         }
     }
 
