@@ -3,6 +3,7 @@ package events.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import events.adapters.jdbc.PostgresDatabase;
+import events.testkit.WebhookReceiver;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,7 +48,7 @@ class PostgresClusterIT {
     @Test
     void everyAcknowledgedEventReachesEverySubscriptionWhenTheDispatchingNodeIsKilled() throws Exception {
         try (PostgresDatabase.Schema schema = POSTGRES.newSchema();
-             WebhookReceiver receiver = new WebhookReceiver()) {
+             WebhookReceiver receiver = WebhookReceiver.closingEachConnection()) {
             Map<String, String> env = new HashMap<>(ServerProcessIT.env(dataDir));
             env.put("EVENTS_DB_URL", schema.jdbcUrl());
             env.put("EVENTS_DB_USER", schema.user());
@@ -58,7 +59,7 @@ class PostgresClusterIT {
             env.put("EVENTS_WEBHOOK_ALLOW_HTTP", "true");
             env.put("EVENTS_WEBHOOK_ALLOW_PRIVATE", "true");
             env.put("EVENTS_WEBHOOK_TIMEOUT", "2s");
-            env.put("EVENTS_RETRY_SCHEDULE", "1s,1s,1s,1s,1s,1s,1s,1s,1s,1s");
+            env.put("EVENTS_RETRY_SCHEDULE", "1s,1s,1s");
             env.put("EVENTS_WEBHOOK_CONCURRENCY", String.valueOf(PER_ENDPOINT));
             String token = ServerProcessIT.mintToken(env);
 

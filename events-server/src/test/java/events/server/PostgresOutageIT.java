@@ -3,6 +3,7 @@ package events.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import events.adapters.jdbc.PostgresDatabase;
+import events.testkit.TcpProxy;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

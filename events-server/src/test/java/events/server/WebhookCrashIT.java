@@ -3,6 +3,7 @@ package events.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import events.testkit.WebhookReceiver;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -39,11 +40,11 @@ class WebhookCrashIT {
         env.put("EVENTS_WEBHOOK_ALLOW_HTTP", "true");
         env.put("EVENTS_WEBHOOK_ALLOW_PRIVATE", "true");
         env.put("EVENTS_WEBHOOK_TIMEOUT", "2s");
-        env.put("EVENTS_RETRY_SCHEDULE", "1s,1s,1s,1s,1s,1s,1s,1s,1s,1s");
+        env.put("EVENTS_RETRY_SCHEDULE", "1s,1s,1s");
         String token = ServerProcessIT.mintToken(env);
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
         String id;
-        try (WebhookReceiver receiver = new WebhookReceiver()) {
+        try (WebhookReceiver receiver = WebhookReceiver.closingEachConnection()) {
             try (ServerProcess server = ServerProcess.serve(env)) {
                 id = subscribe(server.baseUrl(), token, receiver.url("/crash"));
                 receiver.await(r -> true, 1, Duration.ofSeconds(20)); // validated

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import events.domain.WebhookSecret;
 import events.domain.WebhookSignature;
+import events.testkit.WebhookReceiver;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -40,7 +41,7 @@ class WebhookDeliveryTest {
 
     private EventsServer server;
     private EventsHttpClient api;
-    private final WebhookReceiver receiver = new WebhookReceiver();
+    private final WebhookReceiver receiver = WebhookReceiver.keepingAlive();
 
     /** The environment the server starts with (the database); H2 in the data dir here. */
     Map<String, String> environment() {

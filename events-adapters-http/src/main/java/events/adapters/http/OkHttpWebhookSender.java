@@ -56,8 +56,11 @@ import okhttp3.Response;
  * }
  * }</pre>
  *
- * <p>One attempt per {@link #send}: no redirects followed (a 3xx is a non-2xx answer), no retry on a failed
- * connection, no proxy. The endpoint rules are applied three times: to the URL ({@link WebhookEndpoints#checkUrl}),
+ * <p>One attempt per {@link #send}: no redirects followed (a 3xx is a non-2xx answer), no proxy. A request that
+ * fails on a pooled connection is sent again on another (in the end a new one): receivers close connections
+ * whenever they like (HTTP/1.0, {@code Connection: close}, keep-alive timeouts shorter than the pool's, proxies
+ * that drop idle connections), and such a failure says nothing about the endpoint, so it never costs an attempt.
+ * A request that fails on a new connection is not sent again: that is the attempt's outcome. The endpoint rules are applied three times: to the URL ({@link WebhookEndpoints#checkUrl}),
  * to every address the host name resolves to (forbidden ones are dropped), and to the address each socket
  * connects to, so a DNS answer that changed since the subscription was created (rebinding) cannot reach an
  * internal address. The dispatcher admits thousands of calls per host: bounding concurrency per endpoint is
@@ -100,7 +103,9 @@ public final class OkHttpWebhookSender implements WebhookSender, AutoCloseable {
                 .proxy(Proxy.NO_PROXY)
                 .followRedirects(false)
                 .followSslRedirects(false)
-                .retryOnConnectionFailure(false)
+                // OkHttp retries a failure only on a reused connection (or on another route of the same host while
+                // connecting): a connection that fails on its first use counts its route as failed and ends the call.
+                .retryOnConnectionFailure(true)
                 .callTimeout(timeout)
                 .connectTimeout(timeout)
                 .readTimeout(timeout)
