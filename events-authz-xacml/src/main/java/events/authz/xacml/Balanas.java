@@ -39,6 +39,7 @@ import org.xml.sax.SAXException;
 final class Balanas {
     static {
         initializeGlobalDefaults();
+        RegexpMatchFactory.install();
     }
 
     private Balanas() {
@@ -84,20 +85,27 @@ final class Balanas {
         }
     }
 
-    /** The DOM of a policy document, from a parser that refuses DTDs, external entities and XInclude. */
-    static Element parseXml(String document) {
+    /**
+     * The DOM of a policy document within {@code limits}, from a parser that refuses DTDs, external entities and
+     * XInclude (and builds the tree without recursion, so that depth is checked before anything recursive runs).
+     */
+    static Element parseXml(String document, DocumentLimits limits) {
+        limits.checkLength(document);
+        Element root;
         try {
             DocumentBuilder builder = SECURE_FACTORY.newDocumentBuilder();
             builder.setErrorHandler(null);
             // A byte order mark may start a document (XML 1.0, 4.3.3); decoded text keeps it as U+FEFF.
             String text = document.startsWith("\uFEFF") ? document.substring(1) : document;
             Document dom = builder.parse(new InputSource(new StringReader(text)));
-            return dom.getDocumentElement();
+            root = dom.getDocumentElement();
         } catch (SAXException e) {
             throw new InvalidPolicyException("the policy is not well-formed XML: " + e.getMessage(), e);
         } catch (IOException | ParserConfigurationException e) {
             throw new InvalidPolicyException("the policy could not be read as XML: " + e.getMessage(), e);
         }
+        limits.checkDepth(root);
+        return root;
     }
 
     /** A Balana policy from a document's root element, which must be an XACML 3.0 {@code Policy}. */
@@ -115,6 +123,9 @@ final class Balanas {
             return Policy.getInstance(root);
         } catch (ParsingException e) {
             throw new InvalidPolicyException("the XACML engine rejected the policy: " + describe(e), e);
+        } catch (StackOverflowError e) {
+            // Balana's parser recurses once per level or more; the depth limit keeps this away unless set very high.
+            throw new InvalidPolicyException("the XACML engine could not load a policy nested this deeply", e);
         } catch (RuntimeException e) {
             // Balana fails this way (e.g. with a NullPointerException) when a required attribute is missing.
             throw new InvalidPolicyException("the XACML engine could not load the policy; check that the required"

@@ -1,6 +1,5 @@
 package events.authz.xacml;
 
-import events.domain.ResourcePolicy;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -45,9 +44,11 @@ final class CompiledPolicy {
         this.cacheable = cacheable;
     }
 
-    /** Parses and checks {@code document}; throws {@link events.domain.InvalidPolicyException} if unusable. */
-    static CompiledPolicy compile(String resource, String document, long revision) {
-        Element root = Balanas.parseXml(document);
+    /**
+     * Loads the policy whose document element is {@code root}; throws {@link events.domain.InvalidPolicyException}
+     * if unusable.
+     */
+    static CompiledPolicy compile(String resource, Element root, long revision) {
         PDP pdp = Balanas.pdpFor(Balanas.parsePolicy(root));
         Set<List<String>> designators = new LinkedHashSet<>();
         NodeList found = root.getElementsByTagNameNS(XACMLConstants.XACML_3_0_IDENTIFIER, "AttributeDesignator");
@@ -65,10 +66,6 @@ final class CompiledPolicy {
         return new CompiledPolicy(resource, revision, pdp, List.copyOf(referenced), !readsEnvironment);
     }
 
-    static CompiledPolicy compile(ResourcePolicy policy) {
-        return compile(policy.resource(), policy.document(), policy.revision());
-    }
-
     boolean cacheable() {
         return cacheable;
     }
@@ -82,8 +79,19 @@ final class CompiledPolicy {
         return new DecisionKey(resource, revision, values);
     }
 
-    /** True only for Permit; Deny, NotApplicable and every Indeterminate are false. */
+    /**
+     * True only for Permit; Deny, NotApplicable and every Indeterminate are false. Throws
+     * {@link UnableToEvaluatePolicyException} if Balana throws, including {@link StackOverflowError}.
+     */
     boolean permits(SortedMap<String, SortedMap<String, SortedSet<String>>> attributes) {
+        try {
+            return evaluate(attributes);
+        } catch (RuntimeException | StackOverflowError e) {
+            throw new UnableToEvaluatePolicyException(resource, revision, e);
+        }
+    }
+
+    private boolean evaluate(SortedMap<String, SortedMap<String, SortedSet<String>>> attributes) {
         Set<Attributes> categories = new HashSet<>();
         for (Map.Entry<String, SortedMap<String, SortedSet<String>>> category : attributes.entrySet()) {
             Set<Attribute> inCategory = new HashSet<>();

@@ -22,13 +22,17 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.w3c.dom.Element;
 
 /**
  * XACML 3.0 authorization with Balana: each resource's policy comes from a {@link PolicyStore}; a request is
  * permitted only when that policy answers Permit. No policy, Deny, NotApplicable and Indeterminate are all
- * deny. Request attributes are Altinn's (see {@code RequestAttributes}), all strings.
+ * deny. Request attributes are Altinn's (see {@code RequestAttributes}), all strings. When Balana throws while
+ * evaluating a policy for a request (a regular-expression match that backtracks too long does, see
+ * {@code RegexpMatch}), that request alone is denied, uncached, with a warning naming the resource.
  *
  * <p>Parsed policies and decisions are cached. A decision's cache key holds the resource, the policy's revision
  * and the values of exactly the attributes the policy reads (its AttributeDesignators), so a cached answer is
@@ -36,8 +40,10 @@ import org.slf4j.LoggerFactory;
  * cached. Any policy change, here ({@link #policiesChanged()}) or by another process sharing the store
  * (noticed by checking {@link PolicyStore#revision()} every {@code refreshInterval}), drops both caches.
  *
- * <p>Also the {@link PolicyLanguage}: {@link #check} refuses documents that are not well-formed XML, not an
- * XACML 3.0 Policy, or not accepted by Balana. Close it to stop the refresh thread.
+ * <p>Also the {@link PolicyLanguage}: {@link #check} refuses documents that are not well-formed XML, longer or
+ * more deeply nested than the builder's limits, not an XACML 3.0 Policy, not accepted by Balana, or with a literal
+ * regular-expression pattern that does not compile. A stored policy is held to the same limits, but not to the
+ * pattern check, when loaded. Close it to stop the refresh thread.
  */
 public final class XacmlAuthorizer implements Authorizer, PolicyLanguage, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(XacmlAuthorizer.class);
@@ -46,6 +52,7 @@ public final class XacmlAuthorizer implements Authorizer, PolicyLanguage, AutoCl
     private final Duration decisionTtl;
     private final long maxDecisions;
     private final long maxPolicies;
+    private final DocumentLimits limits;
     private final AtomicReference<Snapshot> snapshot = new AtomicReference<>();
     private final ScheduledExecutorService refresher;
     private volatile boolean refreshFailing;
@@ -55,6 +62,7 @@ public final class XacmlAuthorizer implements Authorizer, PolicyLanguage, AutoCl
         this.decisionTtl = b.decisionTtl;
         this.maxDecisions = b.maxDecisions;
         this.maxPolicies = b.maxPolicies;
+        this.limits = new DocumentLimits(b.maxPolicyLength, b.maxPolicyDepth);
         this.snapshot.set(new Snapshot(store.revision()));
         this.refresher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "events-xacml-policy-refresh");
@@ -86,18 +94,32 @@ public final class XacmlAuthorizer implements Authorizer, PolicyLanguage, AutoCl
             CompiledPolicy p = policy.get();
             SortedMap<String, SortedMap<String, SortedSet<String>>> attributes = RequestAttributes.of(request);
             if (!p.cacheable()) {
-                answers.add(p.permits(attributes));
+                answers.add(denyingFailures(() -> p.permits(attributes)));
                 continue;
             }
             CompiledPolicy.DecisionKey key = p.keyFor(attributes);
             Boolean answer = answeredNow.get(key);
             if (answer == null) {
-                answer = current.decisions.get(key, k -> p.permits(attributes));
+                answer = denyingFailures(() -> current.decisions.get(key, k -> p.permits(attributes)));
                 answeredNow.put(key, answer);
             }
             answers.add(answer);
         }
         return answers;
+    }
+
+    /**
+     * The answer of {@code decision}, or deny, logged, if the policy threw. Such a deny is not cached (the cache
+     * keeps no entry whose computation threw): a failure may depend on more than the policy and the attributes,
+     * a stack overflow on the caller's stack for one, and should not deny equal requests for {@code decisionTtl}.
+     */
+    private static boolean denyingFailures(Supplier<Boolean> decision) {
+        try {
+            return decision.get();
+        } catch (UnableToEvaluatePolicyException e) {
+            LOG.warn("Denying a request: {}", e.getMessage());
+            return false;
+        }
     }
 
     @Override
@@ -113,7 +135,9 @@ public final class XacmlAuthorizer implements Authorizer, PolicyLanguage, AutoCl
         if (!ResourceUrn.isValid(resource)) {
             throw new InvalidPolicyException("the resource must be " + ResourceUrn.RULE);
         }
-        CompiledPolicy.compile(resource, document, 0);
+        Element root = Balanas.parseXml(document, limits);
+        CompiledPolicy.compile(resource, root, 0);
+        RegexpPatterns.check(root);
     }
 
     // ------------------------------------------------------------------ refresh
@@ -168,7 +192,9 @@ public final class XacmlAuthorizer implements Authorizer, PolicyLanguage, AutoCl
                 return Optional.empty();
             }
             try {
-                return Optional.of(CompiledPolicy.compile(stored.get()));
+                ResourcePolicy policy = stored.get();
+                return Optional.of(CompiledPolicy.compile(resource, Balanas.parseXml(policy.document(), limits),
+                        policy.revision()));
             } catch (InvalidPolicyException e) {
                 // Stored documents were checked when written; one that no longer loads denies everything.
                 LOG.error("The stored policy of {} cannot be used; denying every request for it: {}", resource,
@@ -185,6 +211,8 @@ public final class XacmlAuthorizer implements Authorizer, PolicyLanguage, AutoCl
         private long maxDecisions = 100_000;
         private long maxPolicies = 10_000;
         private Duration refreshInterval = Duration.ofMillis(250);
+        private int maxPolicyLength = 1024 * 1024;
+        private int maxPolicyDepth = 100;
 
         private Builder(PolicyStore store) {
             this.store = Objects.requireNonNull(store, "store");
@@ -214,8 +242,33 @@ public final class XacmlAuthorizer implements Authorizer, PolicyLanguage, AutoCl
             return this;
         }
 
+        /**
+         * How many characters a policy document may have (1 048 576). Longer documents are refused by
+         * {@link XacmlAuthorizer#check}; a longer stored one denies every request for its resource.
+         */
+        public Builder maxPolicyLength(int characters) {
+            this.maxPolicyLength = requirePositive(characters, "maxPolicyLength");
+            return this;
+        }
+
+        /**
+         * How deeply a policy document's elements may nest, the root being level 1 (100). Deeper documents are
+         * refused by {@link XacmlAuthorizer#check}; a deeper stored one denies every request for its resource.
+         */
+        public Builder maxPolicyDepth(int levels) {
+            this.maxPolicyDepth = requirePositive(levels, "maxPolicyDepth");
+            return this;
+        }
+
         public XacmlAuthorizer build() {
             return new XacmlAuthorizer(this);
+        }
+
+        private static int requirePositive(int n, String name) {
+            if (n < 1) {
+                throw new IllegalArgumentException(name + " must be positive");
+            }
+            return n;
         }
 
         private static Duration requirePositive(Duration d, String name) {
