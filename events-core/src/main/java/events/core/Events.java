@@ -1,5 +1,6 @@
 package events.core;
 
+import events.core.delivery.DeliveryEngine;
 import events.domain.EndpointPartitions;
 import events.domain.RetrySchedule;
 import events.domain.WebhookEndpoints;
@@ -54,12 +55,12 @@ public final class Events implements AutoCloseable {
     private Events(Builder b) {
         this.eventStore = b.eventStore;
         if (b.subscriptionStore != null) {
-            SubscriptionIndex index = new SubscriptionIndex(b.subscriptionStore, b.filterExpressions);
             this.engine = new DeliveryEngine(b.eventStore, b.subscriptionStore, b.deliveryStore, b.webhookSender,
-                    b.authorizer, index, b.clock,
+                    b.authorizer, b.filterExpressions, b.clock,
                     new DeliveryEngine.Settings(b.retrySchedule, b.attemptTimeout.plus(LEASE_MARGIN),
-                            b.maxConcurrencyPerEndpoint, b.maxDeliveriesInMemory, b.baseUrl, b.pollInterval),
-                    DeliveryEngine.defaultRandom(), b.changeSignals);
+                            b.maxConcurrencyPerEndpoint, b.maxDeliveriesInMemory, b.maxDeliveryBytesInMemory,
+                            b.baseUrl, b.pollInterval),
+                    b.changeSignals);
             this.manageSubscriptions = new SubscriptionAdministration(b.subscriptionStore, b.deliveryStore,
                     b.authorizer, b.filterExpressions, b.webhookEndpoints,
                     SubscriptionAdministration.HostResolver.SYSTEM, engine, b.clock);
@@ -73,8 +74,8 @@ public final class Events implements AutoCloseable {
             if (wakes != null) {
                 wakes.wake();
             }
-            // The dispatching process and those that follow hear of new events (a single node never signals).
-            if (wakes == null || !wakes.deliversAlone()) {
+            // The dispatching process hears of new events stored elsewhere (a single node never signals).
+            if (wakes == null || !wakes.dispatchesHere()) {
                 signals.announce(ChangeSignals.Change.EVENTS);
             }
         });
@@ -148,6 +149,7 @@ public final class Events implements AutoCloseable {
         private Duration attemptTimeout = Duration.ofSeconds(30);
         private int maxConcurrencyPerEndpoint = 16;
         private int maxDeliveriesInMemory = 20_000;
+        private long maxDeliveryBytesInMemory = Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 4);
         private Supplier<String> baseUrl = () -> "http://localhost:5080";
         private Clock clock = Clock.systemUTC();
         private ChangeSignals changeSignals = ChangeSignals.NONE;
@@ -279,13 +281,25 @@ public final class Events implements AutoCloseable {
 
         /**
          * Deliveries held in memory at most (queued behind slow endpoints or in flight); past it they wait in the
-         * delivery store. Default 20 000.
+         * delivery store. One endpoint holds at most an eighth. Default 20 000.
          */
         public Builder maxDeliveriesInMemory(int max) {
-            if (max < 1) {
-                throw new IllegalArgumentException("maxDeliveriesInMemory must be positive");
+            if (max < 8) {
+                throw new IllegalArgumentException("maxDeliveriesInMemory must be at least 8");
             }
             this.maxDeliveriesInMemory = max;
+            return this;
+        }
+
+        /**
+         * Bytes of events that deliveries held in memory may take at most; past it they wait in the delivery store.
+         * One endpoint holds at most an eighth. Default a quarter of the heap, at most 64 MiB.
+         */
+        public Builder maxDeliveryBytesInMemory(long max) {
+            if (max < 64 * 1024) {
+                throw new IllegalArgumentException("maxDeliveryBytesInMemory must be at least 64 KiB");
+            }
+            this.maxDeliveryBytesInMemory = max;
             return this;
         }
 

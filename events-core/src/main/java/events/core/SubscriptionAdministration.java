@@ -1,5 +1,6 @@
 package events.core;
 
+import events.core.delivery.DeliveryEngine;
 import events.domain.AccessDeniedException;
 import events.domain.Delivery;
 import events.domain.DeliveryAttempt;
@@ -33,16 +34,17 @@ import java.util.UUID;
 
 /**
  * Subscription management: checks a request (endpoint rules, filters, policy), stores it, and tells the delivery
- * engine; every other operation is for the subscription's owner only.
+ * engine; every other operation is for the subscription's owner only. Not an API: {@link Events} builds it (public
+ * for the delivery engine's tests).
  */
-final class SubscriptionAdministration implements ManageSubscriptions {
+public final class SubscriptionAdministration implements ManageSubscriptions {
     /** How long secrets replaced by a rotation keep signing. */
     static final Duration ROTATION_GRACE = Duration.ofHours(24);
     /** The most entries one listing returns. */
     static final int MAX_PAGE = 1000;
 
     /** Resolves a host name to its addresses (the JDK resolver unless a test gives another). */
-    interface HostResolver {
+    public interface HostResolver {
         List<InetAddress> resolve(String host) throws UnknownHostException;
 
         HostResolver SYSTEM = host -> List.of(InetAddress.getAllByName(host));
@@ -58,7 +60,7 @@ final class SubscriptionAdministration implements ManageSubscriptions {
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
-    SubscriptionAdministration(SubscriptionStore store, DeliveryStore deliveries, Authorizer authorizer,
+    public SubscriptionAdministration(SubscriptionStore store, DeliveryStore deliveries, Authorizer authorizer,
             FilterExpressions expressions, WebhookEndpoints endpoints, HostResolver resolver, DeliveryEngine engine,
             Clock clock) {
         this.store = store;

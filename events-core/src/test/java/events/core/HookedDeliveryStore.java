@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,17 +18,17 @@ import java.util.concurrent.atomic.AtomicReference;
  * Delegates to a working store, running a hook before each dispatch (which may throw to make it fail), counts
  * heartbeats and keeps the deliveries of events (not validations) it claimed.
  */
-final class HookedDeliveryStore implements DeliveryStore {
-    final AtomicInteger heartbeats = new AtomicInteger();
-    final List<Delivery> claimedEvents = new CopyOnWriteArrayList<>();
+public final class HookedDeliveryStore implements DeliveryStore {
+    public final AtomicInteger heartbeats = new AtomicInteger();
+    public final List<Delivery> claimedEvents = new CopyOnWriteArrayList<>();
     private final DeliveryStore delegate;
     private final AtomicReference<Runnable> beforeDispatch = new AtomicReference<>(() -> { });
 
-    HookedDeliveryStore(DeliveryStore delegate) {
+    public HookedDeliveryStore(DeliveryStore delegate) {
         this.delegate = delegate;
     }
 
-    void beforeDispatch(Runnable hook) {
+    public void beforeDispatch(Runnable hook) {
         beforeDispatch.set(hook);
     }
 
@@ -59,20 +60,16 @@ final class HookedDeliveryStore implements DeliveryStore {
     }
 
     @Override
-    public List<Delivery> claimDue(Instant now, int limit, Instant leaseUntil, EndpointPartitions partitions) {
-        List<Delivery> claimed = delegate.claimDue(now, limit, leaseUntil, partitions);
+    public List<Delivery> claimDue(Instant now, int limit, Instant leaseUntil, EndpointPartitions partitions,
+            Set<UUID> skipping) {
+        List<Delivery> claimed = delegate.claimDue(now, limit, leaseUntil, partitions, skipping);
         claimed.stream().filter(d -> !d.isValidation()).forEach(claimedEvents::add);
         return claimed;
     }
 
     @Override
-    public List<Delivery> pending(Collection<Key> keys) {
-        return delegate.pending(keys);
-    }
-
-    @Override
-    public Optional<Instant> nextDue(EndpointPartitions partitions) {
-        return delegate.nextDue(partitions);
+    public Optional<Instant> nextDue(EndpointPartitions partitions, Set<UUID> skipping) {
+        return delegate.nextDue(partitions, skipping);
     }
 
     @Override
@@ -89,6 +86,11 @@ final class HookedDeliveryStore implements DeliveryStore {
     @Override
     public void recordAttempts(List<AttemptRecord> records) {
         delegate.recordAttempts(records);
+    }
+
+    @Override
+    public void unclaim(Collection<Long> deliveryIds, Instant dueAt) {
+        delegate.unclaim(deliveryIds, dueAt);
     }
 
     @Override

@@ -18,6 +18,7 @@ import events.ports.Action;
 import events.ports.Caller;
 import events.ports.EventStore;
 import events.testkit.InMemoryEventStore;
+import events.testkit.RecordingAuthorizer;
 import events.testkit.TestEvents;
 import java.util.List;
 import java.util.Map;

@@ -11,6 +11,8 @@ import events.ports.AccessRequest;
 import events.ports.Action;
 import events.ports.Caller;
 import events.testkit.InMemoryEventStore;
+import events.testkit.RecordingAuthorizer;
+import events.testkit.RecordingEventStore;
 import events.testkit.TestEvents;
 import java.util.ArrayList;
 import java.util.List;

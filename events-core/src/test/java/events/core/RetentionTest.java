@@ -12,11 +12,13 @@ import events.ports.DeliveryStore.AttemptRecord;
 import events.ports.DeliveryStore.NewDelivery;
 import events.testkit.InMemoryDeliveryStore;
 import events.testkit.InMemoryEventStore;
+import events.testkit.MutableClock;
 import events.testkit.TestEvents;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -66,7 +68,7 @@ class RetentionTest {
         assertThat(pass.deliveryRows()).as("1 200 deliveries and their attempts").isEqualTo(2_400);
         assertThat(events.readAll(0, 10)).isEqualTo(kept);
         assertThat(deliveries.attempts(subscription, Long.MAX_VALUE, 10)).hasSize(3);
-        assertThat(deliveries.claimDue(clock.instant(), 10, clock.instant().plusSeconds(60), EndpointPartitions.ALL))
+        assertThat(deliveries.claimDue(clock.instant(), 10, clock.instant().plusSeconds(60), EndpointPartitions.ALL, Set.of()))
                 .extracting(Delivery::id).containsExactly(validation.id());
         assertThat(retention.runOnce()).isEqualTo(new Retention.Pass(0, 0));
     }

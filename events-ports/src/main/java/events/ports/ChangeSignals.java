@@ -19,16 +19,11 @@ public interface ChangeSignals extends AutoCloseable {
         /** Policies were written or deleted. */
         POLICIES,
         /**
-         * Deliveries became due now that another process may own (see {@code DeliveryStore#claimDue}): redriven,
-         * or a validation queued for an endpoint partition the queueing process does not own.
+         * Deliveries became due now that another process may own (see {@code DeliveryStore#claimDue}): the
+         * deliveries of new events, stored by the dispatcher for the owners of their endpoints' partitions; redriven
+         * ones; a validation queued for an endpoint partition the queueing process does not own.
          */
-        DELIVERIES,
-        /**
-         * The dispatcher stored the deliveries of new events (moved the dispatch cursor): a process that pushed some
-         * of them from memory before they were stored can now find them ({@code DeliveryStore#pending}) and record
-         * its outcomes.
-         */
-        DISPATCHED
+        DELIVERIES
     }
 
     /** For a single process: announces go nowhere and listeners are never called. */

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -76,23 +77,17 @@ public interface DeliveryStore {
 
     /**
      * Takes up to {@code limit} pending deliveries due at {@code now} (earliest first) whose subscription's endpoint
-     * is in one of {@code partitions} ({@link EndpointPartitions#partitionOf}), and moves their due time to {@code
-     * leaseUntil}.
+     * is in one of {@code partitions} ({@link EndpointPartitions#partitionOf}) and whose subscription is not one of
+     * {@code skipping}, and moves their due time to {@code leaseUntil}.
      */
-    List<Delivery> claimDue(Instant now, int limit, Instant leaseUntil, EndpointPartitions partitions);
+    List<Delivery> claimDue(Instant now, int limit, Instant leaseUntil, EndpointPartitions partitions,
+            Set<UUID> skipping);
 
     /**
-     * When the earliest pending delivery to an endpoint in one of {@code partitions} is due, or empty when none is
-     * pending.
+     * When the earliest pending delivery to an endpoint in one of {@code partitions}, of a subscription not one of
+     * {@code skipping}, is due, or empty when none is pending.
      */
-    Optional<Instant> nextDue(EndpointPartitions partitions);
-
-    /**
-     * The pending deliveries queued for {@code keys}, those there are, in no particular order: how a process that
-     * pushed deliveries before the dispatcher stored them (see {@code ChangeSignals.Change#DISPATCHED}) finds them
-     * to record its outcomes.
-     */
-    List<Delivery> pending(Collection<Key> keys);
+    Optional<Instant> nextDue(EndpointPartitions partitions, Set<UUID> skipping);
 
     /**
      * Records attempts and the deliveries' new states, all in one transaction: for each, {@code status} with,
@@ -105,6 +100,12 @@ public interface DeliveryStore {
     default void recordAttempt(DeliveryAttempt attempt, DeliveryStatus status, Instant nextAttemptAt) {
         recordAttempts(List.of(new AttemptRecord(attempt, status, nextAttemptAt)));
     }
+
+    /**
+     * Takes back a claim: the pending deliveries among {@code deliveryIds} are due at {@code dueAt} instead of at the
+     * end of their lease (the claimer could not attempt them after all).
+     */
+    void unclaim(Collection<Long> deliveryIds, Instant dueAt);
 
     /** Ends a pending delivery without an attempt (denied by policy, or cancelled); nothing if not pending. */
     void finish(long deliveryId, DeliveryStatus status);

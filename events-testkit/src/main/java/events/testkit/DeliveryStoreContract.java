@@ -8,9 +8,8 @@ import events.domain.DeliveryAttempt;
 import events.domain.DeliveryStatus;
 import events.domain.EndpointPartitions;
 import events.domain.Subscription;
-import events.ports.DeliveryStore;
-import events.ports.DeliveryStore.Key;
 import events.ports.DeliveryStore.NewDelivery;
+import events.ports.DeliveryStore;
 import events.ports.SubscriptionStore;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -142,16 +142,16 @@ public abstract class DeliveryStoreContract {
         Delivery toP = queue(store, inP, 1, T0);
         Delivery toQ = queue(store, inQ, 2, T0.plusSeconds(1));
 
-        assertThat(store.nextDue(EndpointPartitions.of(q))).contains(T0.plusSeconds(1));
-        assertThat(store.nextDue(EndpointPartitions.NONE)).isEmpty();
-        assertThat(store.claimDue(T0.plusSeconds(5), 10, LEASE, EndpointPartitions.NONE)).isEmpty();
-        assertThat(store.claimDue(T0.plusSeconds(5), 10, LEASE, EndpointPartitions.of(q)))
+        assertThat(store.nextDue(EndpointPartitions.of(q), Set.of())).contains(T0.plusSeconds(1));
+        assertThat(store.nextDue(EndpointPartitions.NONE, Set.of())).isEmpty();
+        assertThat(store.claimDue(T0.plusSeconds(5), 10, LEASE, EndpointPartitions.NONE, Set.of())).isEmpty();
+        assertThat(store.claimDue(T0.plusSeconds(5), 10, LEASE, EndpointPartitions.of(q), Set.of()))
                 .extracting(Delivery::id).containsExactly(toQ.id());
-        assertThat(store.claimDue(T0.plusSeconds(5), 10, LEASE, EndpointPartitions.of(q))).isEmpty();
-        assertThat(store.nextDue(EndpointPartitions.of(p))).contains(T0);
-        assertThat(store.claimDue(T0.plusSeconds(5), 10, LEASE, EndpointPartitions.of(p, q)))
+        assertThat(store.claimDue(T0.plusSeconds(5), 10, LEASE, EndpointPartitions.of(q), Set.of())).isEmpty();
+        assertThat(store.nextDue(EndpointPartitions.of(p), Set.of())).contains(T0);
+        assertThat(store.claimDue(T0.plusSeconds(5), 10, LEASE, EndpointPartitions.of(p, q), Set.of()))
                 .extracting(Delivery::id).containsExactly(toP.id());
-        assertThat(store.claimDue(T0.plusSeconds(5), 10, LEASE, EndpointPartitions.ALL)).isEmpty();
+        assertThat(store.claimDue(T0.plusSeconds(5), 10, LEASE, EndpointPartitions.ALL, Set.of())).isEmpty();
     }
 
     /** Two endpoint URLs whose partitions differ. */
@@ -172,8 +172,8 @@ public abstract class DeliveryStoreContract {
         DeliveryStore store = newStorage().deliveries();
 
         assertThat(store.dispatchCursor()).isZero();
-        assertThat(store.nextDue(EndpointPartitions.ALL)).isEmpty();
-        assertThat(store.claimDue(T0.plus(Duration.ofDays(365)), 10, LEASE, EndpointPartitions.ALL)).isEmpty();
+        assertThat(store.nextDue(EndpointPartitions.ALL, Set.of())).isEmpty();
+        assertThat(store.claimDue(T0.plus(Duration.ofDays(365)), 10, LEASE, EndpointPartitions.ALL, Set.of())).isEmpty();
     }
 
     @Test
@@ -189,9 +189,9 @@ public abstract class DeliveryStoreContract {
 
         assertThat(queued).extracting(d -> d.subscriptionId() + "/" + d.eventSequence() + "@" + d.nextAttemptAt())
                 .containsExactlyInAnyOrder(a + "/1@" + later, b + "/1@" + T0, a + "/2@" + T0.minusSeconds(5));
-        assertThat(store.claimDue(T0, 10, LEASE, EndpointPartitions.ALL)).extracting(Delivery::eventId)
+        assertThat(store.claimDue(T0, 10, LEASE, EndpointPartitions.ALL, Set.of())).extracting(Delivery::eventId)
                 .containsExactly("e2", "e1");
-        assertThat(store.nextDue(EndpointPartitions.ALL)).contains(later);
+        assertThat(store.nextDue(EndpointPartitions.ALL, Set.of())).contains(later);
     }
 
     @Test
@@ -216,8 +216,8 @@ public abstract class DeliveryStoreContract {
             assertThat(list).extracting(Delivery::id).doesNotHaveDuplicates();
         });
         assertThat(store.dispatchCursor()).isEqualTo(3);
-        assertThat(store.nextDue(EndpointPartitions.ALL)).contains(T0);
-        assertThat(ids(store.claimDue(T0, 10, LEASE, EndpointPartitions.ALL))).containsExactlyInAnyOrderElementsOf(ids(queued.get()));
+        assertThat(store.nextDue(EndpointPartitions.ALL, Set.of())).contains(T0);
+        assertThat(ids(store.claimDue(T0, 10, LEASE, EndpointPartitions.ALL, Set.of()))).containsExactlyInAnyOrderElementsOf(ids(queued.get()));
     }
 
     @Test
@@ -247,7 +247,7 @@ public abstract class DeliveryStoreContract {
 
         assertThat(stale).isEmpty();
         assertThat(store.dispatchCursor()).isEqualTo(5);
-        assertThat(store.claimDue(T0, 10, LEASE, EndpointPartitions.ALL)).extracting(Delivery::eventSequence).containsExactly(5L);
+        assertThat(store.claimDue(T0, 10, LEASE, EndpointPartitions.ALL, Set.of())).extracting(Delivery::eventSequence).containsExactly(5L);
     }
 
     @Test
@@ -274,14 +274,14 @@ public abstract class DeliveryStoreContract {
         DeliveryStore store = storage.deliveries();
         UUID a = subscription(storage, "a");
         Delivery first = store.dispatch(0, 1, List.of(new NewDelivery(a, 1, "e1")), T0).orElseThrow().get(0);
-        store.claimDue(T0, 10, LEASE, EndpointPartitions.ALL);
+        store.claimDue(T0, 10, LEASE, EndpointPartitions.ALL, Set.of());
         store.recordAttempt(attempt(first, 1, T0, 503, null), DeliveryStatus.PENDING, T0.plusSeconds(10));
 
         List<Delivery> again = store.dispatch(1, 2, List.of(new NewDelivery(a, 1, "e1"), new NewDelivery(a, 2, "e2"),
                 new NewDelivery(a, 2, "e2")), T0.plusSeconds(5)).orElseThrow();
 
         assertThat(again).singleElement().satisfies(d -> assertThat(d.eventSequence()).isEqualTo(2));
-        List<Delivery> due = store.claimDue(T0.plusSeconds(10), 10, LEASE, EndpointPartitions.ALL);
+        List<Delivery> due = store.claimDue(T0.plusSeconds(10), 10, LEASE, EndpointPartitions.ALL, Set.of());
         assertThat(due).extracting(Delivery::id).containsExactly(again.get(0).id(), first.id());
         assertThat(due.get(1).attempts()).isEqualTo(1);
     }
@@ -327,7 +327,7 @@ public abstract class DeliveryStoreContract {
         long winner = won.get(0).get(0).eventSequence() / 1000;
         DeliveryStore reader = storages.get(storages.size() - 1).deliveries();
         assertThat(reader.dispatchCursor()).isEqualTo(100 + winner);
-        List<Delivery> queued = reader.claimDue(T0, 1000, LEASE, EndpointPartitions.ALL);
+        List<Delivery> queued = reader.claimDue(T0, 1000, LEASE, EndpointPartitions.ALL, Set.of());
         assertThat(queued).hasSize(50).allSatisfy(d -> assertThat(d.eventSequence() / 1000).isEqualTo(winner));
         assertThat(ids(queued)).containsExactlyInAnyOrderElementsOf(ids(won.get(0)));
     }
@@ -357,7 +357,7 @@ public abstract class DeliveryStoreContract {
         assertThat(ids(queued)).doesNotHaveDuplicates();
         assertThat(again).isEmpty();
         assertThat(took).as("dispatching 1000 deliveries took %s", took).isLessThan(Duration.ofSeconds(5));
-        assertThat(store.claimDue(T0, 2000, LEASE, EndpointPartitions.ALL)).hasSize(1000);
+        assertThat(store.claimDue(T0, 2000, LEASE, EndpointPartitions.ALL, Set.of())).hasSize(1000);
     }
 
     // ---------------------------------------------------------------- validation
@@ -382,7 +382,7 @@ public abstract class DeliveryStoreContract {
         });
         assertThat(second).isEmpty();
         assertThat(store.dispatchCursor()).isZero();
-        assertThat(store.claimDue(T0, 10, LEASE, EndpointPartitions.ALL)).singleElement()
+        assertThat(store.claimDue(T0, 10, LEASE, EndpointPartitions.ALL, Set.of())).singleElement()
                 .satisfies(d -> assertThat(d.id()).isEqualTo(first.get().id()));
     }
 
@@ -399,7 +399,7 @@ public abstract class DeliveryStoreContract {
         Delivery notYet = queue(store, a, 4, T0.plusSeconds(100));
         Instant now = T0.plusSeconds(10);
 
-        List<Delivery> claimed = store.claimDue(now, 2, LEASE, EndpointPartitions.ALL);
+        List<Delivery> claimed = store.claimDue(now, 2, LEASE, EndpointPartitions.ALL, Set.of());
 
         assertThat(claimed).extracting(Delivery::id).containsExactly(first.id(), second.id());
         assertThat(claimed).allSatisfy(d -> {
@@ -407,13 +407,13 @@ public abstract class DeliveryStoreContract {
             assertThat(d.status()).isEqualTo(DeliveryStatus.PENDING);
         });
         assertThat(claimed.get(0)).isEqualTo(first.with(0, DeliveryStatus.PENDING, LEASE));
-        assertThat(store.claimDue(now, 10, LEASE, EndpointPartitions.ALL)).extracting(Delivery::id).containsExactly(third.id());
-        assertThat(store.claimDue(now, 10, LEASE, EndpointPartitions.ALL)).isEmpty();
-        assertThat(store.nextDue(EndpointPartitions.ALL)).contains(LEASE);
+        assertThat(store.claimDue(now, 10, LEASE, EndpointPartitions.ALL, Set.of())).extracting(Delivery::id).containsExactly(third.id());
+        assertThat(store.claimDue(now, 10, LEASE, EndpointPartitions.ALL, Set.of())).isEmpty();
+        assertThat(store.nextDue(EndpointPartitions.ALL, Set.of())).contains(LEASE);
         // a lease that ran out (its claimer died) makes the deliveries due again
-        assertThat(store.claimDue(LEASE, 10, LEASE.plusSeconds(60), EndpointPartitions.ALL)).extracting(Delivery::id)
+        assertThat(store.claimDue(LEASE, 10, LEASE.plusSeconds(60), EndpointPartitions.ALL, Set.of())).extracting(Delivery::id)
                 .containsExactly(third.id(), first.id(), second.id());
-        assertThat(store.nextDue(EndpointPartitions.ALL)).contains(notYet.nextAttemptAt());
+        assertThat(store.nextDue(EndpointPartitions.ALL, Set.of())).contains(notYet.nextAttemptAt());
     }
 
     @Test
@@ -422,8 +422,8 @@ public abstract class DeliveryStoreContract {
         DeliveryStore store = storage.deliveries();
         Delivery d = queue(store, subscription(storage, "a"), 1, T0);
 
-        assertThat(store.claimDue(T0.minusMillis(1), 10, LEASE, EndpointPartitions.ALL)).isEmpty();
-        assertThat(store.claimDue(T0, 10, LEASE, EndpointPartitions.ALL)).extracting(Delivery::id).containsExactly(d.id());
+        assertThat(store.claimDue(T0.minusMillis(1), 10, LEASE, EndpointPartitions.ALL, Set.of())).isEmpty();
+        assertThat(store.claimDue(T0, 10, LEASE, EndpointPartitions.ALL, Set.of())).extracting(Delivery::id).containsExactly(d.id());
     }
 
     /**
@@ -456,7 +456,7 @@ public abstract class DeliveryStoreContract {
                 running.add(pool.submit(() -> {
                     start.await();
                     while (true) {
-                        List<Delivery> batch = store.claimDue(T0.plusSeconds(1), 7, LEASE, EndpointPartitions.ALL);
+                        List<Delivery> batch = store.claimDue(T0.plusSeconds(1), 7, LEASE, EndpointPartitions.ALL, Set.of());
                         if (batch.isEmpty()) {
                             return null;
                         }
@@ -473,7 +473,7 @@ public abstract class DeliveryStoreContract {
         }
 
         assertThat(claimed).hasSize(300).doesNotHaveDuplicates();
-        assertThat(storages.get(storages.size() - 1).deliveries().claimDue(T0.plusSeconds(1), 10, LEASE, EndpointPartitions.ALL))
+        assertThat(storages.get(storages.size() - 1).deliveries().claimDue(T0.plusSeconds(1), 10, LEASE, EndpointPartitions.ALL, Set.of()))
                 .isEmpty();
     }
 
@@ -485,32 +485,50 @@ public abstract class DeliveryStoreContract {
         Delivery early = queue(store, a, 1, T0.plusSeconds(1));
         Delivery late = queue(store, a, 2, T0.plusSeconds(2));
 
-        assertThat(store.nextDue(EndpointPartitions.ALL)).contains(early.nextAttemptAt());
+        assertThat(store.nextDue(EndpointPartitions.ALL, Set.of())).contains(early.nextAttemptAt());
         store.finish(early.id(), DeliveryStatus.DENIED);
-        assertThat(store.nextDue(EndpointPartitions.ALL)).contains(late.nextAttemptAt());
+        assertThat(store.nextDue(EndpointPartitions.ALL, Set.of())).contains(late.nextAttemptAt());
         store.finish(late.id(), DeliveryStatus.CANCELLED);
-        assertThat(store.nextDue(EndpointPartitions.ALL)).isEmpty();
+        assertThat(store.nextDue(EndpointPartitions.ALL, Set.of())).isEmpty();
     }
 
     @Test
-    void pendingFindsThePendingDeliveriesOfTheKeysAskedForAndNoOthers() {
+    void anUnclaimedDeliveryIsDueAgainAtOnceButAFinishedOneStaysFinished() {
         Storage storage = newStorage();
         DeliveryStore store = storage.deliveries();
-        UUID a = subscription(storage, "a");
-        UUID b = subscription(storage, "b");
-        Delivery a1 = queue(store, a, 1, T0);
-        queue(store, a, 2, T0); // between the keys asked for, not asked for
-        Delivery a3 = queue(store, a, 3, T0);
-        queue(store, b, 2, T0);
-        Delivery b3 = queue(store, b, 3, T0);
-        store.finish(b3.id(), DeliveryStatus.DENIED);
+        UUID s = subscription(storage, "s");
+        queue(store, s, 1, T0);
+        queue(store, s, 2, T0);
+        List<Delivery> claimed = store.claimDue(T0, 10, T0.plusSeconds(60), EndpointPartitions.ALL, Set.of());
+        assertThat(claimed).hasSize(2);
+        store.finish(claimed.get(1).id(), DeliveryStatus.DENIED);
 
-        List<Delivery> found = store.pending(List.of(new Key(a, 1), new Key(a, 3), new Key(a, 1), new Key(b, 3),
-                new Key(b, 1), new Key(UUID.randomUUID(), 2)));
+        store.unclaim(claimed.stream().map(Delivery::id).toList(), T0.plusSeconds(1));
+        store.unclaim(List.of(), T0);
 
-        assertThat(found).extracting(Delivery::id).containsExactlyInAnyOrder(a1.id(), a3.id());
-        assertThat(found).allSatisfy(d -> assertThat(d.status()).isEqualTo(DeliveryStatus.PENDING));
-        assertThat(store.pending(List.of())).isEmpty();
+        assertThat(store.claimDue(T0.plusSeconds(1), 10, T0.plusSeconds(60), EndpointPartitions.ALL, Set.of()))
+                .extracting(Delivery::id).containsExactly(claimed.get(0).id());
+    }
+
+    @Test
+    void claimsAndNextDueSkipTheSubscriptionsAskedToSkip() {
+        Storage storage = newStorage();
+        DeliveryStore store = storage.deliveries();
+        UUID full = subscription(storage, "full");
+        UUID other = subscription(storage, "other");
+        queue(store, full, 1, T0);
+        queue(store, full, 2, T0.plusSeconds(1));
+        Delivery later = queue(store, other, 1, T0.plusSeconds(2));
+
+        assertThat(store.nextDue(EndpointPartitions.ALL, Set.of(full))).contains(later.nextAttemptAt());
+        List<Delivery> claimed = store.claimDue(T0.plusSeconds(5), 1, T0.plusSeconds(60), EndpointPartitions.ALL,
+                Set.of(full));
+
+        assertThat(claimed).extracting(Delivery::id).containsExactly(later.id());
+        assertThat(store.claimDue(T0.plusSeconds(5), 10, T0.plusSeconds(60), EndpointPartitions.ALL,
+                Set.of(full, other))).isEmpty();
+        assertThat(store.claimDue(T0.plusSeconds(5), 10, T0.plusSeconds(60), EndpointPartitions.ALL, Set.of()))
+                .extracting(Delivery::subscriptionId).containsOnly(full).hasSize(2);
     }
 
     // ---------------------------------------------------------------- attempts
@@ -521,20 +539,20 @@ public abstract class DeliveryStoreContract {
         DeliveryStore store = storage.deliveries();
         UUID a = subscription(storage, "a");
         Delivery d = queue(store, a, 1, T0);
-        store.claimDue(T0, 10, LEASE, EndpointPartitions.ALL);
+        store.claimDue(T0, 10, LEASE, EndpointPartitions.ALL, Set.of());
         Instant retryAt = T0.plusSeconds(10);
 
         store.recordAttempt(attempt(d, 1, T0, 503, "HTTP 503"), DeliveryStatus.PENDING, retryAt);
 
-        assertThat(store.nextDue(EndpointPartitions.ALL)).contains(retryAt);
-        assertThat(store.claimDue(retryAt.minusMillis(1), 10, LEASE, EndpointPartitions.ALL)).isEmpty();
-        Delivery retried = store.claimDue(retryAt, 10, LEASE, EndpointPartitions.ALL).get(0);
+        assertThat(store.nextDue(EndpointPartitions.ALL, Set.of())).contains(retryAt);
+        assertThat(store.claimDue(retryAt.minusMillis(1), 10, LEASE, EndpointPartitions.ALL, Set.of())).isEmpty();
+        Delivery retried = store.claimDue(retryAt, 10, LEASE, EndpointPartitions.ALL, Set.of()).get(0);
         assertThat(retried).isEqualTo(d.with(1, DeliveryStatus.PENDING, LEASE));
 
         store.recordAttempt(attempt(d, 2, retryAt, 200, null), DeliveryStatus.DELIVERED, null);
 
-        assertThat(store.nextDue(EndpointPartitions.ALL)).isEmpty();
-        assertThat(store.claimDue(LEASE.plusSeconds(3600), 10, LEASE, EndpointPartitions.ALL)).isEmpty();
+        assertThat(store.nextDue(EndpointPartitions.ALL, Set.of())).isEmpty();
+        assertThat(store.claimDue(LEASE.plusSeconds(3600), 10, LEASE, EndpointPartitions.ALL, Set.of())).isEmpty();
         List<DeliveryAttempt> attempts = store.attempts(a, Long.MAX_VALUE, 10);
         assertThat(attempts).hasSize(2);
         assertThat(attempts.get(0).id()).isGreaterThan(attempts.get(1).id()).isPositive();
@@ -567,7 +585,7 @@ public abstract class DeliveryStoreContract {
         Delivery cancelled = queue(store, a, 1, T0);
         Delivery denied = queue(store, a, 2, T0);
         Delivery delivered = queue(store, a, 3, T0);
-        store.claimDue(T0, 10, LEASE, EndpointPartitions.ALL);
+        store.claimDue(T0, 10, LEASE, EndpointPartitions.ALL, Set.of());
         store.recordAttempt(attempt(delivered, 1, T0, 204, null), DeliveryStatus.DELIVERED, null);
         store.finish(denied.id(), DeliveryStatus.DENIED);
         assertThat(store.cancelPending(a)).isEqualTo(1);
@@ -580,7 +598,7 @@ public abstract class DeliveryStoreContract {
         assertThat(store.attempts(a, Long.MAX_VALUE, 10)).singleElement()
                 .satisfies(x -> assertThat(x.deliveryId()).isEqualTo(delivered.id()));
         assertThat(store.deadLetters(a, 0, 10)).isEmpty();
-        assertThat(store.nextDue(EndpointPartitions.ALL)).isEmpty();
+        assertThat(store.nextDue(EndpointPartitions.ALL, Set.of())).isEmpty();
     }
 
     @Test
@@ -592,7 +610,7 @@ public abstract class DeliveryStoreContract {
         Delivery delivered = queue(store, a, 2, T0);
         Delivery dead = queue(store, a, 3, T0);
         Delivery denied = queue(store, a, 4, T0);
-        store.claimDue(T0, 10, LEASE, EndpointPartitions.ALL);
+        store.claimDue(T0, 10, LEASE, EndpointPartitions.ALL, Set.of());
         store.finish(denied.id(), DeliveryStatus.DENIED);
 
         store.recordAttempts(List.of(
@@ -605,8 +623,8 @@ public abstract class DeliveryStoreContract {
         assertThat(store.attempts(a, Long.MAX_VALUE, 10)).extracting(DeliveryAttempt::deliveryId)
                 .containsExactlyInAnyOrder(retried.id(), delivered.id(), dead.id());
         assertThat(store.deadLetters(a, 0, 10)).extracting(Delivery::id).containsExactly(dead.id());
-        assertThat(store.nextDue(EndpointPartitions.ALL)).contains(T0.plusSeconds(10));
-        assertThat(store.claimDue(T0.plusSeconds(10), 10, LEASE, EndpointPartitions.ALL)).singleElement()
+        assertThat(store.nextDue(EndpointPartitions.ALL, Set.of())).contains(T0.plusSeconds(10));
+        assertThat(store.claimDue(T0.plusSeconds(10), 10, LEASE, EndpointPartitions.ALL, Set.of())).singleElement()
                 .satisfies(d -> assertThat(d.attempts()).isEqualTo(1));
     }
 
@@ -667,7 +685,7 @@ public abstract class DeliveryStoreContract {
         store.finish(denied.id(), DeliveryStatus.DEAD);
         store.finish(999_999L, DeliveryStatus.DEAD);
 
-        assertThat(store.claimDue(T0, 10, LEASE, EndpointPartitions.ALL)).isEmpty();
+        assertThat(store.claimDue(T0, 10, LEASE, EndpointPartitions.ALL, Set.of())).isEmpty();
         assertThat(store.deadLetters(a, 0, 10)).isEmpty();
         assertThat(store.redrive(a, T0)).isZero();
     }
@@ -687,7 +705,7 @@ public abstract class DeliveryStoreContract {
         assertThat(store.cancelPending(a)).isEqualTo(2);
         assertThat(store.cancelPending(a)).isZero();
 
-        assertThat(store.claimDue(T0.plusSeconds(100), 10, LEASE, EndpointPartitions.ALL)).extracting(Delivery::id)
+        assertThat(store.claimDue(T0.plusSeconds(100), 10, LEASE, EndpointPartitions.ALL, Set.of())).extracting(Delivery::id)
                 .containsExactly(other.id());
     }
 
@@ -744,12 +762,12 @@ public abstract class DeliveryStoreContract {
 
         assertThat(store.deadLetters(a, 0, 10)).isEmpty();
         assertThat(store.deadLetters(b, 0, 10)).extracting(Delivery::id).containsExactly(othersDead.id());
-        assertThat(store.nextDue(EndpointPartitions.ALL)).contains(redriveAt);
+        assertThat(store.nextDue(EndpointPartitions.ALL, Set.of())).contains(redriveAt);
         Instant longLease = T0.plusSeconds(7200);
-        List<Delivery> due = store.claimDue(redriveAt, 10, longLease, EndpointPartitions.ALL);
+        List<Delivery> due = store.claimDue(redriveAt, 10, longLease, EndpointPartitions.ALL, Set.of());
         assertThat(due).containsExactly(dead1.with(0, DeliveryStatus.PENDING, longLease),
                 dead2.with(0, DeliveryStatus.PENDING, longLease));
-        assertThat(store.claimDue(pending.nextAttemptAt(), 10, LEASE.plusSeconds(7200), EndpointPartitions.ALL))
+        assertThat(store.claimDue(pending.nextAttemptAt(), 10, LEASE.plusSeconds(7200), EndpointPartitions.ALL, Set.of()))
                 .extracting(Delivery::id).containsExactly(pending.id());
         assertThat(store.redrive(a, redriveAt)).isZero();
     }
@@ -778,7 +796,7 @@ public abstract class DeliveryStoreContract {
         assertThat(store.cancelPending(a)).isZero();
         store.recordAttempt(attempt(pending, 2, T0, 500, null), DeliveryStatus.PENDING, T0);
         assertThat(store.attempts(a, Long.MAX_VALUE, 10)).isEmpty();
-        assertThat(store.claimDue(T0, 10, LEASE, EndpointPartitions.ALL)).extracting(Delivery::id).containsExactly(others.id());
+        assertThat(store.claimDue(T0, 10, LEASE, EndpointPartitions.ALL, Set.of())).extracting(Delivery::id).containsExactly(others.id());
         assertThat(store.attempts(b, Long.MAX_VALUE, 10)).hasSize(1);
     }
 
@@ -796,10 +814,10 @@ public abstract class DeliveryStoreContract {
 
         assertThat(last.dispatchCursor()).isEqualTo(2);
         assertThat(last.dispatch(0, 3, List.of(new NewDelivery(a, 3, "e3")), T0)).isEmpty();
-        assertThat(last.nextDue(EndpointPartitions.ALL)).contains(T0);
-        List<Delivery> claimed = last.claimDue(T0, 10, LEASE, EndpointPartitions.ALL);
+        assertThat(last.nextDue(EndpointPartitions.ALL, Set.of())).contains(T0);
+        List<Delivery> claimed = last.claimDue(T0, 10, LEASE, EndpointPartitions.ALL, Set.of());
         assertThat(ids(claimed)).containsExactlyInAnyOrderElementsOf(ids(queued));
-        assertThat(first.claimDue(T0, 10, LEASE, EndpointPartitions.ALL)).isEmpty();
+        assertThat(first.claimDue(T0, 10, LEASE, EndpointPartitions.ALL, Set.of())).isEmpty();
         last.recordAttempt(attempt(claimed.get(0), 1, T0, 200, null), DeliveryStatus.DELIVERED, null);
         assertThat(first.attempts(a, Long.MAX_VALUE, 10)).hasSize(1);
     }
@@ -825,7 +843,7 @@ public abstract class DeliveryStoreContract {
 
         assertThat(store.attempts(a, Long.MAX_VALUE, 10)).extracting(DeliveryAttempt::deliveryId)
                 .containsExactly(young.id());
-        assertThat(store.claimDue(T0.plusSeconds(86_400), 10, LEASE, EndpointPartitions.ALL)).extracting(Delivery::id)
+        assertThat(store.claimDue(T0.plusSeconds(86_400), 10, LEASE, EndpointPartitions.ALL, Set.of())).extracting(Delivery::id)
                 .as("the old pending one is gone; the validation is kept").containsExactly(validation.id());
     }
 
@@ -844,7 +862,7 @@ public abstract class DeliveryStoreContract {
         assertThat(store.deleteBefore(T0.plusSeconds(1), 2)).isEqualTo(2);
         assertThat(store.deleteBefore(T0.plusSeconds(1), 2)).isEqualTo(1);
         assertThat(store.deleteBefore(T0.plusSeconds(1), 2)).isZero();
-        assertThat(store.nextDue(EndpointPartitions.ALL)).isEmpty();
+        assertThat(store.nextDue(EndpointPartitions.ALL, Set.of())).isEmpty();
     }
 
     @Test
@@ -862,7 +880,7 @@ public abstract class DeliveryStoreContract {
 
         assertThat(store.deleteBefore(T0.plusSeconds(1), 2)).as("the oldest rows are validations").isEqualTo(2);
         assertThat(store.deleteBefore(T0.plusSeconds(1), 2)).isZero();
-        assertThat(store.claimDue(T0.plusSeconds(60), 10, LEASE, EndpointPartitions.ALL)).hasSize(3).allMatch(Delivery::isValidation);
+        assertThat(store.claimDue(T0.plusSeconds(60), 10, LEASE, EndpointPartitions.ALL, Set.of())).hasSize(3).allMatch(Delivery::isValidation);
     }
 
     // ---------------------------------------------------------------- helpers

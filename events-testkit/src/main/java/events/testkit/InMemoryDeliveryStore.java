@@ -9,10 +9,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 
@@ -117,10 +117,10 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
 
     @Override
     public synchronized List<Delivery> claimDue(Instant now, int limit, Instant leaseUntil,
-            EndpointPartitions partitions) {
+            EndpointPartitions partitions, Set<UUID> skipping) {
         List<Delivery> due = deliveries.values().stream()
                 .filter(d -> d.status() == DeliveryStatus.PENDING && !d.nextAttemptAt().isAfter(now))
-                .filter(d -> inPartitions(d, partitions))
+                .filter(d -> inPartitions(d, partitions) && !skipping.contains(d.subscriptionId()))
                 .sorted(Comparator.comparing(Delivery::nextAttemptAt).thenComparing(Delivery::id))
                 .limit(limit)
                 .toList();
@@ -134,22 +134,9 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     }
 
     @Override
-    public synchronized List<Delivery> pending(Collection<Key> keys) {
-        List<Delivery> found = new ArrayList<>();
-        for (Key key : new LinkedHashSet<>(keys)) {
-            Long id = byKey.get(key);
-            Delivery d = id == null ? null : deliveries.get(id);
-            if (d != null && d.status() == DeliveryStatus.PENDING) {
-                found.add(d);
-            }
-        }
-        return found;
-    }
-
-    @Override
-    public synchronized Optional<Instant> nextDue(EndpointPartitions partitions) {
+    public synchronized Optional<Instant> nextDue(EndpointPartitions partitions, Set<UUID> skipping) {
         return deliveries.values().stream().filter(d -> d.status() == DeliveryStatus.PENDING)
-                .filter(d -> inPartitions(d, partitions))
+                .filter(d -> inPartitions(d, partitions) && !skipping.contains(d.subscriptionId()))
                 .map(Delivery::nextAttemptAt).min(Comparator.naturalOrder());
     }
 
@@ -172,6 +159,16 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
             attempts.put(stored.id(), stored);
             deliveries.put(d.id(), d.with(r.attempt().attempt(), r.status(),
                     r.nextAttemptAt() == null ? d.nextAttemptAt() : r.nextAttemptAt()));
+        }
+    }
+
+    @Override
+    public synchronized void unclaim(Collection<Long> deliveryIds, Instant dueAt) {
+        for (long id : deliveryIds) {
+            Delivery d = deliveries.get(id);
+            if (d != null && d.status() == DeliveryStatus.PENDING) {
+                deliveries.put(id, d.with(d.attempts(), d.status(), dueAt));
+            }
         }
     }
 

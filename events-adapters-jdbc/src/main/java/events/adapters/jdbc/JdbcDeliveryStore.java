@@ -339,15 +339,17 @@ final class JdbcDeliveryStore implements DeliveryStore {
     // ------------------------------------------------------------------ claiming
 
     @Override
-    public List<Delivery> claimDue(Instant now, int limit, Instant leaseUntil, EndpointPartitions partitions) {
+    public List<Delivery> claimDue(Instant now, int limit, Instant leaseUntil, EndpointPartitions partitions,
+            Set<UUID> skipping) {
         Objects.requireNonNull(now, "now");
         Objects.requireNonNull(leaseUntil, "leaseUntil");
         Objects.requireNonNull(partitions, "partitions");
+        Objects.requireNonNull(skipping, "skipping");
         if (limit <= 0 || partitions.isEmpty()) {
             return List.of();
         }
         String due = " FROM deliveries WHERE status = " + PENDING + " AND next_attempt_at <= :now"
-                + inPartitions(partitions)
+                + inPartitions(partitions) + skipping(skipping)
                 // "status, next_attempt_at, id" is the order of the index deliveries_due: read in order, no sort
                 + " ORDER BY status, next_attempt_at, id LIMIT :limit";
         try {
@@ -363,7 +365,7 @@ final class JdbcDeliveryStore implements DeliveryStore {
                                     + " WHERE d.id = due.id"
                                     + " RETURNING d.id, d.subscription_id, d.event_seq, d.event_id, d.attempts,"
                                     + " d.status, d.next_attempt_at, d.created, due.due_at");
-                    bindClaim(claim, now, limit, leaseUntil, partitions);
+                    bindClaim(claim, now, limit, leaseUntil, partitions, skipping);
                     List<Object[]> rows = claim.map((rs, ctx) -> new Object[] {toDelivery(rs),
                             Timestamps.read(rs, "due_at")}).list();
                     rows.sort(Comparator.comparing((Object[] r) -> (Instant) r[1])
@@ -373,7 +375,7 @@ final class JdbcDeliveryStore implements DeliveryStore {
             }
             return jdbi.inTransaction(handle -> {
                 Query select = handle.createQuery("SELECT " + COLUMNS + due + " FOR UPDATE");
-                bindClaim(select, now, limit, null, partitions);
+                bindClaim(select, now, limit, null, partitions, skipping);
                 List<Delivery> claimed = select.map((rs, ctx) -> toDelivery(rs)).list();
                 if (claimed.isEmpty()) {
                     return claimed;
@@ -391,12 +393,24 @@ final class JdbcDeliveryStore implements DeliveryStore {
     }
 
     private static void bindClaim(Query query, Instant now, int limit, Instant leaseUntil,
-            EndpointPartitions partitions) {
+            EndpointPartitions partitions, Set<UUID> skipping) {
         query.bind("now", Timestamps.of(now)).bind("limit", limit);
         if (leaseUntil != null) {
             query.bind("lease", Timestamps.of(leaseUntil));
         }
         bindPartitions(query, partitions);
+        bindSkipping(query, skipping);
+    }
+
+    /** The condition for skipping the deliveries of {@code skipping} (none when empty), bound by {@link #bindSkipping}. */
+    private static String skipping(Set<UUID> skipping) {
+        return skipping.isEmpty() ? "" : " AND subscription_id NOT IN (<skipping>)";
+    }
+
+    private static void bindSkipping(Query query, Set<UUID> skipping) {
+        if (!skipping.isEmpty()) {
+            query.bindList("skipping", List.copyOf(skipping));
+        }
     }
 
     /** The condition for {@code partitions} (none for all of them), bound by {@link #bindPartitions}. */
@@ -411,33 +425,22 @@ final class JdbcDeliveryStore implements DeliveryStore {
     }
 
     @Override
-    public Optional<Instant> nextDue(EndpointPartitions partitions) {
+    public Optional<Instant> nextDue(EndpointPartitions partitions, Set<UUID> skipping) {
         Objects.requireNonNull(partitions, "partitions");
+        Objects.requireNonNull(skipping, "skipping");
         if (partitions.isEmpty()) {
             return Optional.empty();
         }
         try {
             return jdbi.withHandle(handle -> {
                 Query query = handle.createQuery("SELECT next_attempt_at FROM deliveries WHERE status = " + PENDING
-                        + inPartitions(partitions) + " ORDER BY status, next_attempt_at LIMIT 1");
+                        + inPartitions(partitions) + skipping(skipping) + " ORDER BY status, next_attempt_at LIMIT 1");
                 bindPartitions(query, partitions);
+                bindSkipping(query, skipping);
                 return query.map((rs, ctx) -> Timestamps.read(rs, "next_attempt_at")).findOne();
             });
         } catch (JdbiException e) {
             throw new UnableToAccessSubscriptionsException("unable to read when the next delivery is due", e);
-        }
-    }
-
-    @Override
-    public List<Delivery> pending(Collection<Key> keys) {
-        Objects.requireNonNull(keys, "keys");
-        if (keys.isEmpty()) {
-            return List.of();
-        }
-        try {
-            return jdbi.withHandle(handle -> pendingOf(handle, keys));
-        } catch (JdbiException e) {
-            throw new UnableToAccessSubscriptionsException("unable to read " + keys.size() + " pending deliveries", e);
         }
     }
 
@@ -493,6 +496,23 @@ final class JdbcDeliveryStore implements DeliveryStore {
             });
         } catch (JdbiException e) {
             throw new UnableToAccessSubscriptionsException("unable to record " + records.size() + " attempts", e);
+        }
+    }
+
+    @Override
+    public void unclaim(Collection<Long> deliveryIds, Instant dueAt) {
+        Objects.requireNonNull(dueAt, "dueAt");
+        if (deliveryIds.isEmpty()) {
+            return;
+        }
+        try {
+            jdbi.useHandle(handle -> handle.createUpdate("UPDATE deliveries SET next_attempt_at = :due"
+                            + " WHERE id IN (<ids>) AND status = " + PENDING)
+                    .bind("due", Timestamps.of(dueAt))
+                    .bindList("ids", List.copyOf(deliveryIds))
+                    .execute());
+        } catch (JdbiException e) {
+            throw new UnableToAccessSubscriptionsException("unable to take back " + deliveryIds.size() + " claims", e);
         }
     }
 

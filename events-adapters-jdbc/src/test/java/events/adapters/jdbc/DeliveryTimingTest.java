@@ -6,8 +6,8 @@ import events.domain.EndpointPartitions;
 import events.domain.Subscription;
 import events.domain.SubscriptionRequest;
 import events.domain.WebhookSecret;
-import events.ports.DeliveryStore;
 import events.ports.DeliveryStore.NewDelivery;
+import events.ports.DeliveryStore;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -16,6 +16,7 @@ import java.sql.PreparedStatement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -87,9 +88,9 @@ class DeliveryTimingTest {
         }
         for (int round = 0; round < 5; round++) {
             long started = System.nanoTime();
-            assertThat(deliveries.nextDue(EndpointPartitions.ALL)).isPresent();
+            assertThat(deliveries.nextDue(EndpointPartitions.ALL, Set.of())).isPresent();
             long next = System.nanoTime();
-            assertThat(deliveries.claimDue(T0.plusSeconds(10), 100, T0.plusSeconds(3600), EndpointPartitions.ALL)).hasSize(100);
+            assertThat(deliveries.claimDue(T0.plusSeconds(10), 100, T0.plusSeconds(3600), EndpointPartitions.ALL, Set.of())).hasSize(100);
             long claimed = System.nanoTime();
             System.out.printf("%s: nextDue %.2f ms, claimDue(100) %.2f ms among %d rows%n", name,
                     (next - started) / 1e6, (claimed - next) / 1e6, delivered + 5000);

@@ -12,8 +12,8 @@ import events.domain.SubscriptionRequest;
 import events.domain.SubscriptionStatus;
 import events.domain.UnableToAccessSubscriptionsException;
 import events.domain.WebhookSecret;
-import events.ports.DeliveryStore;
 import events.ports.DeliveryStore.NewDelivery;
+import events.ports.DeliveryStore;
 import events.ports.SubscriptionStore;
 import events.testkit.DeliveryStoreContract;
 import java.nio.file.Path;
@@ -21,6 +21,7 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -73,9 +74,9 @@ class H2DeliveryStoreTest extends DeliveryStoreContract {
             assertThat(subscriptions.secrets(s.id(), T0)).containsExactly(secret);
             assertThat(subscriptions.revision()).isEqualTo(revision);
             assertThat(deliveries.dispatchCursor()).isEqualTo(7);
-            assertThat(deliveries.nextDue(EndpointPartitions.ALL)).contains(T0.plusSeconds(10));
+            assertThat(deliveries.nextDue(EndpointPartitions.ALL, Set.of())).contains(T0.plusSeconds(10));
             assertThat(deliveries.attempts(s.id(), Long.MAX_VALUE, 10)).hasSize(1);
-            assertThat(deliveries.claimDue(T0.plusSeconds(10), 10, T0.plusSeconds(60), EndpointPartitions.ALL))
+            assertThat(deliveries.claimDue(T0.plusSeconds(10), 10, T0.plusSeconds(60), EndpointPartitions.ALL, Set.of()))
                     .containsExactly(queued.with(1, DeliveryStatus.PENDING, T0.plusSeconds(60)));
         }
     }
@@ -113,9 +114,9 @@ class H2DeliveryStoreTest extends DeliveryStoreContract {
         assertThatThrownBy(deliveries::dispatchCursor).isInstanceOf(UnableToAccessSubscriptionsException.class);
         assertThatThrownBy(() -> deliveries.dispatch(0, 1, List.of(), T0))
                 .isInstanceOf(UnableToAccessSubscriptionsException.class);
-        assertThatThrownBy(() -> deliveries.claimDue(T0, 10, T0, EndpointPartitions.ALL))
+        assertThatThrownBy(() -> deliveries.claimDue(T0, 10, T0, EndpointPartitions.ALL, Set.of()))
                 .isInstanceOf(UnableToAccessSubscriptionsException.class);
-        assertThatThrownBy(() -> deliveries.nextDue(EndpointPartitions.ALL)).isInstanceOf(UnableToAccessSubscriptionsException.class);
+        assertThatThrownBy(() -> deliveries.nextDue(EndpointPartitions.ALL, Set.of())).isInstanceOf(UnableToAccessSubscriptionsException.class);
     }
 
     static Subscription subscription() {

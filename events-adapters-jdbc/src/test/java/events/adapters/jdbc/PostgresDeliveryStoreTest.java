@@ -59,7 +59,7 @@ class PostgresDeliveryStoreTest extends DeliveryStoreContract {
                 .isInstanceOf(UnableToAccessSubscriptionsException.class);
 
         assertThat(storage.deliveries().dispatchCursor()).isZero();
-        assertThat(storage.deliveries().nextDue(EndpointPartitions.ALL)).isEmpty();
+        assertThat(storage.deliveries().nextDue(EndpointPartitions.ALL, Set.of())).isEmpty();
         assertThat(storage.deliveries().dispatch(0, 1, List.of(new NewDelivery(s.id(), 1, "e1")), T0).orElseThrow())
                 .hasSize(1);
     }
@@ -88,13 +88,13 @@ class PostgresDeliveryStoreTest extends DeliveryStoreContract {
             }
             long started = System.nanoTime();
 
-            List<Delivery> claimed = storage.deliveries().claimDue(T0, 10, T0.plusSeconds(60), EndpointPartitions.ALL);
+            List<Delivery> claimed = storage.deliveries().claimDue(T0, 10, T0.plusSeconds(60), EndpointPartitions.ALL, Set.of());
 
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
             assertThat(claimed).hasSize(3).noneSatisfy(d -> assertThat(held).contains(d.id()));
             other.rollback();
         }
-        assertThat(storage.deliveries().claimDue(T0, 10, T0.plusSeconds(60), EndpointPartitions.ALL)).hasSize(3);
+        assertThat(storage.deliveries().claimDue(T0, 10, T0.plusSeconds(60), EndpointPartitions.ALL, Set.of())).hasSize(3);
     }
 
     private static Subscription created(Storage storage) {

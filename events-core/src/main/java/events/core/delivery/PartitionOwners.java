@@ -1,4 +1,4 @@
-package events.core;
+package events.core.delivery;
 
 import events.domain.EndpointPartitions;
 import java.util.Collection;

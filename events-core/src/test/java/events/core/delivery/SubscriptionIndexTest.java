@@ -1,4 +1,4 @@
-package events.core;
+package events.core.delivery;
 
 import static events.testkit.TestEvents.anEvent;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,4 +1,4 @@
-package events.core;
+package events.core.delivery;
 
 import java.util.ArrayDeque;
 import java.util.function.Consumer;

@@ -1,4 +1,4 @@
-package events.core;
+package events.testkit;
 
 import events.ports.WebhookSender;
 import java.net.URI;
@@ -14,24 +14,24 @@ import java.util.function.Function;
  * Answers each message by a rule per endpoint (default 200) and records every message it was given. A rule may
  * return a future that a test completes later (a slow endpoint).
  */
-final class FakeWebhookSender implements WebhookSender {
+public final class FakeWebhookSender implements WebhookSender {
     private final List<WebhookMessage> sent = new CopyOnWriteArrayList<>();
     private final Map<URI, Function<WebhookMessage, CompletableFuture<WebhookResponse>>> rules =
             new ConcurrentHashMap<>();
 
-    static WebhookResponse status(int code) {
+    public static WebhookResponse status(int code) {
         return new WebhookResponse(code, null, null, Duration.ofMillis(3));
     }
 
-    void answer(String endpoint, int code) {
+    public void answer(String endpoint, int code) {
         rules.put(URI.create(endpoint), m -> CompletableFuture.completedFuture(status(code)));
     }
 
-    void answer(String endpoint, WebhookResponse response) {
+    public void answer(String endpoint, WebhookResponse response) {
         rules.put(URI.create(endpoint), m -> CompletableFuture.completedFuture(response));
     }
 
-    void answer(String endpoint, Function<WebhookMessage, CompletableFuture<WebhookResponse>> rule) {
+    public void answer(String endpoint, Function<WebhookMessage, CompletableFuture<WebhookResponse>> rule) {
         rules.put(URI.create(endpoint), rule);
     }
 
@@ -42,11 +42,11 @@ final class FakeWebhookSender implements WebhookSender {
                 .apply(message);
     }
 
-    List<WebhookMessage> sent() {
+    public List<WebhookMessage> sent() {
         return sent;
     }
 
-    List<WebhookMessage> sentTo(String endpoint) {
+    public List<WebhookMessage> sentTo(String endpoint) {
         return sent.stream().filter(m -> m.endpoint().toString().equals(endpoint)).toList();
     }
 }

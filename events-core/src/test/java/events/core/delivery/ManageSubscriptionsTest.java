@@ -1,8 +1,8 @@
-package events.core;
+package events.core.delivery;
 
-import static events.core.DeliveryFixture.DIGDIR;
-import static events.core.DeliveryFixture.NAV;
-import static events.core.DeliveryFixture.request;
+import static events.core.delivery.DeliveryFixture.DIGDIR;
+import static events.core.delivery.DeliveryFixture.NAV;
+import static events.core.delivery.DeliveryFixture.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package events.core;
+package events.testkit;
 
 import events.ports.AccessRequest;
 import events.ports.Authorizer;
@@ -7,7 +7,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
 /** Decides by a fixed rule and records every call, so tests can see how often and about what it was asked. */
-final class RecordingAuthorizer implements Authorizer {
+public final class RecordingAuthorizer implements Authorizer {
     private final Predicate<AccessRequest> permits;
     private final List<List<AccessRequest>> calls = new CopyOnWriteArrayList<>();
 
@@ -15,15 +15,15 @@ final class RecordingAuthorizer implements Authorizer {
         this.permits = permits;
     }
 
-    static RecordingAuthorizer permitting(Predicate<AccessRequest> permits) {
+    public static RecordingAuthorizer permitting(Predicate<AccessRequest> permits) {
         return new RecordingAuthorizer(permits);
     }
 
-    static RecordingAuthorizer permitAll() {
+    public static RecordingAuthorizer permitAll() {
         return new RecordingAuthorizer(r -> true);
     }
 
-    static RecordingAuthorizer denyAll() {
+    public static RecordingAuthorizer denyAll() {
         return new RecordingAuthorizer(r -> false);
     }
 
@@ -34,11 +34,11 @@ final class RecordingAuthorizer implements Authorizer {
     }
 
     /** Every call, each with the requests it carried. */
-    List<List<AccessRequest>> calls() {
+    public List<List<AccessRequest>> calls() {
         return calls;
     }
 
-    List<AccessRequest> requests() {
+    public List<AccessRequest> requests() {
         return calls.stream().flatMap(List::stream).toList();
     }
 }

@@ -1,4 +1,4 @@
-package events.core;
+package events.core.delivery;
 
 /** Wakes a worker thread: {@link #raise} makes the next (or current) {@link #await} return at once. */
 final class Signal {
@@ -22,5 +22,14 @@ final class Signal {
             wait(millis);
         }
         raised = false;
+    }
+
+    /** Sleeps {@code millis}, keeping an interrupt for the caller to see. */
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -1,5 +1,7 @@
-package events.core;
+package events.core.delivery;
 
+import events.core.HookedDeliveryStore;
+import events.core.SubscriptionAdministration;
 import events.domain.CloudEvent;
 import events.domain.Delivery;
 import events.domain.DeliveryStatus;
@@ -11,9 +13,13 @@ import events.filter.cesql.CesqlFilterExpressions;
 import events.ports.AccessRequest;
 import events.ports.Caller;
 import events.ports.ChangeSignals;
+import events.testkit.FakeWebhookSender;
 import events.testkit.InMemoryDeliveryStore;
 import events.testkit.InMemoryEventStore;
 import events.testkit.InMemorySubscriptionStore;
+import events.testkit.MutableClock;
+import events.testkit.RecordingAuthorizer;
+import events.testkit.RecordingEventStore;
 import events.testkit.TestEvents;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -57,8 +63,8 @@ final class DeliveryFixture implements AutoCloseable {
     DeliveryFixture(WebhookEndpoints endpoints, int perEndpoint, int inMemory) {
         SubscriptionIndex index = new SubscriptionIndex(subscriptions, new CesqlFilterExpressions());
         engine = new DeliveryEngine(events, subscriptions, engineDeliveries, sender, authorizer, index, clock,
-                new DeliveryEngine.Settings(SCHEDULE, LEASE, perEndpoint, inMemory, () -> "https://events.example",
-                        java.time.Duration.ofSeconds(1)),
+                new DeliveryEngine.Settings(SCHEDULE, LEASE, perEndpoint, inMemory, 64L << 20,
+                        () -> "https://events.example", Duration.ofSeconds(1)),
                 () -> 0.5, ChangeSignals.NONE);
         admin = new SubscriptionAdministration(subscriptions, deliveries, authorizer, new CesqlFilterExpressions(),
                 endpoints, host -> {

@@ -1,4 +1,4 @@
-package events.core;
+package events.testkit;
 
 import events.domain.CloudEvent;
 import events.domain.EventPage;
@@ -10,8 +10,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Delegates to a working store and records every read with what it returned. */
-final class RecordingEventStore implements EventStore {
-    record Read(EventQuery query, EventPage page) {
+public final class RecordingEventStore implements EventStore {
+    public record Read(EventQuery query, EventPage page) {
     }
 
     private final EventStore delegate;
@@ -19,7 +19,7 @@ final class RecordingEventStore implements EventStore {
     private final List<Integer> readAlls = new CopyOnWriteArrayList<>();
     private final AtomicInteger lastSequenceReads = new AtomicInteger();
 
-    RecordingEventStore(EventStore delegate) {
+    public RecordingEventStore(EventStore delegate) {
         this.delegate = delegate;
     }
 
@@ -63,22 +63,22 @@ final class RecordingEventStore implements EventStore {
         return delegate.isAvailable();
     }
 
-    List<Read> reads() {
+    public List<Read> reads() {
         return reads;
     }
 
     /** How many events each {@link #readAll} returned, in order: what the dispatcher read. */
-    List<Integer> readAlls() {
+    public List<Integer> readAlls() {
         return readAlls;
     }
 
     /** How many times {@link #lastSequence} was called. */
-    int lastSequenceReads() {
+    public int lastSequenceReads() {
         return lastSequenceReads.get();
     }
 
     /** How many events the store handed out over all reads: what the use case examined. */
-    int examined() {
+    public int examined() {
         return reads.stream().mapToInt(r -> r.page().events().size()).sum();
     }
 }

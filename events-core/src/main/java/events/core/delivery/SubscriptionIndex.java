@@ -1,4 +1,4 @@
-package events.core;
+package events.core.delivery;
 
 import events.domain.CloudEvent;
 import events.domain.EndpointPartitions;
@@ -8,10 +8,12 @@ import events.ports.FilterExpressions;
 import events.ports.SubscriptionStore;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -80,6 +82,17 @@ final class SubscriptionIndex {
     /** The active subscription with this id, if it is active. */
     Optional<Entry> get(UUID id) {
         return Optional.ofNullable(snapshot.byId().get(id));
+    }
+
+    /** The active subscriptions to any of {@code endpoints}. */
+    Set<UUID> subscriptionsTo(Set<String> endpoints) {
+        Set<UUID> ids = new HashSet<>();
+        for (Entry e : snapshot.byId().values()) {
+            if (endpoints.contains(e.subscription().request().endPoint())) {
+                ids.add(e.subscription().id());
+            }
+        }
+        return ids;
     }
 
     int size() {
