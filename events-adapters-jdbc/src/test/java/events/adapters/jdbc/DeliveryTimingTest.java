@@ -6,7 +6,7 @@ import events.domain.EndpointPartitions;
 import events.domain.Subscription;
 import events.domain.SubscriptionRequest;
 import events.domain.WebhookSecret;
-import events.ports.DeliveryStore.NewDelivery;
+import events.ports.DeliveryQueue.NewDelivery;
 import events.ports.DeliveryStore;
 import java.nio.file.Path;
 import java.security.SecureRandom;

@@ -12,10 +12,12 @@ import events.domain.SubscriptionRequest;
 import events.domain.SubscriptionStatus;
 import events.domain.UnableToAccessSubscriptionsException;
 import events.domain.WebhookSecret;
-import events.ports.DeliveryStore.NewDelivery;
+import events.ports.DeliveryQueue.NewDelivery;
 import events.ports.DeliveryStore;
 import events.ports.SubscriptionStore;
-import events.testkit.DeliveryStoreContract;
+import events.testkit.DeliveryLogContract;
+import events.testkit.DeliveryNodesContract;
+import events.testkit.DeliveryQueueContract;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -24,14 +26,15 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link DeliveryStoreContract} on an embedded H2 file database, a fresh directory per storage; the tests of
+ * {@link DeliveryQueueContract} (and, nested, the log's and the nodes') on an embedded H2 file database, a fresh directory per storage; the tests of
  * shared storage open the same files twice (two pools in this process).
  */
-class H2DeliveryStoreTest extends DeliveryStoreContract {
+class H2DeliveryStoreTest extends DeliveryQueueContract {
     @TempDir
     Path directory;
     private final List<JdbcStores> opened = new ArrayList<>();
@@ -133,5 +136,28 @@ class H2DeliveryStoreTest extends DeliveryStoreContract {
     @AfterEach
     void close() {
         opened.forEach(JdbcStores::close);
+    }
+
+    /** The {@link DeliveryLogContract} on the same storage. */
+    @Nested
+    class Log extends DeliveryLogContract {
+        @Override
+        protected Storage newStorage() {
+            return H2DeliveryStoreTest.this.newStorage();
+        }
+    }
+
+    /** The {@link DeliveryNodesContract} on the same storage. */
+    @Nested
+    class Nodes extends DeliveryNodesContract {
+        @Override
+        protected Storage newStorage() {
+            return H2DeliveryStoreTest.this.newStorage();
+        }
+
+        @Override
+        protected List<Storage> storagesSharingOneDatabase() {
+            return H2DeliveryStoreTest.this.storagesSharingOneDatabase();
+        }
     }
 }

@@ -8,8 +8,10 @@ import events.domain.EndpointPartitions;
 import events.domain.Subscription;
 import events.domain.UnableToAccessSubscriptionsException;
 import events.domain.WebhookSecret;
-import events.ports.DeliveryStore.NewDelivery;
-import events.testkit.DeliveryStoreContract;
+import events.ports.DeliveryQueue.NewDelivery;
+import events.testkit.DeliveryLogContract;
+import events.testkit.DeliveryNodesContract;
+import events.testkit.DeliveryQueueContract;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -22,15 +24,16 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * {@link DeliveryStoreContract} on PostgreSQL, a fresh schema per storage; the concurrency tests run three
+ * {@link DeliveryQueueContract} (and, nested, the log's and the nodes') on PostgreSQL, a fresh schema per storage; the concurrency tests run three
  * stores (three pools, as three server nodes) on one schema, claiming with {@code FOR UPDATE SKIP LOCKED}.
  */
-class PostgresDeliveryStoreTest extends DeliveryStoreContract {
+class PostgresDeliveryStoreTest extends DeliveryQueueContract {
     @RegisterExtension
     static final PostgresDatabase POSTGRES = new PostgresDatabase();
 
@@ -118,6 +121,29 @@ class PostgresDeliveryStoreTest extends DeliveryStoreContract {
     void close() throws Exception {
         for (AutoCloseable c : opened) {
             c.close();
+        }
+    }
+
+    /** The {@link DeliveryLogContract} on the same storage. */
+    @Nested
+    class Log extends DeliveryLogContract {
+        @Override
+        protected Storage newStorage() {
+            return PostgresDeliveryStoreTest.this.newStorage();
+        }
+    }
+
+    /** The {@link DeliveryNodesContract} on the same storage. */
+    @Nested
+    class Nodes extends DeliveryNodesContract {
+        @Override
+        protected Storage newStorage() {
+            return PostgresDeliveryStoreTest.this.newStorage();
+        }
+
+        @Override
+        protected List<Storage> storagesSharingOneDatabase() {
+            return PostgresDeliveryStoreTest.this.storagesSharingOneDatabase();
         }
     }
 }

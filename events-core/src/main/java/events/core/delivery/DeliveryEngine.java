@@ -117,7 +117,7 @@ public final class DeliveryEngine implements AutoCloseable {
         this.scheduler = new Scheduler(deliveries, events, index, lookup, membership, inFlight, pusher, recorder,
                 clock, settings.lease(), settings.baseUrl());
         woken[0] = scheduler;
-        this.dispatcher = new Dispatcher(events, deliveries, index, membership, inFlight, pusher, scheduler, signals,
+        this.dispatcher = new Dispatcher(events, deliveries, deliveries, index, membership, inFlight, pusher, scheduler, signals,
                 clock, settings.lease(), settings.pollInterval());
     }
 

@@ -6,8 +6,9 @@ import events.domain.EndpointPartitions;
 import events.domain.StoredEvent;
 import events.domain.Subscription;
 import events.ports.ChangeSignals;
-import events.ports.DeliveryStore.NewDelivery;
-import events.ports.DeliveryStore;
+import events.ports.DeliveryNodes;
+import events.ports.DeliveryQueue;
+import events.ports.DeliveryQueue.NewDelivery;
 import events.ports.EventStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,7 +26,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Queues a delivery for every match of every acknowledged event. It follows the event store's sequence from the
  * dispatch cursor; of several processes, only the holder of the dispatcher's lease ({@link
- * DeliveryStore#leaseDispatch}) dispatches, and another takes over once the lease runs out (at once when its holder
+ * DeliveryNodes#leaseDispatch}) dispatches, and another takes over once the lease runs out (at once when its holder
  * closes). For each batch of events it brings the {@link SubscriptionIndex} up to date (so that it knows every
  * subscription change committed before the batch's events), matches, and queues the deliveries with the new cursor
  * in one transaction. Those to endpoints of this process's partitions that {@link InFlight} has room for are stored
@@ -55,7 +56,8 @@ final class Dispatcher {
 
     private final UUID holder = UUID.randomUUID();
     private final EventStore events;
-    private final DeliveryStore deliveries;
+    private final DeliveryQueue deliveries;
+    private final DeliveryNodes nodes;
     private final SubscriptionIndex index;
     private final NodeMembership membership;
     private final InFlight inFlight;
@@ -78,11 +80,12 @@ final class Dispatcher {
     private Instant storedAt = Instant.MIN;
     private boolean idlePassed;
 
-    Dispatcher(EventStore events, DeliveryStore deliveries, SubscriptionIndex index, NodeMembership membership,
+    Dispatcher(EventStore events, DeliveryQueue deliveries, DeliveryNodes nodes, SubscriptionIndex index, NodeMembership membership,
             InFlight inFlight, Pusher pusher, Scheduler scheduler, ChangeSignals signals, Clock clock,
             Duration deliveryLease, Duration pollInterval) {
         this.events = events;
         this.deliveries = deliveries;
+        this.nodes = nodes;
         this.index = index;
         this.membership = membership;
         this.inFlight = inFlight;
@@ -138,7 +141,7 @@ final class Dispatcher {
             try {
                 Instant now = clock.instant();
                 checkpoint(now);
-                deliveries.leaseDispatch(holder, now, now); // ends now: a standby takes it at its next check
+                nodes.leaseDispatch(holder, now, now); // ends now: a standby takes it at its next check
             } catch (RuntimeException e) {
                 LOG.debug("could not store the dispatch cursor or end the lease at shutdown: {}", e.toString());
             }
@@ -252,7 +255,7 @@ final class Dispatcher {
             return leading;
         }
         boolean was = leading;
-        leading = deliveries.leaseDispatch(holder, now, now.plus(LEASE));
+        leading = nodes.leaseDispatch(holder, now, now.plus(LEASE));
         leaseCheckAt = now.plus(leading ? LEASE.dividedBy(3) : STANDBY_CHECK);
         if (leading != was) {
             LOG.info(leading ? "this process dispatches new events now" : "another process dispatches new events");

@@ -1,7 +1,7 @@
 package events.core.delivery;
 
 import events.domain.EndpointPartitions;
-import events.ports.DeliveryStore;
+import events.ports.DeliveryNodes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * This process among the delivering processes: it heartbeats ({@link DeliveryStore#heartbeat}) and owns the endpoint
+ * This process among the delivering processes: it heartbeats ({@link DeliveryNodes#heartbeat}) and owns the endpoint
  * partitions {@link PartitionOwners} gives it among those alive. Every attempt to an endpoint comes from the owner of
  * its partition, so the bound on concurrent attempts to one endpoint holds across processes (while processes join or
  * leave, two may briefly each think they own a partition). A process alone owns them all.
@@ -28,7 +28,7 @@ final class NodeMembership {
     static final Duration HEARTBEAT = Duration.ofSeconds(1);
 
     private final UUID node = UUID.randomUUID();
-    private final DeliveryStore store;
+    private final DeliveryNodes store;
     private final Clock clock;
     /** Told when this process gains partitions: what is due in them is its to attempt now. */
     private final Runnable gained;
@@ -38,7 +38,7 @@ final class NodeMembership {
     private volatile Instant heartbeatAt = Instant.MIN;
     private volatile boolean left;
 
-    NodeMembership(DeliveryStore store, Clock clock, Runnable gained) {
+    NodeMembership(DeliveryNodes store, Clock clock, Runnable gained) {
         this.store = store;
         this.clock = clock;
         this.gained = gained;

@@ -4,8 +4,8 @@ import events.domain.Delivery;
 import events.domain.DeliveryAttempt;
 import events.domain.DeliveryStatus;
 import events.domain.RetrySchedule;
-import events.ports.DeliveryStore.AttemptRecord;
-import events.ports.DeliveryStore;
+import events.ports.DeliveryQueue.AttemptRecord;
+import events.ports.DeliveryQueue;
 import events.ports.WebhookSender.WebhookResponse;
 import java.time.Clock;
 import java.time.Duration;
@@ -42,7 +42,7 @@ final class OutcomeRecorder implements AutoCloseable {
     private record Outcome(Job job, AttemptRecord record, Instant at) {
     }
 
-    private final DeliveryStore store;
+    private final DeliveryQueue store;
     private final InFlight inFlight;
     private final RetrySchedule schedule;
     private final DoubleSupplier random;
@@ -50,7 +50,7 @@ final class OutcomeRecorder implements AutoCloseable {
     private final Consequences consequences;
     private final GroupCommit<Outcome> writer;
 
-    OutcomeRecorder(DeliveryStore store, InFlight inFlight, RetrySchedule schedule, DoubleSupplier random,
+    OutcomeRecorder(DeliveryQueue store, InFlight inFlight, RetrySchedule schedule, DoubleSupplier random,
             Clock clock, Consequences consequences) {
         this.store = store;
         this.inFlight = inFlight;

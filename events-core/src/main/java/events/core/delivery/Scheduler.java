@@ -6,7 +6,7 @@ import events.domain.DeliveryStatus;
 import events.domain.EndpointPartitions;
 import events.domain.StoredEvent;
 import events.domain.Subscription;
-import events.ports.DeliveryStore;
+import events.ports.DeliveryQueue;
 import events.ports.EventStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,7 +36,7 @@ final class Scheduler {
     /** The longest the scheduler waits without looking for due deliveries. */
     private static final long MAX_SLEEP_MILLIS = 1000;
 
-    private final DeliveryStore deliveries;
+    private final DeliveryQueue deliveries;
     private final EventStore events;
     private final SubscriptionIndex index;
     private final SubscriptionLookup subscriptions;
@@ -49,7 +49,7 @@ final class Scheduler {
     private final Supplier<String> baseUrl;
     private final Signal signal = new Signal();
 
-    Scheduler(DeliveryStore deliveries, EventStore events, SubscriptionIndex index, SubscriptionLookup subscriptions,
+    Scheduler(DeliveryQueue deliveries, EventStore events, SubscriptionIndex index, SubscriptionLookup subscriptions,
             NodeMembership membership, InFlight inFlight, Pusher pusher, OutcomeRecorder recorder, Clock clock,
             Duration lease, Supplier<String> baseUrl) {
         this.deliveries = deliveries;

@@ -15,7 +15,7 @@ import events.domain.SubscriptionRequest;
 import events.domain.SubscriptionStatus;
 import events.domain.WebhookSignature;
 import events.ports.Action;
-import events.ports.DeliveryStore.NewDelivery;
+import events.ports.DeliveryQueue.NewDelivery;
 import events.ports.WebhookSender.WebhookMessage;
 import events.ports.WebhookSender.WebhookResponse;
 import events.testkit.FakeWebhookSender;

@@ -7,10 +7,9 @@ import events.domain.Delivery;
 import events.domain.DeliveryAttempt;
 import events.domain.DeliveryStatus;
 import events.domain.EndpointPartitions;
-import events.domain.Subscription;
-import events.ports.DeliveryStore.NewDelivery;
+import events.ports.DeliveryQueue;
+import events.ports.DeliveryQueue.NewDelivery;
 import events.ports.DeliveryStore;
-import events.ports.SubscriptionStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,112 +23,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The behaviour every {@link DeliveryStore} must have (see its javadoc). An adapter's test extends this class
- * and implements {@link #newStorage()}: a fresh, empty delivery store with the subscription store whose
- * subscriptions its deliveries belong to (the tests create subscriptions there first, and deleting one must
- * delete its deliveries and attempts).
- *
- * <p>Adapters whose storage can be shared by several processes override {@link #storagesSharingOneDatabase()},
- * so that the concurrency tests go through several store instances.
- *
- * <p>Times are whole milliseconds: databases keep microseconds.
+ * The behaviour every {@link events.ports.DeliveryQueue} must have (see its javadoc): queueing, claiming, and recording outcomes. An adapter's test extends this class
+ * (or nests a class that does) and implements {@link #newStorage()}.
  */
-public abstract class DeliveryStoreContract {
-    private static final Instant T0 = SubscriptionStoreContract.T0;
-    private static final Instant LEASE = T0.plusSeconds(60);
-
-    /** A delivery store and the subscription store of the same storage. */
-    public record Storage(SubscriptionStore subscriptions, DeliveryStore deliveries) {
-    }
-
-    /** A fresh, empty storage. Called once or more per test; the subclass closes what it opened. */
-    protected abstract Storage newStorage();
-
-    /** Several instances on one fresh, empty storage, as several server nodes would have them. Default: one. */
-    protected List<Storage> storagesSharingOneDatabase() {
-        return List.of(newStorage());
-    }
-
-    // ---------------------------------------------------------------- dispatch lease
-
-    @Test
-    void oneHolderAtATimeHoldsTheDispatchLeaseUntilItRunsOut() {
-        List<Storage> nodes = storagesSharingOneDatabase();
-        DeliveryStore a = nodes.get(0).deliveries();
-        DeliveryStore b = nodes.get(nodes.size() - 1).deliveries();
-        UUID first = UUID.randomUUID();
-        UUID second = UUID.randomUUID();
-
-        assertThat(a.leaseDispatch(first, T0, T0.plusSeconds(10))).as("nobody held it").isTrue();
-        assertThat(b.leaseDispatch(second, T0.plusSeconds(1), T0.plusSeconds(11))).as("first holds it").isFalse();
-        assertThat(a.leaseDispatch(first, T0.plusSeconds(5), T0.plusSeconds(15))).as("renewed").isTrue();
-        assertThat(b.leaseDispatch(second, T0.plusSeconds(14), T0.plusSeconds(24))).as("renewed to 15 s").isFalse();
-
-        assertThat(b.leaseDispatch(second, T0.plusSeconds(16), T0.plusSeconds(26))).as("ran out at 15 s").isTrue();
-        assertThat(a.leaseDispatch(first, T0.plusSeconds(17), T0.plusSeconds(27))).as("taken over").isFalse();
-        assertThat(b.leaseDispatch(second, T0.plusSeconds(20), T0.plusSeconds(30))).isTrue();
-    }
-
-    @Test
-    @Timeout(60)
-    void concurrentHoldersTakeTheFreeDispatchLeaseExactlyOnce() throws Exception {
-        List<Storage> nodes = storagesSharingOneDatabase();
-        int n = 8;
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
-        try {
-            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
-            List<java.util.concurrent.Future<Boolean>> took = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                DeliveryStore store = nodes.get(i % nodes.size()).deliveries();
-                UUID holder = UUID.randomUUID();
-                took.add(pool.submit(() -> {
-                    start.await();
-                    return store.leaseDispatch(holder, T0, T0.plusSeconds(10));
-                }));
-            }
-            start.countDown();
-            int holders = 0;
-            for (java.util.concurrent.Future<Boolean> f : took) {
-                holders += f.get() ? 1 : 0;
-            }
-            assertThat(holders).isEqualTo(1);
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    // ---------------------------------------------------------------- delivering processes
-
-    @Test
-    void heartbeatsListTheProcessesAliveUntilTheirTimeRunsOutOrTheyLeave() {
-        List<Storage> nodes = storagesSharingOneDatabase();
-        DeliveryStore a = nodes.get(0).deliveries();
-        DeliveryStore b = nodes.get(nodes.size() - 1).deliveries();
-        UUID first = UUID.randomUUID();
-        UUID second = UUID.randomUUID();
-        UUID third = UUID.randomUUID();
-
-        assertThat(a.heartbeat(first, T0, T0.plusSeconds(10))).containsExactly(first);
-        assertThat(b.heartbeat(second, T0.plusSeconds(1), T0.plusSeconds(11))).containsExactlyInAnyOrder(first, second);
-        assertThat(a.heartbeat(third, T0.plusSeconds(2), T0.plusSeconds(12)))
-                .containsExactlyInAnyOrder(first, second, third);
-        assertThat(a.heartbeat(first, T0.plusSeconds(5), T0.plusSeconds(15))).as("renewed")
-                .containsExactlyInAnyOrder(first, second, third);
-
-        b.leave(third);
-        assertThat(b.heartbeat(second, T0.plusSeconds(6), T0.plusSeconds(16))).as("third left")
-                .containsExactlyInAnyOrder(first, second);
-        assertThat(b.heartbeat(second, T0.plusSeconds(15).plusMillis(1), T0.plusSeconds(25)))
-                .as("first's time ran out at 15 s").containsExactly(second);
-        assertThat(a.heartbeat(first, T0.plusSeconds(16), T0.plusSeconds(26))).as("first came back")
-                .containsExactlyInAnyOrder(first, second);
-    }
-
+public abstract class DeliveryQueueContract extends DeliveryStorageContract {
     @Test
     void claimsAndNextDueOnlyTakeDeliveriesToEndpointsOfTheGivenPartitions() {
         Storage storage = newStorage();
@@ -164,8 +65,6 @@ public abstract class DeliveryStoreContract {
             }
         }
     }
-
-    // ---------------------------------------------------------------- dispatch
 
     @Test
     void freshStoreHasCursorZeroAndNothingDue() {
@@ -290,6 +189,7 @@ public abstract class DeliveryStoreContract {
      * Three dispatchers, through the stores of {@link #storagesSharingOneDatabase()}, race to move the cursor
      * from 0, each with deliveries of its own: one wins, and exactly its deliveries are queued.
      */
+
     @Test
     @Timeout(60)
     void dispatchIsAllOrNothingWithTheCursor() throws Exception {
@@ -360,8 +260,6 @@ public abstract class DeliveryStoreContract {
         assertThat(store.claimDue(T0, 2000, LEASE, EndpointPartitions.ALL, Set.of())).hasSize(1000);
     }
 
-    // ---------------------------------------------------------------- validation
-
     @Test
     void queuesTheValidationDeliveryOnce() {
         Storage storage = newStorage();
@@ -385,8 +283,6 @@ public abstract class DeliveryStoreContract {
         assertThat(store.claimDue(T0, 10, LEASE, EndpointPartitions.ALL, Set.of())).singleElement()
                 .satisfies(d -> assertThat(d.id()).isEqualTo(first.get().id()));
     }
-
-    // ---------------------------------------------------------------- claiming
 
     @Test
     void claimDueTakesTheEarliestDueFirstAndLeasesThem() {
@@ -430,6 +326,7 @@ public abstract class DeliveryStoreContract {
      * Six claimers, through the stores of {@link #storagesSharingOneDatabase()}, claim small batches of 300
      * due deliveries until none is left: together they get every delivery, and no delivery twice.
      */
+
     @Test
     @Timeout(120)
     void claimDueNeverHandsOutTheSameDeliveryTwiceConcurrently() throws Exception {
@@ -531,8 +428,6 @@ public abstract class DeliveryStoreContract {
                 .extracting(Delivery::subscriptionId).containsOnly(full).hasSize(2);
     }
 
-    // ---------------------------------------------------------------- attempts
-
     @Test
     void recordAttemptStoresTheAttemptAndTheDeliverysNewState() {
         Storage storage = newStorage();
@@ -614,11 +509,11 @@ public abstract class DeliveryStoreContract {
         store.finish(denied.id(), DeliveryStatus.DENIED);
 
         store.recordAttempts(List.of(
-                new DeliveryStore.AttemptRecord(attempt(retried, 1, T0, 503, "HTTP 503"), DeliveryStatus.PENDING,
+                new DeliveryQueue.AttemptRecord(attempt(retried, 1, T0, 503, "HTTP 503"), DeliveryStatus.PENDING,
                         T0.plusSeconds(10)),
-                new DeliveryStore.AttemptRecord(attempt(denied, 1, T0, 200, null), DeliveryStatus.DELIVERED, null),
-                new DeliveryStore.AttemptRecord(attempt(delivered, 1, T0, 200, null), DeliveryStatus.DELIVERED, null),
-                new DeliveryStore.AttemptRecord(attempt(dead, 12, T0, 500, null), DeliveryStatus.DEAD, null)));
+                new DeliveryQueue.AttemptRecord(attempt(denied, 1, T0, 200, null), DeliveryStatus.DELIVERED, null),
+                new DeliveryQueue.AttemptRecord(attempt(delivered, 1, T0, 200, null), DeliveryStatus.DELIVERED, null),
+                new DeliveryQueue.AttemptRecord(attempt(dead, 12, T0, 500, null), DeliveryStatus.DEAD, null)));
 
         assertThat(store.attempts(a, Long.MAX_VALUE, 10)).extracting(DeliveryAttempt::deliveryId)
                 .containsExactlyInAnyOrder(retried.id(), delivered.id(), dead.id());
@@ -627,49 +522,6 @@ public abstract class DeliveryStoreContract {
         assertThat(store.claimDue(T0.plusSeconds(10), 10, LEASE, EndpointPartitions.ALL, Set.of())).singleElement()
                 .satisfies(d -> assertThat(d.attempts()).isEqualTo(1));
     }
-
-    @Test
-    void attemptsAreListedNewestFirstInPages() {
-        Storage storage = newStorage();
-        DeliveryStore store = storage.deliveries();
-        UUID a = subscription(storage, "a");
-        UUID b = subscription(storage, "b");
-        Delivery a1 = queue(store, a, 1, T0);
-        Delivery a2 = queue(store, a, 2, T0);
-        Delivery b1 = queue(store, b, 1, T0);
-        List<DeliveryAttempt> recorded = new ArrayList<>();
-        for (int n = 1; n <= 4; n++) {
-            for (Delivery d : List.of(a1, b1, a2)) {
-                DeliveryAttempt x = attempt(d, n, T0.plusSeconds(n), 500, "HTTP 500");
-                store.recordAttempt(x, DeliveryStatus.PENDING, T0);
-                if (d.subscriptionId().equals(a)) {
-                    recorded.add(x);
-                }
-            }
-        }
-        Collections.reverse(recorded);
-
-        List<DeliveryAttempt> paged = new ArrayList<>();
-        long before = Long.MAX_VALUE;
-        for (int page = 0; page < 10; page++) {
-            List<DeliveryAttempt> got = store.attempts(a, before, 3);
-            assertThat(got).hasSizeLessThanOrEqualTo(3);
-            if (got.isEmpty()) {
-                break;
-            }
-            paged.addAll(got);
-            before = got.get(got.size() - 1).id();
-        }
-
-        assertThat(paged).extracting(DeliveryAttempt::id).isSortedAccordingTo(Collections.reverseOrder())
-                .doesNotHaveDuplicates();
-        assertThat(paged).extracting(x -> x.withId(0)).containsExactlyElementsOf(recorded);
-        assertThat(store.attempts(b, Long.MAX_VALUE, 100)).hasSize(4)
-                .allSatisfy(x -> assertThat(x.subscriptionId()).isEqualTo(b));
-        assertThat(store.attempts(UUID.randomUUID(), Long.MAX_VALUE, 100)).isEmpty();
-    }
-
-    // ---------------------------------------------------------------- finishing, dead letters
 
     @Test
     void finishEndsOnlyAPendingDelivery() {
@@ -710,36 +562,6 @@ public abstract class DeliveryStoreContract {
     }
 
     @Test
-    void deadLettersListsOnlyTheDeadOldestFirstInPages() {
-        Storage storage = newStorage();
-        DeliveryStore store = storage.deliveries();
-        UUID a = subscription(storage, "a");
-        UUID b = subscription(storage, "b");
-        List<Delivery> dead = new ArrayList<>();
-        for (int seq = 1; seq <= 7; seq++) {
-            Delivery d = queue(store, a, seq, T0);
-            if (seq % 3 == 0) {
-                store.recordAttempt(attempt(d, 1, T0, 200, null), DeliveryStatus.DELIVERED, null);
-            } else {
-                store.recordAttempt(attempt(d, 12, T0, 500, "HTTP 500"), DeliveryStatus.DEAD, null);
-                dead.add(d.with(12, DeliveryStatus.DEAD, d.nextAttemptAt()));
-            }
-        }
-        Delivery others = queue(store, b, 1, T0);
-        store.recordAttempt(attempt(others, 12, T0, 500, null), DeliveryStatus.DEAD, null);
-
-        List<Delivery> first = store.deadLetters(a, 0, 3);
-        List<Delivery> second = store.deadLetters(a, first.get(2).id(), 3);
-        List<Delivery> third = store.deadLetters(a, second.get(1).id(), 3);
-
-        assertThat(first).containsExactlyElementsOf(dead.subList(0, 3));
-        assertThat(second).containsExactlyElementsOf(dead.subList(3, 5));
-        assertThat(third).isEmpty();
-        assertThat(store.deadLetters(a, 0, 100)).containsExactlyElementsOf(dead);
-        assertThat(store.deadLetters(b, 0, 10)).extracting(Delivery::id).containsExactly(others.id());
-    }
-
-    @Test
     void redriveRequeuesOnlyDeadLetters() {
         Storage storage = newStorage();
         DeliveryStore store = storage.deliveries();
@@ -772,36 +594,6 @@ public abstract class DeliveryStoreContract {
         assertThat(store.redrive(a, redriveAt)).isZero();
     }
 
-    // ---------------------------------------------------------------- subscription deleted
-
-    @Test
-    void deleteRemovesDeliveriesAndAttempts() {
-        Storage storage = newStorage();
-        DeliveryStore store = storage.deliveries();
-        UUID a = subscription(storage, "a");
-        UUID b = subscription(storage, "b");
-        Delivery pending = queue(store, a, 1, T0);
-        Delivery dead = queue(store, a, 2, T0);
-        store.recordAttempt(attempt(dead, 12, T0, 500, null), DeliveryStatus.DEAD, null);
-        store.recordAttempt(attempt(pending, 1, T0, 500, null), DeliveryStatus.PENDING, T0);
-        store.queueValidation(a, T0);
-        Delivery others = queue(store, b, 1, T0);
-        store.recordAttempt(attempt(others, 1, T0, 500, null), DeliveryStatus.PENDING, T0);
-
-        assertThat(storage.subscriptions().delete(a)).isTrue();
-
-        assertThat(store.attempts(a, Long.MAX_VALUE, 10)).isEmpty();
-        assertThat(store.deadLetters(a, 0, 10)).isEmpty();
-        assertThat(store.redrive(a, T0)).isZero();
-        assertThat(store.cancelPending(a)).isZero();
-        store.recordAttempt(attempt(pending, 2, T0, 500, null), DeliveryStatus.PENDING, T0);
-        assertThat(store.attempts(a, Long.MAX_VALUE, 10)).isEmpty();
-        assertThat(store.claimDue(T0, 10, LEASE, EndpointPartitions.ALL, Set.of())).extracting(Delivery::id).containsExactly(others.id());
-        assertThat(store.attempts(b, Long.MAX_VALUE, 10)).hasSize(1);
-    }
-
-    // ---------------------------------------------------------------- several instances
-
     @Test
     void deliveriesQueuedThroughOneStoreAreClaimedThroughAnother() {
         List<Storage> storages = storagesSharingOneDatabase();
@@ -820,90 +612,5 @@ public abstract class DeliveryStoreContract {
         assertThat(first.claimDue(T0, 10, LEASE, EndpointPartitions.ALL, Set.of())).isEmpty();
         last.recordAttempt(attempt(claimed.get(0), 1, T0, 200, null), DeliveryStatus.DELIVERED, null);
         assertThat(first.attempts(a, Long.MAX_VALUE, 10)).hasSize(1);
-    }
-
-    // ---------------------------------------------------------------- retention
-
-    @Test
-    void retentionDeletesAttemptsAndDeliveriesQueuedBeforeTheCutoffButKeepsValidations() {
-        Storage storage = newStorage();
-        DeliveryStore store = storage.deliveries();
-        UUID a = subscription(storage, "a");
-        Delivery validation = store.queueValidation(a, T0).orElseThrow();
-        Delivery delivered = queue(store, a, 1, T0);
-        Delivery pending = queue(store, a, 2, T0.plusSeconds(1));
-        store.recordAttempt(attempt(delivered, 1, T0, 200, null), DeliveryStatus.DELIVERED, null);
-        store.recordAttempt(attempt(pending, 1, T0.plusSeconds(1), 500, null), DeliveryStatus.PENDING,
-                T0.plusSeconds(60));
-        Delivery young = queue(store, a, 3, T0.plusSeconds(7200));
-        store.recordAttempt(attempt(young, 1, T0.plusSeconds(7200), 200, null), DeliveryStatus.DELIVERED, null);
-
-        assertThat(store.deleteBefore(T0.plusSeconds(3600), 1000)).as("2 attempts and 2 deliveries").isEqualTo(4);
-        assertThat(store.deleteBefore(T0.plusSeconds(3600), 1000)).isZero();
-
-        assertThat(store.attempts(a, Long.MAX_VALUE, 10)).extracting(DeliveryAttempt::deliveryId)
-                .containsExactly(young.id());
-        assertThat(store.claimDue(T0.plusSeconds(86_400), 10, LEASE, EndpointPartitions.ALL, Set.of())).extracting(Delivery::id)
-                .as("the old pending one is gone; the validation is kept").containsExactly(validation.id());
-    }
-
-    @Test
-    void retentionDeletesInBatchesOfTheOldestRows() {
-        Storage storage = newStorage();
-        DeliveryStore store = storage.deliveries();
-        UUID a = subscription(storage, "a");
-        List<NewDelivery> old = new ArrayList<>();
-        for (long seq = 1; seq <= 5; seq++) {
-            old.add(new NewDelivery(a, seq, "e" + seq));
-        }
-        store.dispatch(0, 5, old, T0);
-
-        assertThat(store.deleteBefore(T0.plusSeconds(1), 2)).isEqualTo(2);
-        assertThat(store.deleteBefore(T0.plusSeconds(1), 2)).isEqualTo(2);
-        assertThat(store.deleteBefore(T0.plusSeconds(1), 2)).isEqualTo(1);
-        assertThat(store.deleteBefore(T0.plusSeconds(1), 2)).isZero();
-        assertThat(store.nextDue(EndpointPartitions.ALL, Set.of())).isEmpty();
-    }
-
-    @Test
-    void retentionIsNotHeldUpByTheValidationDeliveriesItKeeps() {
-        Storage storage = newStorage();
-        DeliveryStore store = storage.deliveries();
-        List<UUID> subscriptions = new ArrayList<>();
-        for (String name : List.of("a", "b", "c")) {
-            UUID s = subscription(storage, name);
-            store.queueValidation(s, T0).orElseThrow();
-            subscriptions.add(s);
-        }
-        queue(store, subscriptions.get(0), 1, T0);
-        queue(store, subscriptions.get(0), 2, T0);
-
-        assertThat(store.deleteBefore(T0.plusSeconds(1), 2)).as("the oldest rows are validations").isEqualTo(2);
-        assertThat(store.deleteBefore(T0.plusSeconds(1), 2)).isZero();
-        assertThat(store.claimDue(T0.plusSeconds(60), 10, LEASE, EndpointPartitions.ALL, Set.of())).hasSize(3).allMatch(Delivery::isValidation);
-    }
-
-    // ---------------------------------------------------------------- helpers
-
-    /** Creates a subscription (to an endpoint named by {@code name}) in the storage and returns its id. */
-    private static UUID subscription(Storage storage, String name) {
-        return SubscriptionStoreContract.created(storage.subscriptions(), "https://hooks.example.com/" + name, T0).id();
-    }
-
-    /** Queues one delivery of event {@code seq} for the subscription, due at {@code dueAt}, moving the cursor. */
-    private static Delivery queue(DeliveryStore store, UUID subscription, long seq, Instant dueAt) {
-        long cursor = store.dispatchCursor();
-        List<Delivery> queued = store.dispatch(cursor, cursor + 1, List.of(new NewDelivery(subscription, seq, "e" + seq)),
-                dueAt).orElseThrow();
-        assertThat(queued).hasSize(1);
-        return queued.get(0);
-    }
-
-    private static DeliveryAttempt attempt(Delivery d, int n, Instant at, Integer statusCode, String error) {
-        return new DeliveryAttempt(0, d.subscriptionId(), d.id(), d.eventId(), n, at, statusCode, error, 42);
-    }
-
-    private static List<Long> ids(List<Delivery> deliveries) {
-        return deliveries.stream().map(Delivery::id).collect(Collectors.toList());
     }
 }
