@@ -67,21 +67,6 @@ public record EndpointPartitions(long bits) {
         return (other.bits & ~bits) != 0;
     }
 
-    /** Whether some partition is in both this set and {@code other}. */
-    public boolean overlaps(EndpointPartitions other) {
-        return (bits & other.bits) != 0;
-    }
-
-    /** The partitions of this set that are not in {@code other}. */
-    public EndpointPartitions without(EndpointPartitions other) {
-        return new EndpointPartitions(bits & ~other.bits);
-    }
-
-    /** The partitions of this set and those of {@code other}. */
-    public EndpointPartitions union(EndpointPartitions other) {
-        return new EndpointPartitions(bits | other.bits);
-    }
-
     /** The partitions in the set, ascending. */
     public List<Integer> toList() {
         List<Integer> list = new ArrayList<>(size());

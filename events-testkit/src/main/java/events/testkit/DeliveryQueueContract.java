@@ -7,8 +7,8 @@ import events.domain.Delivery;
 import events.domain.DeliveryAttempt;
 import events.domain.DeliveryStatus;
 import events.domain.EndpointPartitions;
-import events.ports.DeliveryQueue;
 import events.ports.DeliveryQueue.NewDelivery;
+import events.ports.DeliveryQueue;
 import events.ports.DeliveryStore;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -426,6 +427,20 @@ public abstract class DeliveryQueueContract extends DeliveryStorageContract {
                 Set.of(full, other))).isEmpty();
         assertThat(store.claimDue(T0.plusSeconds(5), 10, T0.plusSeconds(60), EndpointPartitions.ALL, Set.of()))
                 .extracting(Delivery::subscriptionId).containsOnly(full).hasSize(2);
+    }
+
+    @Test
+    void skippingTensOfThousandsOfSubscriptionsWorks() {
+        Storage storage = newStorage();
+        DeliveryStore store = storage.deliveries();
+        UUID s = subscription(storage, "s");
+        Delivery d = queue(store, s, 1, T0);
+        Set<UUID> many = java.util.stream.Stream.generate(UUID::randomUUID).limit(60_000)
+                .collect(Collectors.toSet());
+
+        assertThat(store.nextDue(EndpointPartitions.ALL, many)).contains(d.nextAttemptAt());
+        assertThat(store.claimDue(T0, 10, LEASE, EndpointPartitions.ALL, many)).extracting(Delivery::id)
+                .containsExactly(d.id());
     }
 
     @Test

@@ -402,14 +402,17 @@ final class JdbcDeliveryStore implements DeliveryStore {
         bindSkipping(query, skipping);
     }
 
-    /** The condition for skipping the deliveries of {@code skipping} (none when empty), bound by {@link #bindSkipping}. */
+    /**
+     * The condition for skipping the deliveries of {@code skipping} (none when empty), bound by {@link #bindSkipping}
+     * as one array, however many subscriptions it holds.
+     */
     private static String skipping(Set<UUID> skipping) {
-        return skipping.isEmpty() ? "" : " AND subscription_id NOT IN (<skipping>)";
+        return skipping.isEmpty() ? "" : " AND subscription_id <> ALL(:skipping)";
     }
 
     private static void bindSkipping(Query query, Set<UUID> skipping) {
         if (!skipping.isEmpty()) {
-            query.bindList("skipping", List.copyOf(skipping));
+            query.bindArray("skipping", UUID.class, skipping.toArray());
         }
     }
 

@@ -43,6 +43,8 @@ public final class DeliveryEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryEngine.class);
     /** How often the subscription index checks for changes made by other processes. */
     static final long REFRESH_MILLIS = 250;
+    /** How long closing waits for attempts in flight to end. */
+    static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
     /**
      * The engine's settings.
@@ -96,9 +98,10 @@ public final class DeliveryEngine implements AutoCloseable {
         this.signals = signals;
         this.clock = clock;
         this.settings = settings;
-        this.inFlight = new InFlight(settings.maxInMemory(), settings.maxBytesInMemory());
-        Scheduler[] woken = new Scheduler[1];
-        this.membership = new NodeMembership(deliveries, clock, () -> woken[0].wake());
+        int perEndpoint = Math.max(2, Math.min(settings.maxInMemory() / 8, 8 * settings.maxConcurrencyPerEndpoint()));
+        this.inFlight = new InFlight(settings.maxInMemory(), settings.maxBytesInMemory(), perEndpoint,
+                this::scheduleNow);
+        this.membership = new NodeMembership(deliveries, clock, this::scheduleNow);
         this.recorder = new OutcomeRecorder(deliveries, inFlight, settings.schedule(), random, clock,
                 new OutcomeRecorder.Consequences() {
                     @Override
@@ -113,12 +116,11 @@ public final class DeliveryEngine implements AutoCloseable {
                 });
         this.attempts = Executors.newFixedThreadPool(4, daemon("events-delivery-attempt"));
         this.pusher = new Pusher(settings.maxConcurrencyPerEndpoint(), attempts, membership, lookup, authorizer,
-                sender, recorder, inFlight, clock, () -> woken[0].wake());
+                sender, recorder, inFlight, clock);
         this.scheduler = new Scheduler(deliveries, events, index, lookup, membership, inFlight, pusher, recorder,
                 clock, settings.lease(), settings.baseUrl());
-        woken[0] = scheduler;
-        this.dispatcher = new Dispatcher(events, deliveries, deliveries, index, membership, inFlight, pusher, scheduler, signals,
-                clock, settings.lease(), settings.pollInterval());
+        this.dispatcher = new Dispatcher(events, deliveries, deliveries, index, membership, inFlight, pusher, scheduler,
+                signals, clock, settings.lease(), settings.pollInterval());
     }
 
     /** Loads the subscriptions, re-queues validations a crash may have lost, and starts the worker threads. */
@@ -142,8 +144,9 @@ public final class DeliveryEngine implements AutoCloseable {
     }
 
     /**
-     * Stops: no new attempts start; attempts in flight get a few seconds to record their outcome (any that do not
-     * are attempted again after their lease); the others take this process's endpoints over at once.
+     * Stops: no new attempts start; attempts in flight get {@link #CLOSE_WAIT} to end, and their outcomes are
+     * recorded (any that do not end are attempted again after their lease); then the others take this process's
+     * endpoints over at once.
      */
     @Override
     public synchronized void close() {
@@ -162,14 +165,18 @@ public final class DeliveryEngine implements AutoCloseable {
             }
         }
         threads.clear();
-        attempts.shutdown();
-        try {
-            attempts.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        int unfinished = pusher.close(CLOSE_WAIT);
+        if (unfinished > 0) {
+            LOG.info("{} attempts still in flight at shutdown: attempted again after their lease", unfinished);
         }
+        attempts.shutdown();
         recorder.close();
         membership.leave();
+    }
+
+    /** Something made room, or partitions were gained: the scheduler looks now. */
+    private void scheduleNow() {
+        scheduler.wake();
     }
 
     /** New events were stored here: dispatch them now. */
@@ -207,11 +214,15 @@ public final class DeliveryEngine implements AutoCloseable {
             }
             return;
         }
-        Optional<Delivery> queued = deliveries.queueValidation(subscription.id(), now.plus(settings.lease()));
-        if (queued.isPresent()) {
-            pusher.push(new Job(queued.get(), validation, subscription));
-        } else {
-            inFlight.release(messageId);
+        Optional<Delivery> queued = Optional.empty();
+        try {
+            queued = deliveries.queueValidation(subscription.id(), now.plus(settings.lease()));
+        } finally {
+            if (queued.isPresent()) {
+                pusher.push(new Job(queued.get(), validation, subscription));
+            } else {
+                inFlight.release(messageId); // queued before, or failed: re-queued at start, claimed when due
+            }
         }
     }
 

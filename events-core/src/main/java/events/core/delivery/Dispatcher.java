@@ -131,7 +131,7 @@ final class Dispatcher {
                 }
             } catch (InterruptedException e) {
                 return;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 LOG.warn("dispatching failed; retrying in a second: {}", e.toString());
                 storedCursor = -1;
                 Signal.sleep(1000);
@@ -174,10 +174,25 @@ final class Dispatcher {
         }
         // After the read: a subscription whose activation committed before one of these events is seen.
         index.refreshIfStale();
-        long last = batch.get(batch.size() - 1).sequence();
         boolean more = batch.size() == BATCH;
-        List<NewDelivery> queueing = new ArrayList<>();
         Map<String, Match> pushing = new HashMap<>();
+        try {
+            boolean dispatchedHere = queue(batch, pushing, now);
+            return more || !dispatchedHere; // when another process dispatched them, go on from where it got to
+        } finally {
+            // held but not pushed (the dispatch failed or another process made it first, or not queued by it: its
+            // subscription was deleted meanwhile or it was queued before): let go; the store has what it needs
+            pushing.keySet().forEach(inFlight::release);
+        }
+    }
+
+    /**
+     * Queues the deliveries of {@code batch} and pushes those held in {@code pushing} once stored (removing them).
+     * Returns false when another process had dispatched these events meanwhile.
+     */
+    private boolean queue(List<StoredEvent> batch, Map<String, Match> pushing, Instant now) {
+        long last = batch.get(batch.size() - 1).sequence();
+        List<NewDelivery> queueing = new ArrayList<>();
         EndpointPartitions mine = membership.ownership(now);
         Instant leased = now.plus(deliveryLease);
         boolean dueHere = false;
@@ -200,19 +215,12 @@ final class Dispatcher {
         if (queueing.isEmpty()) {
             cursor = last;
             checkpointIfDue(now);
-            return more;
-        }
-        Optional<List<Delivery>> queued;
-        try {
-            queued = deliveries.dispatch(storedCursor, last, queueing, now);
-        } catch (RuntimeException | Error e) {
-            pushing.keySet().forEach(inFlight::release); // the next round dispatches these events again
-            throw e;
-        }
-        if (queued.isEmpty()) {
-            pushing.keySet().forEach(inFlight::release);
-            reloadCursor(now); // another process dispatched meanwhile: continue from where it got to
             return true;
+        }
+        Optional<List<Delivery>> queued = deliveries.dispatch(storedCursor, last, queueing, now);
+        if (queued.isEmpty()) {
+            reloadCursor(now); // another process dispatched meanwhile: continue from where it got to
+            return false;
         }
         storedCursor = cursor = last;
         storedAt = now;
@@ -222,15 +230,13 @@ final class Dispatcher {
                 pusher.push(new Job(d, match.event(), match.subscription()));
             }
         }
-        // not queued by this dispatch (its subscription was deleted meanwhile, or it was queued before)
-        pushing.keySet().forEach(inFlight::release);
         if (dueHere) {
             scheduler.wake();
         }
         if (dueElsewhere) {
             signals.announce(ChangeSignals.Change.DELIVERIES);
         }
-        return more;
+        return true;
     }
 
     /**

@@ -55,7 +55,7 @@ final class GroupCommit<T> implements AutoCloseable {
                 if (!group.isEmpty()) {
                     write.accept(group);
                 }
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 LOG.error("{}: writing a group of {} failed: {}", thread.getName(), group.size(), e.toString());
             } finally {
                 group.clear();

@@ -1,6 +1,5 @@
 package events.core.delivery;
 
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -8,73 +7,70 @@ import java.util.Set;
 
 /**
  * The deliveries this process holds in memory, queued in an endpoint's lane or being attempted, and the bounds on
- * them: in all, at most {@code maxDeliveries} and {@code maxBytes} of events; for one endpoint, at most an eighth of
- * each, so that an endpoint that never answers holds a small share and the others keep the rest. The one owner of
+ * them: in all, at most {@code maxDeliveries} and {@code maxBytes} of events; for one endpoint, at most {@code
+ * perEndpoint} deliveries and an eighth of the bytes, so that an endpoint that never answers holds a small share and
+ * the others keep the rest. An event larger than a share is still held when its endpoint holds nothing else (and one
+ * larger than all the bytes when nothing else is held at all): every delivery can be attempted. The one owner of
  * this state: every part of the engine asks here before it keeps a delivery in memory and tells it when it lets go.
+ *
+ * <p>An endpoint is <em>busy</em> when it has room for fewer than {@link #claimBatch()} more, or when a delivery to it
+ * was refused for want of bytes since its last release: the scheduler claims nothing for busy endpoints, and at most
+ * a claim batch per round, so that what it claims for the others fits. Whoever waits for room is told ({@code
+ * roomFreed}) when a release ends a busy spell or frees room in all.
  */
 final class InFlight {
-    /** The share of each bound one endpoint may use: one over this. */
-    static final int ENDPOINT_SHARE = 8;
+    /** The share of the bytes one endpoint may hold: one over this. */
+    static final int BYTE_SHARE = 8;
 
-    private record Held(String endpoint, long bytes, Instant startedAt) {
+    private record Held(String endpoint, long bytes) {
     }
 
     private static final class Usage {
         int count;
         long bytes;
+        boolean refused;
     }
 
     private final int maxDeliveries;
     private final long maxBytes;
+    private final int perEndpoint;
+    private final Runnable roomFreed;
     private final Map<String, Held> held = new HashMap<>();
     private final Map<String, Usage> byEndpoint = new HashMap<>();
     private long bytes;
 
-    InFlight(int maxDeliveries, long maxBytes) {
-        if (maxDeliveries < ENDPOINT_SHARE || maxBytes < ENDPOINT_SHARE) {
-            throw new IllegalArgumentException("memory bounds must allow at least " + ENDPOINT_SHARE + " deliveries");
+    InFlight(int maxDeliveries, long maxBytes, int perEndpoint, Runnable roomFreed) {
+        if (perEndpoint < 2 || maxDeliveries < perEndpoint || maxBytes < BYTE_SHARE) {
+            throw new IllegalArgumentException("memory bounds must allow at least two deliveries per endpoint");
         }
         this.maxDeliveries = maxDeliveries;
         this.maxBytes = maxBytes;
+        this.perEndpoint = perEndpoint;
+        this.roomFreed = roomFreed;
+    }
+
+    /** How many deliveries the scheduler claims in one round at most: what any endpoint that is not busy has room for. */
+    int claimBatch() {
+        return perEndpoint / 2;
     }
 
     /**
-     * Holds the delivery {@code messageId} to {@code endpoint}, whose event takes about {@code size} bytes, when
-     * neither the bounds in all nor the endpoint's share are reached. False when they are, or when it is held already.
+     * Holds the delivery {@code messageId} to {@code endpoint}, whose event takes about {@code size} bytes, when neither
+     * the bounds in all nor the endpoint's share are reached. False when they are, or when it is held already.
      */
     synchronized boolean hold(String messageId, String endpoint, long size) {
-        if (held.containsKey(messageId) || held.size() >= maxDeliveries || bytes + size > maxBytes) {
+        if (held.containsKey(messageId) || held.size() >= maxDeliveries || bytes > 0 && bytes + size > maxBytes) {
             return false;
         }
         Usage usage = byEndpoint.computeIfAbsent(endpoint, e -> new Usage());
-        if (usage.count >= maxDeliveries / ENDPOINT_SHARE || usage.bytes + size > maxBytes / ENDPOINT_SHARE) {
-            if (usage.count == 0) {
-                byEndpoint.remove(endpoint);
-            }
+        if (usage.count >= perEndpoint || usage.count > 0 && usage.bytes + size > maxBytes / BYTE_SHARE) {
+            usage.refused = true;
             return false;
         }
-        held.put(messageId, new Held(endpoint, size, null));
+        held.put(messageId, new Held(endpoint, size));
         usage.count++;
         usage.bytes += size;
         bytes += size;
-        return true;
-    }
-
-    /** The delivery's attempt starts now. */
-    synchronized void started(String messageId, Instant now) {
-        held.computeIfPresent(messageId, (id, h) -> new Held(h.endpoint(), h.bytes(), now));
-    }
-
-    /**
-     * Whether the held delivery's attempt started before {@code before} and never ended: a fault in this process lost
-     * it, and it is to be attempted afresh (at least once). Its start is forgotten, so it is reported once.
-     */
-    synchronized boolean lostSince(String messageId, Instant before) {
-        Held h = held.get(messageId);
-        if (h == null || h.startedAt() == null || !h.startedAt().isBefore(before)) {
-            return false;
-        }
-        held.put(messageId, new Held(h.endpoint(), h.bytes(), null));
         return true;
     }
 
@@ -82,24 +78,29 @@ final class InFlight {
         return held.containsKey(messageId);
     }
 
-    /** Lets go of the delivery (its outcome is recorded, or it is left to its lease). */
-    synchronized void release(String messageId) {
-        Held h = held.remove(messageId);
-        if (h == null) {
-            return;
+    /** Lets go of the delivery (its outcome is recorded, or it is left to its lease); nothing if not held. */
+    void release(String messageId) {
+        boolean freed;
+        synchronized (this) {
+            Held h = held.remove(messageId);
+            if (h == null) {
+                return;
+            }
+            boolean wasFull = held.size() + 1 >= maxDeliveries || bytes >= maxBytes;
+            bytes -= h.bytes();
+            Usage usage = byEndpoint.get(h.endpoint());
+            boolean wasBusy = busy(usage);
+            usage.count--;
+            usage.bytes -= h.bytes();
+            usage.refused = false;
+            if (usage.count == 0) {
+                byEndpoint.remove(h.endpoint());
+            }
+            freed = wasFull || wasBusy && !busy(usage);
         }
-        bytes -= h.bytes();
-        Usage usage = byEndpoint.get(h.endpoint());
-        usage.count--;
-        usage.bytes -= h.bytes();
-        if (usage.count == 0) {
-            byEndpoint.remove(h.endpoint());
+        if (freed) {
+            roomFreed.run();
         }
-    }
-
-    /** How many deliveries one endpoint may hold at most. */
-    int endpointShare() {
-        return maxDeliveries / ENDPOINT_SHARE;
     }
 
     /** How many more deliveries may be held; none once the bytes in all are used up. */
@@ -107,15 +108,19 @@ final class InFlight {
         return bytes >= maxBytes ? 0 : maxDeliveries - held.size();
     }
 
-    /** The endpoints whose share is used up: claiming more of their deliveries would be for nothing. */
-    synchronized Set<String> fullEndpoints() {
-        Set<String> full = new HashSet<>();
+    /** The endpoints whose deliveries the scheduler does not claim for now (see the class comment). */
+    synchronized Set<String> busyEndpoints() {
+        Set<String> busy = new HashSet<>();
         byEndpoint.forEach((endpoint, usage) -> {
-            if (usage.count >= maxDeliveries / ENDPOINT_SHARE || usage.bytes >= maxBytes / ENDPOINT_SHARE) {
-                full.add(endpoint);
+            if (busy(usage)) {
+                busy.add(endpoint);
             }
         });
-        return full;
+        return busy;
+    }
+
+    private boolean busy(Usage usage) {
+        return usage.refused || perEndpoint - usage.count < claimBatch();
     }
 
     synchronized int size() {

@@ -6,9 +6,9 @@ import events.ports.AccessRequest;
 import events.ports.Action;
 import events.ports.Authorizer;
 import events.ports.Caller;
+import events.ports.WebhookSender;
 import events.ports.WebhookSender.WebhookMessage;
 import events.ports.WebhookSender.WebhookResponse;
-import events.ports.WebhookSender;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,9 +28,17 @@ import org.slf4j.LoggerFactory;
  * still owns the endpoint's partition, that the subscription is still active, and that policy still grants the
  * subscriber the event (action {@code subscribe}; validations need no grant): a grant revoked while a delivery
  * waited in its lane stops it ({@link DeliveryStatus#DENIED}). Every outcome goes to the {@link OutcomeRecorder}.
+ *
+ * <p>It also keeps the attempts in flight: one that has not ended two leases after it started was lost by a fault in
+ * this process; {@link #abandonLost} frees its place in the lane and lets go of its delivery, which is claimed again
+ * once its lease is over (at least once). Whichever of the attempt's end and its abandonment comes first settles it.
  */
 final class Pusher {
     private static final Logger LOG = LoggerFactory.getLogger(Pusher.class);
+
+    /** An attempt in flight. */
+    private record Attempt(Job job, Instant started) {
+    }
 
     private final int maxConcurrencyPerEndpoint;
     private final Executor executor;
@@ -40,13 +49,13 @@ final class Pusher {
     private final OutcomeRecorder recorder;
     private final InFlight inFlight;
     private final Clock clock;
-    /** Told when an attempt ends: its endpoint may take more now. */
-    private final Runnable attemptEnded;
     private final Map<String, EndpointLane<Job>> lanes = new ConcurrentHashMap<>();
+    private final Map<String, Attempt> attempts = new ConcurrentHashMap<>();
+    private volatile boolean closing;
 
     Pusher(int maxConcurrencyPerEndpoint, Executor executor, NodeMembership membership,
             SubscriptionLookup subscriptions, Authorizer authorizer, WebhookSender sender, OutcomeRecorder recorder,
-            InFlight inFlight, Clock clock, Runnable attemptEnded) {
+            InFlight inFlight, Clock clock) {
         this.maxConcurrencyPerEndpoint = maxConcurrencyPerEndpoint;
         this.executor = executor;
         this.membership = membership;
@@ -56,62 +65,80 @@ final class Pusher {
         this.recorder = recorder;
         this.inFlight = inFlight;
         this.clock = clock;
-        this.attemptEnded = attemptEnded;
     }
 
     /** Queues a held delivery in its endpoint's lane. */
     void push(Job job) {
-        lanes.computeIfAbsent(job.endpoint(), e -> new EndpointLane<>(maxConcurrencyPerEndpoint,
-                j -> executor.execute(() -> attempt(j)))).submit(job);
+        lanes.compute(job.endpoint(), (endpoint, lane) -> {
+            EndpointLane<Job> l = lane != null ? lane : new EndpointLane<>(maxConcurrencyPerEndpoint, this::start);
+            l.submit(job);
+            return l;
+        });
     }
+
+    private void start(Job job) {
+        try {
+            executor.execute(() -> attempt(job));
+        } catch (RejectedExecutionException e) {
+            inFlight.release(job.messageId()); // closing: left to its lease (the lane goes with this process)
+        }
+    }
+
+    /** What became of a job taken from its lane. */
+    private enum Taken { SENT, SETTLED, LEFT_TO_ITS_LEASE }
 
     private void attempt(Job job) {
         Instant started = clock.instant();
-        inFlight.started(job.messageId(), started);
-        boolean sent = false;
+        Taken taken = Taken.LEFT_TO_ITS_LEASE;
         try {
-            sent = send(job, started);
+            if (!closing) {
+                taken = send(job, started);
+            }
         } catch (RuntimeException e) {
             LOG.warn("delivery {}: could not prepare the attempt; it is attempted again after its lease: {}",
                     job.messageId(), e.toString());
-            inFlight.release(job.messageId());
         } finally {
-            if (!sent) {
+            if (taken != Taken.SENT) {
+                if (taken == Taken.LEFT_TO_ITS_LEASE) {
+                    inFlight.release(job.messageId());
+                }
                 ended(job);
             }
         }
     }
 
-    /** Sends the job when it may still be sent, and returns whether it was; otherwise settles it. */
-    private boolean send(Job job, Instant started) {
+    /** Sends the job when it may still be sent; otherwise settles it or leaves it to its lease. */
+    private Taken send(Job job, Instant started) {
         if (!membership.owned(started).containsEndpoint(job.endpoint())) {
-            // its partition went to another process while it waited: left to its lease, then to the new owner
-            inFlight.release(job.messageId());
-            return false;
+            return Taken.LEFT_TO_ITS_LEASE; // its partition went to another process while it waited
         }
         if (!job.delivery().isValidation()) {
             if (subscriptions.active(job.subscription().id()).isEmpty()) {
                 recorder.ended(job.delivery(), DeliveryStatus.CANCELLED); // deleted or disabled meanwhile
-                return false;
+                return Taken.SETTLED;
             }
             if (!permitted(job)) {
                 recorder.ended(job.delivery(), DeliveryStatus.DENIED);
-                return false;
+                return Taken.SETTLED;
             }
         }
         List<WebhookSecret> signing = subscriptions.secrets(job.subscription().id(), started);
         if (signing.isEmpty()) {
             recorder.ended(job.delivery(), DeliveryStatus.CANCELLED); // the subscription is gone
-            return false;
+            return Taken.SETTLED;
         }
         WebhookMessage message = new WebhookMessage(URI.create(job.endpoint()), job.messageId(), started, job.event(),
                 signing);
+        Attempt attempt = new Attempt(job, started);
+        attempts.put(job.messageId(), attempt);
         sender.send(message).whenComplete((response, failure) -> {
-            ended(job);
-            recorder.attempted(job, started, response != null ? response
-                    : WebhookResponse.failed("sender failed: " + failure, Duration.between(started, clock.instant())));
+            if (attempts.remove(job.messageId(), attempt)) {
+                recorder.attempted(job, started, response != null ? response
+                        : WebhookResponse.failed("sender failed: " + failure, Duration.between(started, clock.instant())));
+                ended(job);
+            }
         });
-        return true;
+        return Taken.SENT;
     }
 
     private boolean permitted(Job job) {
@@ -120,9 +147,33 @@ final class Pusher {
                 AccessRequest.forEvent(subscriber, Action.SUBSCRIBE, job.event()))).get(0));
     }
 
-    /** Frees the job's place in its lane (the next queued job starts) and says an attempt ended. */
+    /** Frees the job's place in its lane (the next queued job starts); an idle lane is dropped. */
     private void ended(Job job) {
-        lanes.get(job.endpoint()).done();
-        attemptEnded.run();
+        lanes.computeIfPresent(job.endpoint(), (endpoint, lane) -> lane.done() ? null : lane);
+    }
+
+    /** Abandons the attempts started before {@code before} that have not ended (see the class comment). */
+    void abandonLost(Instant before) {
+        for (Attempt a : attempts.values()) {
+            if (a.started().isBefore(before) && attempts.remove(a.job().messageId(), a)) {
+                LOG.warn("delivery {}: its attempt started at {} never ended; attempting it again after its lease",
+                        a.job().messageId(), a.started());
+                inFlight.release(a.job().messageId());
+                ended(a.job());
+            }
+        }
+    }
+
+    /**
+     * Starts no more attempts (those queued are left to their lease) and waits at most {@code wait} for those in
+     * flight to end. Returns how many had not.
+     */
+    int close(Duration wait) {
+        closing = true;
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (!attempts.isEmpty() && System.nanoTime() < deadline) {
+            Signal.sleep(10);
+        }
+        return attempts.size();
     }
 }

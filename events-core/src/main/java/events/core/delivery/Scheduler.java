@@ -25,9 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Claims the due deliveries of this process's endpoint partitions (retries, redrives, validations, deliveries the
  * dispatcher stored for their owner to take, those whose holder died) and hands them to the {@link Pusher}, as many
- * as {@link InFlight} has room for, never those of endpoints whose share of it is used up. A claimed delivery that
- * this process holds already has had its lease renewed; one whose attempt started more than two leases ago without
- * an outcome is taken as lost and attempted afresh (at least once).
+ * as {@link InFlight} has room for, never those of busy endpoints. A claimed delivery that this process holds
+ * already has had its lease renewed. Each round first abandons attempts lost inside this process ({@link
+ * Pusher#abandonLost}).
  */
 final class Scheduler {
     private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
@@ -35,6 +35,10 @@ final class Scheduler {
     static final int CLAIM_BATCH = 500;
     /** The longest the scheduler waits without looking for due deliveries. */
     private static final long MAX_SLEEP_MILLIS = 1000;
+    /** The most subscriptions a claim skips (H2 takes arrays of up to 65 536 elements). */
+    static final int MAX_SKIPPED = 50_000;
+    /** How long a claimed delivery that could not be held after all waits before it is claimed again. */
+    static final Duration PARKED = Duration.ofSeconds(1);
 
     private final DeliveryQueue deliveries;
     private final EventStore events;
@@ -80,7 +84,7 @@ final class Scheduler {
                 }
             } catch (InterruptedException e) {
                 return;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 LOG.warn("scheduling deliveries failed; retrying in a second: {}", e.toString());
                 Signal.sleep(1000);
             }
@@ -89,7 +93,7 @@ final class Scheduler {
 
     private long untilNextDueMillis() {
         if (inFlight.room() <= 0) {
-            return MAX_SLEEP_MILLIS; // an attempt that ends wakes it
+            return MAX_SLEEP_MILLIS; // a release that makes room wakes it
         }
         EndpointPartitions mine = membership.ownership(clock.instant());
         if (mine.isEmpty()) {
@@ -103,36 +107,41 @@ final class Scheduler {
         return Math.max(1, Math.min(MAX_SLEEP_MILLIS, millis));
     }
 
-    /** The subscriptions not to claim for now: their endpoints' share of memory is used up. */
+    /**
+     * The subscriptions not to claim for now: their endpoints are busy (see {@link InFlight}). At most {@link
+     * #MAX_SKIPPED}: beyond that, a busy endpoint's deliveries may be claimed, and are parked.
+     */
     private Set<UUID> skipped() {
-        Set<String> full = inFlight.fullEndpoints();
-        return full.isEmpty() ? Set.of() : index.subscriptionsTo(full);
+        Set<String> busy = inFlight.busyEndpoints();
+        return busy.isEmpty() ? Set.of() : index.subscriptionsTo(busy, MAX_SKIPPED);
     }
 
-    /** Claims due deliveries and starts attempting them. Returns whether more may be due right away. */
+    /**
+     * Abandons lost attempts, claims due deliveries and starts attempting them. Returns whether more may be due right
+     * away (a full batch was claimed and held).
+     */
     boolean scheduleOnce() {
-        int room = inFlight.room();
-        if (room <= 0) {
+        Instant now = clock.instant();
+        pusher.abandonLost(now.minus(lease.multipliedBy(2)));
+        int limit = Math.min(Math.min(inFlight.room(), CLAIM_BATCH), inFlight.claimBatch());
+        if (limit <= 0) {
             return false;
         }
-        Instant now = clock.instant();
         EndpointPartitions mine = membership.ownership(now);
         if (mine.isEmpty()) {
             return false;
         }
-        // never more than one endpoint may hold: all of a round's may be for one endpoint
-        int limit = Math.min(Math.min(room, CLAIM_BATCH), inFlight.endpointShare());
         List<Delivery> claimed = deliveries.claimDue(now, limit, now.plus(lease), mine, skipped());
-        Instant lost = now.minus(lease.multipliedBy(2));
-        List<Delivery> fresh = claimed.stream().filter(d -> !inFlight.holds(d.messageId())
-                || lostAttempt(d, lost)).toList();
+        // those held already (queued behind a busy endpoint) have just had their lease renewed
+        List<Delivery> fresh = claimed.stream().filter(d -> !inFlight.holds(d.messageId())).toList();
         Map<Long, CloudEvent> bySequence = new HashMap<>();
         List<Long> sequences = fresh.stream().filter(d -> !d.isValidation()).map(Delivery::eventSequence)
                 .distinct().toList();
         for (StoredEvent e : events.get(sequences)) {
             bySequence.put(e.sequence(), e.event());
         }
-        List<Long> unheld = new ArrayList<>();
+        List<Long> parked = new ArrayList<>();
+        int pushed = 0;
         for (Delivery d : fresh) {
             Optional<Subscription> subscription = d.isValidation() ? subscriptions.awaitingValidation(d.subscriptionId())
                     : subscriptions.active(d.subscriptionId());
@@ -144,23 +153,14 @@ final class Scheduler {
                 continue;
             }
             Job job = new Job(d, event, subscription.get());
-            if (inFlight.holds(d.messageId()) || inFlight.hold(d.messageId(), job.endpoint(), Job.sizeOf(event))) {
+            if (inFlight.hold(d.messageId(), job.endpoint(), Job.sizeOf(event))) {
                 pusher.push(job);
+                pushed++;
             } else {
-                unheld.add(d.id()); // no room after all (its endpoint's share, or the bytes): due again now
+                parked.add(d.id()); // no room after all (the bytes): looked at again a little later
             }
         }
-        deliveries.unclaim(unheld, now);
-        // Claimed deliveries already held (queued behind a busy endpoint) just had their lease renewed: they are no
-        // reason to look again at once.
-        return !fresh.isEmpty() && claimed.size() == limit;
-    }
-
-    private boolean lostAttempt(Delivery d, Instant lost) {
-        if (!inFlight.lostSince(d.messageId(), lost)) {
-            return false;
-        }
-        LOG.warn("delivery {} was attempted more than two leases ago without an outcome; attempting it again", d.id());
-        return true;
+        deliveries.unclaim(parked, now.plus(PARKED));
+        return pushed == limit;
     }
 }

@@ -1,7 +1,6 @@
 package events.core.delivery;
 
 import events.domain.CloudEvent;
-import events.domain.EndpointPartitions;
 import events.domain.Subscription;
 import events.domain.SubscriptionFilter;
 import events.ports.FilterExpressions;
@@ -41,13 +40,12 @@ final class SubscriptionIndex {
     /** Key of the subscriptions without a subject filter in a resource's map. */
     private static final String ANY_SUBJECT = "\u0000any";
 
-    private record Snapshot(Map<String, Map<String, List<Entry>>> byResource, Map<UUID, Entry> byId,
-            EndpointPartitions partitions) {
+    private record Snapshot(Map<String, Map<String, List<Entry>>> byResource, Map<UUID, Entry> byId) {
     }
 
     private final SubscriptionStore store;
     private final FilterExpressions expressions;
-    private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of(), EndpointPartitions.NONE);
+    private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of());
     private long seenRevision = Long.MIN_VALUE;
 
     SubscriptionIndex(SubscriptionStore store, FilterExpressions expressions) {
@@ -84,10 +82,13 @@ final class SubscriptionIndex {
         return Optional.ofNullable(snapshot.byId().get(id));
     }
 
-    /** The active subscriptions to any of {@code endpoints}. */
-    Set<UUID> subscriptionsTo(Set<String> endpoints) {
+    /** Up to {@code limit} of the active subscriptions to any of {@code endpoints}. */
+    Set<UUID> subscriptionsTo(Set<String> endpoints, int limit) {
         Set<UUID> ids = new HashSet<>();
         for (Entry e : snapshot.byId().values()) {
+            if (ids.size() == limit) {
+                break;
+            }
             if (endpoints.contains(e.subscription().request().endPoint())) {
                 ids.add(e.subscription().id());
             }
@@ -97,11 +98,6 @@ final class SubscriptionIndex {
 
     int size() {
         return snapshot.byId().size();
-    }
-
-    /** The endpoint partitions of the active subscriptions' endpoints. */
-    EndpointPartitions partitions() {
-        return snapshot.partitions();
     }
 
     /** Reloads every active subscription when the store's revision moved since the last load. */
@@ -142,14 +138,12 @@ final class SubscriptionIndex {
 
     private static Snapshot build(Map<UUID, Entry> byId) {
         Map<String, Map<String, List<Entry>>> byResource = new HashMap<>();
-        long partitions = 0;
         for (Entry e : byId.values()) {
-            partitions |= 1L << EndpointPartitions.partitionOf(e.subscription().request().endPoint());
             String subject = e.subscription().request().subjectFilter();
             byResource.computeIfAbsent(e.subscription().request().resourceFilter(), r -> new HashMap<>())
                     .computeIfAbsent(subject == null ? ANY_SUBJECT : subject, s -> new ArrayList<>(1)).add(e);
         }
-        return new Snapshot(byResource, Map.copyOf(byId), new EndpointPartitions(partitions));
+        return new Snapshot(byResource, Map.copyOf(byId));
     }
 
     private Entry compile(Subscription s) {

@@ -319,9 +319,10 @@ class DeliveryEngineTest {
         while (f.engine.dispatchOnce()) {
             // dispatch everything
         }
-        // A holds 4 in flight (its lane's limit) and queues the rest; B got all 50 already
+        // A holds 4 in flight (its lane's limit) and queues its share (32); B got all 50 already
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (f.sender.sentTo(B).size() < 51 && System.nanoTime() < deadline) {
+            f.engine.scheduleOnce();
             Thread.onSpinWait();
         }
         assertThat(f.sender.sentTo(B)).hasSize(51);
@@ -334,6 +335,7 @@ class DeliveryEngineTest {
             synchronized (stuck) {
                 stuck.forEach(c -> c.complete(FakeWebhookSender.status(200)));
             }
+            f.engine.scheduleOnce(); // what did not fit A's share waits in the store
             Thread.onSpinWait();
         }
         assertThat(f.sender.sentTo(A)).hasSize(51);
@@ -359,26 +361,73 @@ class DeliveryEngineTest {
     }
 
     @Test
-    void aDeliveryStuckInThisProcessIsAttemptedAgainAfterTwoLeases() {
+    void anAttemptLostInThisProcessIsAbandonedAfterTwoLeasesAndItsLaneServesItAgain() {
+        DeliveryFixture one = new DeliveryFixture(
+                events.domain.WebhookEndpoints.builder().allowHttp(true).allowPrivate(true).build(), 1, 10_000);
+        try {
+            Subscription s = one.subscribe(A);
+            java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+            one.sender.answer(A, m -> calls.incrementAndGet() == 1 ? new CompletableFuture<>() // never answers
+                    : CompletableFuture.completedFuture(FakeWebhookSender.status(200)));
+            one.events.append(List.of(anEvent().build()));
+            one.engine.dispatchOnce();
+            while (calls.get() < 1) {
+                Thread.onSpinWait(); // the attempt starts on another thread, at this clock's time
+            }
+
+            one.clock.advance(DeliveryFixture.LEASE);
+            one.engine.scheduleOnce(); // due again: its lease is renewed, it is not sent twice
+            assertThat(calls.get()).isEqualTo(1);
+
+            one.clock.advance(DeliveryFixture.LEASE.plusMillis(1));
+            one.engine.scheduleOnce(); // started more than two leases ago: abandoned, its lane's one place freed
+            one.engine.scheduleOnce(); // claimed again and sent through that place
+            one.settle();
+            assertThat(calls.get()).isEqualTo(2);
+            assertThat(one.onlyDeliveryOf(s).status()).isEqualTo(DeliveryStatus.DELIVERED);
+        } finally {
+            one.close();
+        }
+    }
+
+    @Test
+    void anEventLargerThanAnEndpointsShareOfMemoryIsStillDelivered() {
+        DeliveryFixture tight = new DeliveryFixture(
+                events.domain.WebhookEndpoints.builder().allowHttp(true).allowPrivate(true).build(), 4, 10_000,
+                80_000);
+        try {
+            Subscription s = tight.subscribe(A);
+            events.domain.EventData big = new events.domain.EventData.Json("\"" + "x".repeat(50_000) + "\"");
+
+            tight.publish(anEvent().data(big).build(), anEvent().data(big).build());
+            tight.runDue();
+            tight.clock.advance(Scheduler.PARKED);
+            tight.runDue();
+
+            assertThat(tight.deliveriesOf(s)).hasSize(2)
+                    .allSatisfy(d -> assertThat(d.status()).isEqualTo(DeliveryStatus.DELIVERED));
+        } finally {
+            tight.close();
+        }
+    }
+
+    @Test
+    void closingWaitsForTheAttemptsInFlightAndRecordsTheirOutcomes() throws InterruptedException {
         Subscription s = f.subscribe(A);
-        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
-        f.sender.answer(A, m -> calls.incrementAndGet() == 1 ? new CompletableFuture<>() // never answers
-                : CompletableFuture.completedFuture(FakeWebhookSender.status(200)));
+        CompletableFuture<WebhookResponse> slow = new CompletableFuture<>();
+        f.sender.answer(A, m -> slow);
         f.events.append(List.of(anEvent().build()));
         f.engine.dispatchOnce();
-        assertThat(f.engine.held()).isEqualTo(1);
-        while (calls.get() < 1) {
-            Thread.onSpinWait(); // the attempt starts on another thread, at this clock's time
+        awaitSent(f, A, 2);
+
+        Thread closing = new Thread(f::close);
+        closing.start();
+        while (closing.getState() != Thread.State.TIMED_WAITING) {
+            Thread.onSpinWait(); // closing waits for the attempt
         }
+        slow.complete(FakeWebhookSender.status(200));
+        closing.join(10_000);
 
-        f.clock.advance(DeliveryFixture.LEASE);
-        f.engine.scheduleOnce(); // due again: its lease is renewed, it is not sent twice
-        assertThat(calls.get()).isEqualTo(1);
-
-        f.clock.advance(DeliveryFixture.LEASE.plusMillis(1));
-        f.engine.scheduleOnce(); // held for more than two leases: taken as lost
-        f.settle();
-        assertThat(calls.get()).isEqualTo(2);
         assertThat(f.onlyDeliveryOf(s).status()).isEqualTo(DeliveryStatus.DELIVERED);
     }
 

@@ -61,9 +61,13 @@ final class DeliveryFixture implements AutoCloseable {
     }
 
     DeliveryFixture(WebhookEndpoints endpoints, int perEndpoint, int inMemory) {
+        this(endpoints, perEndpoint, inMemory, 64L << 20);
+    }
+
+    DeliveryFixture(WebhookEndpoints endpoints, int perEndpoint, int inMemory, long bytesInMemory) {
         SubscriptionIndex index = new SubscriptionIndex(subscriptions, new CesqlFilterExpressions());
         engine = new DeliveryEngine(events, subscriptions, engineDeliveries, sender, authorizer, index, clock,
-                new DeliveryEngine.Settings(SCHEDULE, LEASE, perEndpoint, inMemory, 64L << 20,
+                new DeliveryEngine.Settings(SCHEDULE, LEASE, perEndpoint, inMemory, bytesInMemory,
                         () -> "https://events.example", Duration.ofSeconds(1)),
                 () -> 0.5, ChangeSignals.NONE);
         admin = new SubscriptionAdministration(subscriptions, deliveries, authorizer, new CesqlFilterExpressions(),

@@ -3,46 +3,68 @@ package events.core.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class InFlightTest {
-    private static final Instant T0 = Instant.parse("2026-12-07T10:00:00Z");
+    private final AtomicInteger roomFreed = new AtomicInteger();
 
     @Test
-    void holdsUpToTheBoundsInAllAndAnEighthOfEachForOneEndpoint() {
-        InFlight inFlight = new InFlight(80, 8_000);
+    void holdsUpToTheBoundsInAllAndTheEndpointsShare() {
+        InFlight inFlight = new InFlight(80, 8_000, 10, roomFreed::incrementAndGet);
 
         for (int i = 0; i < 10; i++) {
             assertThat(inFlight.hold("a" + i, "A", 10)).isTrue();
         }
-        assertThat(inFlight.hold("a10", "A", 10)).as("A's eighth of the deliveries").isFalse();
-        assertThat(inFlight.fullEndpoints()).containsExactly("A");
-        assertThat(inFlight.hold("b0", "B", 999)).as("B's eighth of the bytes").isTrue();
-        assertThat(inFlight.hold("b1", "B", 2)).isFalse();
-        assertThat(inFlight.fullEndpoints()).containsExactly("A");
+        assertThat(inFlight.hold("a10", "A", 10)).as("A's share of the deliveries").isFalse();
+        assertThat(inFlight.hold("b0", "B", 999)).isTrue();
+        assertThat(inFlight.hold("b1", "B", 2)).as("B's eighth of the bytes").isFalse();
         assertThat(inFlight.size()).isEqualTo(11);
         assertThat(inFlight.bytes()).isEqualTo(100 + 999);
         assertThat(inFlight.room()).isEqualTo(69);
-
-        inFlight.release("a0");
-        assertThat(inFlight.fullEndpoints()).isEmpty();
-        assertThat(inFlight.hold("a10", "A", 10)).isTrue();
     }
 
     @Test
-    void stopsAtTheBytesInAllWhateverTheEndpoints() {
-        InFlight inFlight = new InFlight(800, 800);
-        for (int i = 0; i < 8; i++) {
-            assertThat(inFlight.hold("m" + i, "E" + i, 100)).isTrue();
+    void anEndpointIsBusyWhenItHasRoomForLessThanAClaimBatchOrWasRefusedBytes() {
+        InFlight inFlight = new InFlight(80, 8_000, 10, roomFreed::incrementAndGet);
+        assertThat(inFlight.claimBatch()).isEqualTo(5);
+        for (int i = 0; i < 5; i++) {
+            inFlight.hold("a" + i, "A", 10);
         }
-        assertThat(inFlight.hold("m8", "E8", 1)).isFalse();
+        assertThat(inFlight.busyEndpoints()).isEmpty();
+        inFlight.hold("a5", "A", 10);
+        assertThat(inFlight.busyEndpoints()).as("room for 4 of 10").containsExactly("A");
+
+        inFlight.hold("b0", "B", 900);
+        assertThat(inFlight.hold("b1", "B", 900)).isFalse();
+        assertThat(inFlight.busyEndpoints()).as("B refused for its bytes").containsExactlyInAnyOrder("A", "B");
+
+        inFlight.release("b0");
+        inFlight.release("a0");
+        assertThat(inFlight.busyEndpoints()).isEmpty();
+        assertThat(roomFreed).as("each release that ended a busy spell tells the scheduler").hasValue(2);
+        inFlight.release("a1");
+        assertThat(roomFreed).hasValue(2);
+    }
+
+    @Test
+    void anEventLargerThanAShareIsHeldAloneAndOneLargerThanAllWhenNothingElseIs() {
+        InFlight inFlight = new InFlight(80, 8_000, 10, roomFreed::incrementAndGet);
+
+        assertThat(inFlight.hold("huge", "A", 5_000)).as("alone for its endpoint").isTrue();
+        assertThat(inFlight.hold("more", "A", 1)).isFalse();
+        inFlight.release("huge");
+        assertThat(roomFreed).as("A was busy: refused").hasValue(1);
+        assertThat(inFlight.hold("enormous", "B", 50_000)).as("alone in all").isTrue();
         assertThat(inFlight.room()).isZero();
+        assertThat(inFlight.hold("other", "C", 1)).isFalse();
+        inFlight.release("enormous");
+        assertThat(roomFreed).as("the release that freed room in all").hasValue(2);
     }
 
     @Test
     void holdsADeliveryOnceAndForgetsItsEndpointWhenNothingIsLeft() {
-        InFlight inFlight = new InFlight(80, 8_000);
+        InFlight inFlight = new InFlight(80, 8_000, 10, roomFreed::incrementAndGet);
         assertThat(inFlight.hold("m", "A", 10)).isTrue();
         assertThat(inFlight.hold("m", "A", 10)).isFalse();
         inFlight.release("m");
@@ -53,21 +75,8 @@ class InFlightTest {
     }
 
     @Test
-    void anAttemptStartedBeforeTheCutoffIsReportedLostOnce() {
-        InFlight inFlight = new InFlight(80, 8_000);
-        inFlight.hold("queued", "A", 10);
-        inFlight.hold("started", "A", 10);
-        inFlight.started("started", T0);
-
-        assertThat(inFlight.lostSince("queued", T0.plusSeconds(60))).as("never started: only waiting").isFalse();
-        assertThat(inFlight.lostSince("started", T0)).isFalse();
-        assertThat(inFlight.lostSince("started", T0.plusSeconds(60))).isTrue();
-        assertThat(inFlight.lostSince("started", T0.plusSeconds(60))).isFalse();
-        assertThat(inFlight.holds("started")).isTrue();
-    }
-
-    @Test
-    void refusesBoundsTooSmallToShare() {
-        assertThatThrownBy(() -> new InFlight(7, 8_000)).isInstanceOf(IllegalArgumentException.class);
+    void refusesBoundsThatCannotHoldTwoDeliveriesPerEndpoint() {
+        assertThatThrownBy(() -> new InFlight(80, 8_000, 1, () -> { }))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -69,16 +69,4 @@ class PartitionOwnersTest {
                 .map(i -> EndpointPartitions.partitionOf("https://hooks.example.com/d/" + i)).distinct().count();
         assertThat(distinct).isEqualTo(EndpointPartitions.COUNT);
     }
-
-    @Test
-    void partitionSetsCombine() {
-        EndpointPartitions ab = EndpointPartitions.of(1, 2);
-        EndpointPartitions bc = EndpointPartitions.of(2, 3);
-
-        assertThat(ab.union(bc)).isEqualTo(EndpointPartitions.of(1, 2, 3));
-        assertThat(ab.without(bc)).isEqualTo(EndpointPartitions.of(1));
-        assertThat(ab.overlaps(bc)).isTrue();
-        assertThat(ab.overlaps(EndpointPartitions.of(3))).isFalse();
-        assertThat(EndpointPartitions.ALL.without(ab).lacksSomeOf(ab)).isTrue();
-    }
 }

@@ -4,7 +4,6 @@ import static events.testkit.TestEvents.anEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import events.domain.CloudEvent;
-import events.domain.EndpointPartitions;
 import events.domain.Subscription;
 import events.domain.SubscriptionFilter;
 import events.domain.SubscriptionRequest;
@@ -63,24 +62,6 @@ class SubscriptionIndexTest {
 
         assertThat(matches).extracting(e -> e.subscription().id()).containsExactlyInAnyOrder(everyone.id(), party1.id());
         assertThat(evaluations.get()).isEqualTo(2);
-    }
-
-    @Test
-    void knowsTheEndpointPartitionsOfItsSubscriptions() {
-        Subscription a = active(TestEvents.RESOURCE, null);
-        Subscription b = active(TestEvents.RESOURCE, null);
-        index.refreshIfStale();
-        EndpointPartitions both = EndpointPartitions.of(EndpointPartitions.partitionOf(a.request().endPoint()),
-                EndpointPartitions.partitionOf(b.request().endPoint()));
-        assertThat(index.partitions()).isEqualTo(both);
-
-        index.remove(a.id());
-        index.remove(b.id());
-
-        assertThat(index.partitions()).isEqualTo(EndpointPartitions.NONE);
-        assertThat(index.partitions().overlaps(EndpointPartitions.ALL)).isFalse();
-        index.put(a);
-        assertThat(index.partitions().overlaps(both)).isTrue();
     }
 
     @Test
