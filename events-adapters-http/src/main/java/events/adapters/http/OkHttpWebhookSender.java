@@ -56,11 +56,10 @@ import okhttp3.Response;
  * }
  * }</pre>
  *
- * <p>One attempt per {@link #send}: no redirects followed (a 3xx is a non-2xx answer), no proxy. A request that
- * fails on a pooled connection is sent again on another (in the end a new one): receivers close connections
- * whenever they like (HTTP/1.0, {@code Connection: close}, keep-alive timeouts shorter than the pool's, proxies
- * that drop idle connections), and such a failure says nothing about the endpoint, so it never costs an attempt.
- * A request that fails on a new connection is not sent again: that is the attempt's outcome. The endpoint rules are applied three times: to the URL ({@link WebhookEndpoints#checkUrl}),
+ * <p>One attempt per {@link #send}: no redirects followed (a 3xx is a non-2xx answer), no proxy, and a request sent
+ * again only when it failed on a pooled connection the receiver had closed ({@link StaleConnections}): that never
+ * costs an attempt, while a failure on a new connection, a timeout or any answer is the attempt's outcome. The
+ * endpoint rules are applied three times: to the URL ({@link WebhookEndpoints#checkUrl}),
  * to every address the host name resolves to (forbidden ones are dropped), and to the address each socket
  * connects to, so a DNS answer that changed since the subscription was created (rebinding) cannot reach an
  * internal address. The dispatcher admits thousands of calls per host: bounding concurrency per endpoint is
@@ -75,6 +74,8 @@ public final class OkHttpWebhookSender implements WebhookSender, AutoCloseable {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     /** Calls in flight, in all and per host, that the dispatcher admits before queueing. */
     public static final int MAX_CONCURRENT_CALLS = 4096;
+    /** Idle connections kept for reuse, for all endpoints together. */
+    static final int MAX_IDLE_CONNECTIONS = 64;
     static final String USER_AGENT = "Events-Webhooks/1.0 (CloudEvents; Standard Webhooks)";
     static final MediaType CONTENT_TYPE = MediaType.get("application/cloudevents+json; charset=utf-8");
     private static final int MAX_ERROR_LENGTH = 300;
@@ -92,20 +93,21 @@ public final class OkHttpWebhookSender implements WebhookSender, AutoCloseable {
         this.timeout = b.timeout;
         this.clock = b.clock;
         EndpointGuard guard = new EndpointGuard(b.endpoints);
+        StaleConnections staleConnections = new StaleConnections(MAX_IDLE_CONNECTIONS);
         Dispatcher dispatcher = new Dispatcher(threads());
         dispatcher.setMaxRequests(MAX_CONCURRENT_CALLS);
         dispatcher.setMaxRequestsPerHost(MAX_CONCURRENT_CALLS);
         this.client = new OkHttpClient.Builder()
                 .dispatcher(dispatcher)
-                .connectionPool(new ConnectionPool(64, 1, TimeUnit.MINUTES))
+                .connectionPool(new ConnectionPool(MAX_IDLE_CONNECTIONS, 1, TimeUnit.MINUTES))
                 .dns(guard.dns(b.dns))
                 .socketFactory(guard.socketFactory())
                 .proxy(Proxy.NO_PROXY)
                 .followRedirects(false)
                 .followSslRedirects(false)
-                // OkHttp retries a failure only on a reused connection (or on another route of the same host while
-                // connecting): a connection that fails on its first use counts its route as failed and ends the call.
-                .retryOnConnectionFailure(true)
+                .retryOnConnectionFailure(false)
+                .addInterceptor(staleConnections.retrying())
+                .addNetworkInterceptor(staleConnections.marking())
                 .callTimeout(timeout)
                 .connectTimeout(timeout)
                 .readTimeout(timeout)

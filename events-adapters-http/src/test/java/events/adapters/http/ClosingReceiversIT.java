@@ -110,6 +110,47 @@ class ClosingReceiversIT {
         }
     }
 
+    @Test
+    void aConnectionThatFailsOnItsFirstUseIsNotRetriedOnTheHostsOtherAddress() throws Exception {
+        AtomicInteger accepted = new AtomicInteger();
+        try (java.net.ServerSocket closer = new java.net.ServerSocket(0, 50)) { // every address, 127.0.0.2 too
+            Thread t = new Thread(() -> {
+                while (!closer.isClosed()) {
+                    try (java.net.Socket s = closer.accept()) {
+                        accepted.incrementAndGet();
+                        s.getInputStream().read(new byte[1024]);
+                    } catch (java.io.IOException e) {
+                        return;
+                    }
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            okhttp3.Dns twoAddresses = host -> List.of(java.net.InetAddress.getByName("127.0.0.1"),
+                    java.net.InetAddress.getByName("127.0.0.2"));
+            try (OkHttpWebhookSender twoRoutes = OkHttpWebhookSender.builder().endpoints(LENIENT).dns(twoAddresses)
+                    .timeout(Duration.ofSeconds(5)).build()) {
+                WebhookResponse response = twoRoutes.send(message(URI.create("http://hooks.example:"
+                        + closer.getLocalPort() + "/"), "msg_1")).join();
+
+                assertThat(response.statusCode()).isZero();
+                assertThat(accepted).as("one connection, one request").hasValue(1);
+            }
+        }
+    }
+
+    @Test
+    void a408AnswerIsTheAttemptsOutcomeNotSentAgain() {
+        try (WebhookReceiver receiver = WebhookReceiver.keepingAlive()) {
+            receiver.answer(r -> 408);
+
+            WebhookResponse response = sender.send(message(URI.create(receiver.url("/hook")), "msg_1")).join();
+
+            assertThat(response.statusCode()).isEqualTo(408);
+            assertThat(receiver.received()).hasSize(1);
+        }
+    }
+
     /** Sends {@code n} pushes, at most {@code concurrency} at once, and returns every response. */
     private List<WebhookResponse> burst(URI endpoint, int n, int concurrency) {
         List<WebhookResponse> responses = new ArrayList<>();
