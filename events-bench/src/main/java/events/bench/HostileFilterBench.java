@@ -3,10 +3,6 @@ package events.bench;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,16 +27,13 @@ import java.util.regex.Pattern;
 public final class HostileFilterBench {
     static final String PROBED = "urn:altinn:resource:bench-delivery";
     static final String HOSTILE = "urn:altinn:resource:bench-fanout";
-    private static final Pattern ID = Pattern.compile("\"id\":\"([^\"]+)\"");
+    private static final Pattern ID = BenchApi.ID;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final String baseUrl;
-    private final String token;
+    private final BenchApi api;
     private final Map<String, Long> arrived = new ConcurrentHashMap<>();
 
     private HostileFilterBench(String baseUrl, String token) {
-        this.baseUrl = baseUrl;
-        this.token = token;
+        this.api = new BenchApi(baseUrl, token);
     }
 
     public static void main(String[] args) throws Exception {
@@ -65,11 +58,11 @@ public final class HostileFilterBench {
         receiver.start();
         String url = "http://127.0.0.1:" + receiver.getAddress().getPort();
         try {
-            subscribe(url + "/probe", PROBED, "");
+            api.subscribe(url + "/probe", PROBED, "");
             String source = "https://bench.example/" + "a".repeat(sourceLength);
             List<Long> without = round("without", probes, source);
             String like = "%".repeat(percents) + "x";
-            subscribe(url + "/hostile", HOSTILE, ",\"filters\":[{\"sql\":\"source LIKE '" + like + "'\"}]");
+            api.subscribe(url + "/hostile", HOSTILE, ",\"filters\":[{\"sql\":\"source LIKE '" + like + "'\"}]");
             List<Long> with = round("with", probes, source);
             print("no subscription on the other resource", without);
             print("a subscription there filtering source LIKE '" + "%".repeat(Math.min(percents, 5)) + "...x' ("
@@ -88,7 +81,7 @@ public final class HostileFilterBench {
         Thread stream = new Thread(() -> {
             for (int i = 0; !stop.get(); i++) {
                 try {
-                    publish(event(name + "-other-" + i, HOSTILE, source));
+                    api.publish(event(name + "-other-" + i, HOSTILE, source));
                     streamed.incrementAndGet();
                     Thread.sleep(5);
                 } catch (IOException | InterruptedException e) {
@@ -101,7 +94,7 @@ public final class HostileFilterBench {
         try {
             for (int i = 0; i < probes; i++) {
                 String id = name + "-probe-" + i;
-                if (publish(event(id, PROBED, "https://bench.example/probe")) != 200) {
+                if (api.publish(event(id, PROBED, "https://bench.example/probe")) != 200) {
                     throw new IllegalStateException("probe " + id + " was refused");
                 }
                 long acked = System.nanoTime();
@@ -132,36 +125,6 @@ public final class HostileFilterBench {
 
     private static double at(List<Long> sorted, double quantile) {
         return sorted.get(Math.max(0, (int) Math.ceil(sorted.size() * quantile) - 1)) / 1000.0;
-    }
-
-    private int publish(String event) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/events/api/v1/events"))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/cloudevents+json")
-                .POST(HttpRequest.BodyPublishers.ofString(event)).build(), HttpResponse.BodyHandlers.discarding())
-                .statusCode();
-    }
-
-    private void subscribe(String endpoint, String resource, String more) throws IOException, InterruptedException {
-        HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(baseUrl
-                        + "/events/api/v1/subscriptions")).header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("""
-                        {"endPoint":"%s","resourceFilter":"%s"%s}""".formatted(endpoint, resource, more))).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (created.statusCode() != 201) {
-            throw new IllegalStateException("subscribing answered " + created.statusCode() + ": " + created.body());
-        }
-        Matcher m = ID.matcher(created.body());
-        m.find();
-        String id = m.group(1);
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/events/api/v1/subscriptions/" + id))
-                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()).body()
-                .contains("\"status\":\"active\"")) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("subscription " + id + " never became active");
-            }
-            Thread.sleep(20);
-        }
     }
 
     private static String event(String id, String resource, String source) {

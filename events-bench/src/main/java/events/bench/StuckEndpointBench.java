@@ -3,10 +3,6 @@ package events.bench;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,17 +33,14 @@ import java.util.regex.Pattern;
  */
 public final class StuckEndpointBench {
     static final String RESOURCE = "urn:altinn:resource:bench-delivery";
-    private static final Pattern ID = Pattern.compile("\"id\":\"([^\"]+)\"");
+    private static final Pattern ID = BenchApi.ID;
     private static final Pattern HEAP_USED = Pattern.compile("total \\d+K, used (\\d+)K");
     private static final Pattern RSS = Pattern.compile("VmRSS:\\s+(\\d+) kB");
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final String baseUrl;
-    private final String token;
+    private final BenchApi api;
 
     private StuckEndpointBench(String baseUrl, String token) {
-        this.baseUrl = baseUrl;
-        this.token = token;
+        this.api = new BenchApi(baseUrl, token);
     }
 
     public static void main(String[] args) throws Exception {
@@ -79,15 +72,17 @@ public final class StuckEndpointBench {
         });
         Sampler sampler = new Sampler(pid);
         try {
-            subscribe("http://127.0.0.1:" + stuck.getAddress().getPort() + "/stuck", "bench.stuck");
-            subscribe("http://127.0.0.1:" + healthy.getAddress().getPort() + "/healthy", "bench.probe");
+            api.subscribe("http://127.0.0.1:" + stuck.getAddress().getPort() + "/stuck", RESOURCE,
+                    ",\"typeFilter\":\"bench.stuck\"");
+            api.subscribe("http://127.0.0.1:" + healthy.getAddress().getPort() + "/healthy", RESOURCE,
+                    ",\"typeFilter\":\"bench.probe\"");
             sampler.start();
             String data = "\"" + "x".repeat(size) + "\"";
             ExecutorService publishers = Executors.newFixedThreadPool(8);
             List<Future<Integer>> statuses = new ArrayList<>();
             for (int i = 0; i < backlog; i++) {
                 String id = "stuck-" + i;
-                statuses.add(publishers.submit(() -> publish(event(id, "bench.stuck", data))));
+                statuses.add(publishers.submit(() -> api.publish(event(id, "bench.stuck", data))));
             }
             int failed = 0;
             for (Future<Integer> s : statuses) {
@@ -141,41 +136,11 @@ public final class StuckEndpointBench {
 
     /** Publishes a probe and returns when it was acknowledged. */
     private long publishAt(String id) throws IOException, InterruptedException {
-        int status = publish(event(id, "bench.probe", "{\"n\":1}"));
+        int status = api.publish(event(id, "bench.probe", "{\"n\":1}"));
         if (status != 200) {
             throw new IllegalStateException("probe " + id + " answered " + status);
         }
         return System.nanoTime();
-    }
-
-    private int publish(String event) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/events/api/v1/events"))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/cloudevents+json")
-                .POST(HttpRequest.BodyPublishers.ofString(event)).build(), HttpResponse.BodyHandlers.discarding())
-                .statusCode();
-    }
-
-    private void subscribe(String endpoint, String type) throws IOException, InterruptedException {
-        HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(baseUrl
-                        + "/events/api/v1/subscriptions")).header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("""
-                        {"endPoint":"%s","resourceFilter":"%s","typeFilter":"%s"}""".formatted(endpoint, RESOURCE,
-                        type))).build(), HttpResponse.BodyHandlers.ofString());
-        if (created.statusCode() != 201) {
-            throw new IllegalStateException("subscribing answered " + created.statusCode() + ": " + created.body());
-        }
-        Matcher m = ID.matcher(created.body());
-        m.find();
-        String id = m.group(1);
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/events/api/v1/subscriptions/" + id))
-                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()).body()
-                .contains("\"status\":\"active\"")) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("subscription " + id + " never became active");
-            }
-            Thread.sleep(20);
-        }
     }
 
     private static String event(String id, String type, String data) {

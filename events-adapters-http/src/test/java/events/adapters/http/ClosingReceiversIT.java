@@ -86,21 +86,8 @@ class ClosingReceiversIT {
     @Test
     void aConnectionThatFailsOnItsFirstUseIsOneFailedAttemptNotARetry() throws Exception {
         AtomicInteger accepted = new AtomicInteger();
-        try (java.net.ServerSocket closer = new java.net.ServerSocket(0, 50,
-                java.net.InetAddress.getLoopbackAddress())) {
-            Thread t = new Thread(() -> {
-                while (!closer.isClosed()) {
-                    try (java.net.Socket s = closer.accept()) {
-                        accepted.incrementAndGet();
-                        s.getInputStream().read(new byte[1024]);
-                    } catch (java.io.IOException e) {
-                        return;
-                    }
-                }
-            });
-            t.setDaemon(true);
-            t.start();
-
+        try (java.net.ServerSocket closer = closingAfterTheRequest(
+                new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress()), accepted)) {
             WebhookResponse response = sender.send(message(URI.create("http://127.0.0.1:" + closer.getLocalPort()
                     + "/"), "msg_1")).join();
 
@@ -113,19 +100,8 @@ class ClosingReceiversIT {
     @Test
     void aConnectionThatFailsOnItsFirstUseIsNotRetriedOnTheHostsOtherAddress() throws Exception {
         AtomicInteger accepted = new AtomicInteger();
-        try (java.net.ServerSocket closer = new java.net.ServerSocket(0, 50)) { // every address, 127.0.0.2 too
-            Thread t = new Thread(() -> {
-                while (!closer.isClosed()) {
-                    try (java.net.Socket s = closer.accept()) {
-                        accepted.incrementAndGet();
-                        s.getInputStream().read(new byte[1024]);
-                    } catch (java.io.IOException e) {
-                        return;
-                    }
-                }
-            });
-            t.setDaemon(true);
-            t.start();
+        // on every address: 127.0.0.2 too
+        try (java.net.ServerSocket closer = closingAfterTheRequest(new java.net.ServerSocket(0, 50), accepted)) {
             okhttp3.Dns twoAddresses = host -> List.of(java.net.InetAddress.getByName("127.0.0.1"),
                     java.net.InetAddress.getByName("127.0.0.2"));
             try (OkHttpWebhookSender twoRoutes = OkHttpWebhookSender.builder().endpoints(LENIENT).dns(twoAddresses)
@@ -137,6 +113,23 @@ class ClosingReceiversIT {
                 assertThat(accepted).as("one connection, one request").hasValue(1);
             }
         }
+    }
+
+    /** Accepts on {@code server}, counts each connection, reads the request and closes without an answer. */
+    private static java.net.ServerSocket closingAfterTheRequest(java.net.ServerSocket server, AtomicInteger accepted) {
+        Thread t = new Thread(() -> {
+            while (!server.isClosed()) {
+                try (java.net.Socket s = server.accept()) {
+                    accepted.incrementAndGet();
+                    s.getInputStream().read(new byte[1024]);
+                } catch (java.io.IOException e) {
+                    return;
+                }
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        return server;
     }
 
     @Test
