@@ -24,8 +24,9 @@ final class CesqlFilter implements CompiledFilter {
         try {
             // Fail-fast: tryEvaluate throws the first EvaluationException instead of returning a default value.
             return Boolean.TRUE.equals(parsed.tryEvaluate(runtime, sdkEvent));
-        } catch (RuntimeException evaluationFailed) {
+        } catch (RuntimeException | StackOverflowError evaluationFailed) {
             // EvaluationException (missing attribute, cast, math, function) or a library bug: never a match.
+            // A stack overflow needs an expression beyond the default limits or a thread with a small stack.
             return false;
         }
     }

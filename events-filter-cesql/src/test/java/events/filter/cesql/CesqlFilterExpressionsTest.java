@@ -3,11 +3,13 @@ package events.filter.cesql;
 import static events.testkit.TestEvents.anEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import events.domain.CloudEvent;
 import events.domain.InvalidFilterException;
 import events.ports.FilterExpressions;
 import events.ports.FilterExpressions.CompiledFilter;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +45,43 @@ class CesqlFilterExpressionsTest {
 
         assertThat(parties.matches(anEvent().subject("/party/1337").build())).isTrue();
         assertThat(parties.matches(anEvent().subject("/org/991825827").build())).isFalse();
+    }
+
+    @Test
+    void likeFollowsCesql() {
+        CloudEvent event = anEvent().subject("/party/50%_off").extension("attempt", 12).extension("urgent", true).build();
+
+        assertThat(matches("subject LIKE '/party/50\\%\\_off'", event)).isTrue();
+        assertThat(matches("subject LIKE '/party/50\\%\\_of'", event)).isFalse();
+        assertThat(matches("subject LIKE '/PARTY/%'", event)).as("case-sensitive").isFalse();
+        assertThat(matches("subject NOT LIKE '/org/%'", event)).isTrue();
+        assertThat(matches("subject NOT LIKE '/party/%'", event)).isFalse();
+        assertThat(matches("attempt LIKE '1_'", event)).as("an integer as a string").isTrue();
+        assertThat(matches("urgent LIKE 'tr%'", event)).as("a boolean as a string").isTrue();
+        assertThat(matches("LOWER(subject) LIKE '%off'", event)).isTrue();
+        assertThat(matches("missing LIKE '%'", event)).isFalse();
+        assertThat(matches("missing NOT LIKE '%'", event)).isFalse();
+    }
+
+    @Test
+    void hostileLikePatternsEvaluateQuickly() {
+        // cloudevents-sql 4.0.1 turns each % into a backtracking .*: 7 s for 8 of them and a 52-character source.
+        CloudEvent event = anEvent().source("https://ttd.apps.altinn.no/" + "a".repeat(2_000)).build();
+        CompiledFilter percents = cesql.compile("source LIKE '" + "%".repeat(30) + "x'");
+        CompiledFilter alternating = cesql.compile("source LIKE '" + "%a".repeat(250) + "%x'");
+
+        // Only a guard against hanging: LikePatternTest counts the work.
+        assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
+            assertThat(percents.matches(event)).isFalse();
+            assertThat(alternating.matches(event)).isFalse();
+        });
+    }
+
+    @Test
+    void regexSyntaxInLikePatternsIsJustCharacters() {
+        // The library copies patterns into \Q...\E, so a \E in one ends the quoting: it refused these.
+        assertThat(matches("subject LIKE '\\E(%'", anEvent().subject("\\E(x").build())).isTrue();
+        assertThat(matches("subject LIKE '\\E.*'", anEvent().subject("/party/1337").build())).isFalse();
     }
 
     @Test
@@ -246,5 +285,12 @@ class CesqlFilterExpressionsTest {
             count += i % 3 != 0 && i % 2 == 0 && i % 5 != 0 ? 1 : 0;
         }
         return count;
+    }
+
+    @Test
+    void aLikePatternLongerThanTheLimitIsRefusedNamingIt() {
+        assertThatThrownBy(() -> new CesqlFilterExpressions().compile("source LIKE '" + "a".repeat(600) + "'"))
+                .isInstanceOf(InvalidFilterException.class)
+                .hasMessage("Invalid CESQL expression: a LIKE pattern is at most 512 characters long, not 600");
     }
 }
