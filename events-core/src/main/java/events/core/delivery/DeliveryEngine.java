@@ -43,6 +43,12 @@ public final class DeliveryEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryEngine.class);
     /** How often the subscription index checks for changes made by other processes. */
     static final long REFRESH_MILLIS = 250;
+    /**
+     * How many deliveries one endpoint may hold in memory, as a multiple of its concurrency (and at most an eighth of
+     * all): enough that the dispatcher's batches to a busy endpoint mostly go straight to its lane, not through the
+     * store and a claim (at 8, one subscription on PostgreSQL took 2 992 deliveries/s against 4 212 before).
+     */
+    static final int PER_ENDPOINT = 64;
     /** How long closing waits for attempts in flight to end. */
     static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
@@ -98,7 +104,8 @@ public final class DeliveryEngine implements AutoCloseable {
         this.signals = signals;
         this.clock = clock;
         this.settings = settings;
-        int perEndpoint = Math.max(2, Math.min(settings.maxInMemory() / 8, 8 * settings.maxConcurrencyPerEndpoint()));
+        int perEndpoint = Math.max(2,
+                Math.min(settings.maxInMemory() / 8, PER_ENDPOINT * settings.maxConcurrencyPerEndpoint()));
         this.inFlight = new InFlight(settings.maxInMemory(), settings.maxBytesInMemory(), perEndpoint,
                 this::scheduleNow);
         this.membership = new NodeMembership(deliveries, clock, this::scheduleNow);
