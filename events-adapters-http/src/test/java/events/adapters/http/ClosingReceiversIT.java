@@ -52,7 +52,7 @@ class ClosingReceiversIT {
 
     @Test
     void aReceiverWhoseKeepAliveTimeoutIsShorterThanThePoolsGetsEveryPushFirstTime() {
-        try (WebhookReceiver receiver = WebhookReceiver.keepingAliveFor(Duration.ofMillis(200))) {
+        try (WebhookReceiver receiver = WebhookReceiver.keepingAliveFor(Duration.ofSeconds(1))) {
             URI endpoint = URI.create(receiver.url("/hook"));
             List<WebhookResponse> first = burst(endpoint, 50, 8);
             int pooled = receiver.connections();
@@ -71,7 +71,7 @@ class ClosingReceiversIT {
     @Test
     void aReceiverBehindAProxyThatDropsIdleConnectionsGetsEveryPushFirstTime() throws Exception {
         try (WebhookReceiver target = WebhookReceiver.keepingAlive();
-                TcpProxy proxy = TcpProxy.droppingIdleAfter(target.port(), Duration.ofMillis(200))) {
+                TcpProxy proxy = TcpProxy.droppingIdleAfter(target.port(), Duration.ofSeconds(1))) {
             URI endpoint = URI.create("http://127.0.0.1:" + proxy.port() + "/hook");
             for (int round = 0; round < 3; round++) {
                 List<WebhookResponse> responses = burst(endpoint, 40, 8);

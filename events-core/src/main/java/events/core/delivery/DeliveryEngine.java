@@ -49,6 +49,11 @@ public final class DeliveryEngine implements AutoCloseable {
      * store and a claim (at 8, one subscription on PostgreSQL took 2 992 deliveries/s against 4 212 before).
      */
     static final int PER_ENDPOINT = 64;
+    /**
+     * Threads that prepare attempts (the checks and reads before each send, which wait for the store on a cache
+     * miss); the sends themselves do not hold them.
+     */
+    static final int ATTEMPT_THREADS = 16;
     /** How long closing waits for attempts in flight to end. */
     static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
@@ -121,7 +126,7 @@ public final class DeliveryEngine implements AutoCloseable {
                         disable(job.subscription());
                     }
                 });
-        this.attempts = Executors.newFixedThreadPool(4, daemon("events-delivery-attempt"));
+        this.attempts = Executors.newFixedThreadPool(ATTEMPT_THREADS, daemon("events-delivery-attempt"));
         this.pusher = new Pusher(settings.maxConcurrencyPerEndpoint(), attempts, membership, lookup, authorizer,
                 sender, recorder, inFlight, clock);
         this.scheduler = new Scheduler(deliveries, events, index, lookup, membership, inFlight, pusher, recorder,

@@ -80,9 +80,9 @@ final class Dispatcher {
     private Instant storedAt = Instant.MIN;
     private boolean idlePassed;
 
-    Dispatcher(EventStore events, DeliveryQueue deliveries, DeliveryNodes nodes, SubscriptionIndex index, NodeMembership membership,
-            InFlight inFlight, Pusher pusher, Scheduler scheduler, ChangeSignals signals, Clock clock,
-            Duration deliveryLease, Duration pollInterval) {
+    Dispatcher(EventStore events, DeliveryQueue deliveries, DeliveryNodes nodes, SubscriptionIndex index,
+            NodeMembership membership, InFlight inFlight, Pusher pusher, Scheduler scheduler, ChangeSignals signals,
+            Clock clock, Duration deliveryLease, Duration pollInterval) {
         this.events = events;
         this.deliveries = deliveries;
         this.nodes = nodes;

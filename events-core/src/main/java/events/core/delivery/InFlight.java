@@ -49,14 +49,14 @@ final class InFlight {
         this.roomFreed = roomFreed;
     }
 
-    /** How many deliveries the scheduler claims in one round at most: what any endpoint that is not busy has room for. */
+    /** The most deliveries the scheduler claims in one round: what any endpoint that is not busy has room for. */
     int claimBatch() {
         return perEndpoint / 2;
     }
 
     /**
-     * Holds the delivery {@code messageId} to {@code endpoint}, whose event takes about {@code size} bytes, when neither
-     * the bounds in all nor the endpoint's share are reached. False when they are, or when it is held already.
+     * Holds the delivery {@code messageId} to {@code endpoint}, whose event takes about {@code size} bytes, when
+     * neither the bounds in all nor the endpoint's share are reached. False when they are, or when it is held already.
      */
     synchronized boolean hold(String messageId, String endpoint, long size) {
         if (held.containsKey(messageId) || held.size() >= maxDeliveries || bytes > 0 && bytes + size > maxBytes) {

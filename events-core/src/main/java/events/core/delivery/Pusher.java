@@ -133,8 +133,9 @@ final class Pusher {
         attempts.put(job.messageId(), attempt);
         sender.send(message).whenComplete((response, failure) -> {
             if (attempts.remove(job.messageId(), attempt)) {
-                recorder.attempted(job, started, response != null ? response
-                        : WebhookResponse.failed("sender failed: " + failure, Duration.between(started, clock.instant())));
+                Duration took = Duration.between(started, clock.instant());
+                recorder.attempted(job, started,
+                        response != null ? response : WebhookResponse.failed("sender failed: " + failure, took));
                 ended(job);
             }
         });

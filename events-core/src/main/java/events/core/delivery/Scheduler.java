@@ -143,8 +143,8 @@ final class Scheduler {
         List<Long> parked = new ArrayList<>();
         int pushed = 0;
         for (Delivery d : fresh) {
-            Optional<Subscription> subscription = d.isValidation() ? subscriptions.awaitingValidation(d.subscriptionId())
-                    : subscriptions.active(d.subscriptionId());
+            Optional<Subscription> subscription = d.isValidation()
+                    ? subscriptions.awaitingValidation(d.subscriptionId()) : subscriptions.active(d.subscriptionId());
             CloudEvent event = d.isValidation()
                     ? subscription.map(s -> s.validationEvent(baseUrl.get())).orElse(null)
                     : bySequence.get(d.eventSequence());

@@ -163,7 +163,8 @@ final class SubscriptionIndex {
             });
         } catch (RuntimeException e) {
             // Filters were checked at create; one that no longer compiles (a changed language) matches nothing.
-            LOG.error("subscription {}: its filters no longer compile; it matches no event: {}", s.id(), e.getMessage());
+            LOG.error("subscription {}: its filters no longer compile; it matches no event: {}", s.id(),
+                    e.getMessage());
             return new Entry(s, ev -> false);
         }
     }
