@@ -16,17 +16,8 @@ log() { printf '[hostile-filter] %s\n' "$*" >&2; }
 # shellcheck source=bench/lib.sh
 source "$ROOT/bench/lib.sh"
 
-build_bench HostileFilterBench server
-export EVENTS_WEBHOOK_ALLOW_HTTP=true EVENTS_WEBHOOK_ALLOW_PRIVATE=true
-TOKEN="$(mint bench --org ttd --scope "altinn:events.publish altinn:events.subscribe")"
-
-SERVER_NAME=h2
-port="$(free_port)"
-log "h2: starting on 127.0.0.1:$port"
-start_server h2 "$port" "$SERVER_JAR" "$ROOT/bench/delivery-policies"
-server_pid="$STARTED_PID"
-wait_ready "$server_pid" "$port" h2
+serve_h2_delivery HostileFilterBench
 run_child hostile java -Xmx512m -Dlogback.configurationFile="$BENCH_CLASSES/logback.xml" -cp "$BENCH_CP" \
-  events.bench.HostileFilterBench --base-url "http://127.0.0.1:$port" --token "$TOKEN" \
+  events.bench.HostileFilterBench --base-url "http://127.0.0.1:$PORT" --token "$TOKEN" \
   --probes "${BENCH_PROBES:-100}" --percents "${BENCH_PERCENTS:-30}" --source-length "${BENCH_SOURCE_LENGTH:-2000}"
-check_server "$server_pid" h2
+check_server "$SERVER_PID" h2

@@ -194,3 +194,18 @@ check_server() {
     grep ' WARN ' "$WORK/$name.log" | head -n 5 >&2 || true
   fi
 }
+
+# serve_h2_delivery CLASS: for a small delivery benchmark events.bench.CLASS: builds it, mints TOKEN (ttd, publish
+# and subscribe), starts the server jar on H2 with bench/delivery-policies and webhooks to loopback allowed, and
+# waits until it is ready. Sets TOKEN, PORT and SERVER_PID.
+serve_h2_delivery() {
+  build_bench "$1" server
+  export EVENTS_WEBHOOK_ALLOW_HTTP=true EVENTS_WEBHOOK_ALLOW_PRIVATE=true
+  TOKEN="$(mint bench --org ttd --scope "altinn:events.publish altinn:events.subscribe")"
+  SERVER_NAME=h2
+  PORT="$(free_port)"
+  log "h2: starting on 127.0.0.1:$PORT"
+  start_server h2 "$PORT" "$SERVER_JAR" "$ROOT/bench/delivery-policies"
+  SERVER_PID="$STARTED_PID"
+  wait_ready "$SERVER_PID" "$PORT" h2
+}

@@ -19,18 +19,9 @@ log() { printf '[stuck] %s\n' "$*" >&2; }
 # shellcheck source=bench/lib.sh
 source "$ROOT/bench/lib.sh"
 
-build_bench StuckEndpointBench server
-export EVENTS_WEBHOOK_ALLOW_HTTP=true EVENTS_WEBHOOK_ALLOW_PRIVATE=true
 export EVENTS_WEBHOOK_TIMEOUT="${BENCH_TIMEOUT:-30s}"
-TOKEN="$(mint bench --org ttd --scope "altinn:events.publish altinn:events.subscribe")"
-
-SERVER_NAME=h2
-port="$(free_port)"
-log "h2: starting on 127.0.0.1:$port"
-start_server h2 "$port" "$SERVER_JAR" "$ROOT/bench/delivery-policies"
-server_pid="$STARTED_PID"
-wait_ready "$server_pid" "$port" h2
+serve_h2_delivery StuckEndpointBench
 run_child stuck java -Xmx512m -Dlogback.configurationFile="$BENCH_CLASSES/logback.xml" -cp "$BENCH_CP" \
-  events.bench.StuckEndpointBench --base-url "http://127.0.0.1:$port" --token "$TOKEN" --server-pid "$server_pid" \
+  events.bench.StuckEndpointBench --base-url "http://127.0.0.1:$PORT" --token "$TOKEN" --server-pid "$SERVER_PID" \
   --backlog "${BENCH_BACKLOG:-5000}" --size "${BENCH_SIZE:-250000}" --probes "${BENCH_PROBES:-50}"
-check_server "$server_pid" h2
+check_server "$SERVER_PID" h2

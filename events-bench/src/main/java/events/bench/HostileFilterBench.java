@@ -45,7 +45,11 @@ public final class HostileFilterBench {
 
     private void run(int probes, int percents, int sourceLength) throws Exception {
         HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 200);
-        receiver.setExecutor(Executors.newFixedThreadPool(8));
+        receiver.setExecutor(Executors.newFixedThreadPool(8, r -> {
+            Thread t = new Thread(r, "hostile-bench-receiver");
+            t.setDaemon(true); // the JVM ends when the run does
+            return t;
+        }));
         receiver.createContext("/", exchange -> {
             try (exchange) {
                 Matcher m = ID.matcher(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
