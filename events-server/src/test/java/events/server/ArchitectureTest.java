@@ -37,10 +37,18 @@ class ArchitectureTest {
     }
 
     @Test
-    void coreDependsOnlyOnPortsDomainAndLogging() {
+    void supportDependsOnlyOnTheJdkAndLogging() {
+        classes().that().resideInAPackage("events.support..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "events.support..", "org.slf4j..")
+                .check(classes);
+    }
+
+    @Test
+    void coreDependsOnlyOnPortsDomainSupportAndLogging() {
         classes().that().resideInAPackage("events.core..")
                 .should().onlyDependOnClassesThat()
-                .resideInAnyPackage("java..", "events.domain..", "events.ports..", "events.core..", "org.slf4j..")
+                .resideInAnyPackage("java..", "events.domain..", "events.ports..", "events.support..", "events.core..",
+                        "org.slf4j..")
                 .check(classes);
     }
 

@@ -9,6 +9,7 @@ import events.domain.TypePattern;
 import events.domain.UnableToReadEventsException;
 import events.domain.UnableToStoreEventException;
 import events.ports.EventStore;
+import events.support.GroupCommit;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -16,6 +17,7 @@ import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -24,11 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.Handle;
@@ -42,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * {@link EventStore} on H2 or PostgreSQL through Jdbi.
  *
  * <p>Writes: concurrent {@link #append} calls are queued and a single writer thread commits them in groups
- * (group commit), each group in one transaction on the writer's own connection (on PostgreSQL a single
+ * ({@link GroupCommit}), each group in one transaction on the writer's own connection (on PostgreSQL a single
  * statement, one round trip). The transaction first reserves its sequences by updating the one row of
  * {@code event_sequence}, which locks that row until commit, so transactions that append (from this or any
  * other node) run one after the other and sequence order is commit order. Events already stored are
@@ -67,8 +66,9 @@ final class JdbcEventStore implements EventStore, AutoCloseable {
      */
     static final long LINGER_NANOS = 1_000_000;
     static final int LINGER_EVENTS = 64;
+    /** How long {@link #close} waits for the appends taken before it to be written. */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
     private static final char LIKE_ESCAPE = '!';
-    private static final PendingAppend STOP = new PendingAppend(List.of());
 
     private static final String COLUMNS = "seq, spec_version, event_id, source, event_type, subject, event_time,"
             + " data_content_type, data_schema, resource, resource_instance, alternative_subject, extensions,"
@@ -106,10 +106,9 @@ final class JdbcEventStore implements EventStore, AutoCloseable {
      * group after it tries the database again.
      */
     static final long UNREACHABLE_PAUSE_NANOS = 1_000_000_000L;
-    private final BlockingQueue<PendingAppend> queue = new LinkedBlockingQueue<>();
     /** When a group last failed for want of a connection (writer thread only). */
     private long unreachableSince = System.nanoTime() - UNREACHABLE_PAUSE_NANOS;
-    private final Thread writer;
+    private final GroupCommit<PendingAppend> writer;
     private final java.util.concurrent.ExecutorService acknowledger =
             java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "events-jdbc-acknowledger");
@@ -119,16 +118,22 @@ final class JdbcEventStore implements EventStore, AutoCloseable {
     private volatile boolean closed;
     /** PostgreSQL (else H2): picks the insert that is cheapest for the database. */
     private final boolean postgres;
-    /** Used only by the writer thread. */
+    /** Used only by the writer thread (and by {@link #close} once that has stopped). */
     private Handle writerHandle;
 
     JdbcEventStore(DataSource dataSource) {
         this.dataSource = dataSource;
         this.jdbi = Jdbi.create(dataSource);
         this.postgres = isPostgres(dataSource);
-        this.writer = new Thread(this::writeLoop, "events-jdbc-writer");
-        this.writer.setDaemon(true);
-        this.writer.start();
+        // A lone publisher's append is written at once; while others publish too, the writer waits a little for
+        // more to join (see LINGER_NANOS).
+        this.writer = GroupCommit.<PendingAppend>builder("events-jdbc-writer", this::writeGroup)
+                .limit(p -> p.events.size(), MAX_GROUP_EVENTS)
+                .limit(p -> p.chars, MAX_GROUP_CHARS)
+                .linger(Duration.ofNanos(LINGER_NANOS), p -> p.events.size(), LINGER_EVENTS)
+                .lingerOnlyAfterSeveral()
+                .rejectOnClose(left -> left.forEach(p -> p.result.completeExceptionally(closedException())))
+                .start();
     }
 
     // ------------------------------------------------------------------ append
@@ -151,82 +156,17 @@ final class JdbcEventStore implements EventStore, AutoCloseable {
             return CompletableFuture.completedFuture(List.of());
         }
         if (closed) {
-            return CompletableFuture.failedFuture(new UnableToStoreEventException("the event store is closed", null));
+            return CompletableFuture.failedFuture(closedException());
         }
         PendingAppend pending = new PendingAppend(List.copyOf(events));
-        queue.add(pending);
-        if (closed && queue.remove(pending)) {
-            return CompletableFuture.failedFuture(new UnableToStoreEventException("the event store is closed", null));
+        if (!writer.add(pending)) {
+            return CompletableFuture.failedFuture(closedException());
         }
         return pending.result;
     }
 
-    private void writeLoop() {
-        List<PendingAppend> group = new ArrayList<>();
-        PendingAppend carried = null; // taken from the queue but not fitting the group before: starts the next
-        int lastGroupAppends = 0;
-        while (true) {
-            PendingAppend first;
-            if (carried != null) {
-                first = carried;
-                carried = null;
-            } else {
-                try {
-                    first = queue.take();
-                } catch (InterruptedException e) {
-                    break;
-                }
-            }
-            if (first == STOP) {
-                break;
-            }
-            // A lone publisher's append is written at once; while others publish too, the writer waits a little
-            // for more to join (see LINGER_NANOS).
-            carried = gather(first, group, lastGroupAppends > 1);
-            lastGroupAppends = group.size();
-            writeGroup(group);
-        }
-        discardWriterHandle();
-        if (carried != null && carried != STOP) {
-            carried.result.completeExceptionally(new UnableToStoreEventException("the event store is closed", null));
-        }
-        PendingAppend left;
-        while ((left = queue.poll()) != null) {
-            left.result.completeExceptionally(new UnableToStoreEventException("the event store is closed", null));
-        }
-    }
-
-    /**
-     * Fills {@code group} with {@code first} and what is queued behind it, within the group limits, waiting up to
-     * {@link #LINGER_NANOS} for more if {@code linger}. Returns the append taken that no longer fitted (it starts
-     * the next group), or null.
-     */
-    private PendingAppend gather(PendingAppend first, List<PendingAppend> group, boolean linger) {
-        group.clear();
-        group.add(first);
-        int size = first.events.size();
-        long chars = first.chars;
-        long lingerUntil = linger ? System.nanoTime() + LINGER_NANOS : 0;
-        while (true) {
-            PendingAppend next = queue.poll();
-            long left;
-            if (next == null && linger && size < LINGER_EVENTS && (left = lingerUntil - System.nanoTime()) > 0) {
-                try {
-                    next = queue.poll(left, TimeUnit.NANOSECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt(); // the writer's next take() ends its loop
-                }
-            }
-            if (next == null) {
-                return null;
-            }
-            if (next == STOP || size + next.events.size() > MAX_GROUP_EVENTS || chars + next.chars > MAX_GROUP_CHARS) {
-                return next;
-            }
-            group.add(next);
-            size += next.events.size();
-            chars += next.chars;
-        }
+    private static UnableToStoreEventException closedException() {
+        return new UnableToStoreEventException("the event store is closed", null);
     }
 
     private void writeGroup(List<PendingAppend> group) {
@@ -600,22 +540,18 @@ final class JdbcEventStore implements EventStore, AutoCloseable {
         }
     }
 
-    /** Stops taking appends, lets the writer finish the group it is writing, fails what is still queued. */
+    /**
+     * Stops taking appends and lets the writer write those taken before, for up to {@link #CLOSE_WAIT}; what it has
+     * not reached by then fails.
+     */
     @Override
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
-        queue.add(STOP);
-        try {
-            writer.join(TimeUnit.SECONDS.toMillis(30));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        PendingAppend left;
-        while ((left = queue.poll()) != null) {
-            left.result.completeExceptionally(new UnableToStoreEventException("the event store is closed", null));
+        if (writer.close(CLOSE_WAIT)) {
+            discardWriterHandle();
         }
         acknowledger.shutdown();
     }

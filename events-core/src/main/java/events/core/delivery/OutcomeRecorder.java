@@ -7,6 +7,7 @@ import events.domain.RetrySchedule;
 import events.ports.DeliveryQueue.AttemptRecord;
 import events.ports.DeliveryQueue;
 import events.ports.WebhookSender.WebhookResponse;
+import events.support.GroupCommit;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,6 +30,8 @@ final class OutcomeRecorder implements AutoCloseable {
     private static final int MAX_GROUP = 500;
     /** How long outcomes gather before they are written. */
     static final Duration LINGER = Duration.ofMillis(25);
+    /** How long {@link #close} waits for the outcomes left to be written. */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
     /** What an attempt's outcome does to its subscription once recorded. */
     interface Consequences {
@@ -58,7 +61,10 @@ final class OutcomeRecorder implements AutoCloseable {
         this.random = random;
         this.clock = clock;
         this.consequences = consequences;
-        this.writer = new GroupCommit<>("events-delivery-recorder", LINGER, MAX_GROUP, this::write);
+        this.writer = GroupCommit.<Outcome>builder("events-delivery-recorder", this::write)
+                .limit(outcome -> 1, MAX_GROUP)
+                .linger(LINGER, outcome -> 1, MAX_GROUP)
+                .start();
     }
 
     /** Records the attempt of {@code job} that started at {@code started} and got {@code response}. */
@@ -85,7 +91,7 @@ final class OutcomeRecorder implements AutoCloseable {
             next = wait.isPresent() ? new AttemptRecord(logged, DeliveryStatus.PENDING, now.plus(wait.get()))
                     : new AttemptRecord(logged, DeliveryStatus.DEAD, null);
         }
-        writer.add(new Outcome(job, next, now));
+        writer.add(new Outcome(job, next, now)); // refused once closed: the delivery's lease brings it back
     }
 
     /** Ends the delivery without an attempt (denied by policy, or cancelled) and lets go of it. */
@@ -130,6 +136,6 @@ final class OutcomeRecorder implements AutoCloseable {
 
     @Override
     public void close() {
-        writer.close();
+        writer.close(CLOSE_WAIT);
     }
 }
