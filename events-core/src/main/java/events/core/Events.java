@@ -58,7 +58,8 @@ public final class Events implements AutoCloseable {
             this.engine = new DeliveryEngine(b.eventStore, b.subscriptionStore, b.deliveryStore, b.webhookSender,
                     b.authorizer, b.filterExpressions, b.clock,
                     new DeliveryEngine.Settings(b.retrySchedule, b.attemptTimeout.plus(LEASE_MARGIN),
-                            b.maxConcurrencyPerEndpoint, b.maxDeliveriesInMemory, b.maxDeliveryBytesInMemory,
+                            b.maxConcurrencyPerEndpoint, b.maxConcurrencyPerHost, b.maxDeliveriesInMemory,
+                            b.maxDeliveryBytesInMemory,
                             b.baseUrl, b.pollInterval),
                     b.changeSignals);
             this.manageSubscriptions = new SubscriptionAdministration(b.subscriptionStore, b.deliveryStore,
@@ -148,6 +149,7 @@ public final class Events implements AutoCloseable {
         private RetrySchedule retrySchedule = RetrySchedule.ALTINN;
         private Duration attemptTimeout = Duration.ofSeconds(30);
         private int maxConcurrencyPerEndpoint = 16;
+        private int maxConcurrencyPerHost = 64;
         private int maxDeliveriesInMemory = 20_000;
         private long maxDeliveryBytesInMemory = Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 4);
         private Supplier<String> baseUrl = () -> "http://localhost:5080";
@@ -276,6 +278,21 @@ public final class Events implements AutoCloseable {
                 throw new IllegalArgumentException("maxConcurrencyPerEndpoint must be positive");
             }
             this.maxConcurrencyPerEndpoint = max;
+            return this;
+        }
+
+        /**
+         * Attempts to one host (scheme, name and port) that started less than a second ago, in flight at most; the
+         * rest wait their turn. It spreads a burst to many endpoints of one host (an event fanned out to many paths)
+         * over a few reused connections instead of opening one per endpoint at once; an attempt that has not
+         * answered within a second stops counting, so endpoints that never answer hold their host's others back by
+         * a second at most. Default 64.
+         */
+        public Builder maxConcurrencyPerHost(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxConcurrencyPerHost must be positive");
+            }
+            this.maxConcurrencyPerHost = max;
             return this;
         }
 

@@ -15,10 +15,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Delegates to a working store, running a hook before each dispatch (which may throw to make it fail), counts
- * heartbeats and keeps the deliveries of events (not validations) it claimed.
+ * Delegates to a working store, running a hook before each dispatch (which may throw to make it fail) and keeping
+ * each dispatch asked for, counts heartbeats and keeps the deliveries of events (not validations) it claimed.
  */
 public final class HookedDeliveryStore implements DeliveryStore {
+    /** A dispatch asked for: the cursor expected, the cursor it moves to, how many deliveries it queues. */
+    public record Dispatch(long expectedCursor, long cursor, int deliveries) {
+    }
+
+    public final List<Dispatch> dispatches = new CopyOnWriteArrayList<>();
     public final AtomicInteger heartbeats = new AtomicInteger();
     public final List<Delivery> claimedEvents = new CopyOnWriteArrayList<>();
     private final DeliveryStore delegate;
@@ -50,6 +55,7 @@ public final class HookedDeliveryStore implements DeliveryStore {
     @Override
     public Optional<List<Delivery>> dispatch(long expectedCursor, long cursor, Collection<NewDelivery> deliveries,
             Instant dueAt) {
+        dispatches.add(new Dispatch(expectedCursor, cursor, deliveries.size()));
         beforeDispatch.get().run();
         return delegate.dispatch(expectedCursor, cursor, deliveries, dueAt);
     }

@@ -78,6 +78,7 @@ public final class EventsServer implements AutoCloseable {
                     .retrySchedule(settings.retrySchedule())
                     .attemptTimeout(settings.webhookTimeout())
                     .maxConcurrencyPerEndpoint(settings.webhookConcurrency())
+                    .maxConcurrencyPerHost(settings.webhookHostConcurrency())
                     .baseUrl(publicUrl)
                     .changeSignals(stores.changeSignals())
                     .retention(settings.retention())

@@ -37,6 +37,7 @@ public record ServerSettings(
         boolean webhookAllowPrivate,
         Duration webhookTimeout,
         int webhookConcurrency,
+        int webhookHostConcurrency,
         RetrySchedule retrySchedule,
         Duration retention) {
 
@@ -82,6 +83,8 @@ public record ServerSettings(
         }
         int concurrency = s.get("EVENTS_WEBHOOK_CONCURRENCY", "--webhook-concurrency")
                 .map(v -> parseInt("EVENTS_WEBHOOK_CONCURRENCY", v, 1, 1000)).orElse(16);
+        int hostConcurrency = s.get("EVENTS_WEBHOOK_HOST_CONCURRENCY", "--webhook-host-concurrency")
+                .map(v -> parseInt("EVENTS_WEBHOOK_HOST_CONCURRENCY", v, 1, 10_000)).orElse(64);
         RetrySchedule schedule = s.get("EVENTS_RETRY_SCHEDULE", "--retry-schedule")
                 .map(ServerSettings::parseSchedule).orElse(RetrySchedule.ALTINN);
         Duration retention = s.get("EVENTS_RETENTION", "--retention")
@@ -93,7 +96,7 @@ public record ServerSettings(
         return new ServerSettings(port, baseUrl, dataDir, dbUrl,
                 dbUser, s.get("EVENTS_DB_PASSWORD", null), secret, jwks, issuer, audience,
                 maxEventBytes, maxBatchBytes, maxPublishesInFlight, maxPublishBytesInFlight, policyDir, allowHttp,
-                allowPrivate, timeout, concurrency, schedule, retention);
+                allowPrivate, timeout, concurrency, hostConcurrency, schedule, retention);
     }
 
     private static Path checkPolicyDir(String value) {
@@ -245,6 +248,7 @@ public record ServerSettings(
                 + ", db=" + dbUrl.orElse("embedded H2") + ", jwt=" + (jwtSecret.isPresent() ? "HS256 " : "")
                 + jwtJwks.map(j -> "JWKS " + j).orElse("") + policyDir.map(d -> ", policyDir=" + d).orElse("")
                 + ", webhooks[allowHttp=" + webhookAllowHttp + ", allowPrivate=" + webhookAllowPrivate + ", timeout="
-                + webhookTimeout + ", concurrency=" + webhookConcurrency + ", retries=" + retrySchedule.delays() + "]]";
+                + webhookTimeout + ", concurrency=" + webhookConcurrency + ", hostConcurrency="
+                + webhookHostConcurrency + ", retries=" + retrySchedule.delays() + "]]";
     }
 }

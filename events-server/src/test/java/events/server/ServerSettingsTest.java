@@ -101,14 +101,17 @@ class ServerSettingsTest {
         assertThat(s.webhookTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(s.retrySchedule()).isEqualTo(events.domain.RetrySchedule.ALTINN);
         assertThat(s.webhookConcurrency()).isEqualTo(16);
+        assertThat(s.webhookHostConcurrency()).isEqualTo(64);
     }
 
     @Test
     void readsWebhookSettings() {
         ServerSettings s = ServerSettings.from(Map.of("EVENTS_WEBHOOK_ALLOW_HTTP", "true",
                 "EVENTS_RETRY_SCHEDULE", "10s, 1m,2h", "EVENTS_WEBHOOK_TIMEOUT", "5s"),
-                List.of("--webhook-allow-private", "yes", "--webhook-concurrency", "4"));
+                List.of("--webhook-allow-private", "yes", "--webhook-concurrency", "4",
+                        "--webhook-host-concurrency", "8"));
         assertThat(s.webhookConcurrency()).isEqualTo(4);
+        assertThat(s.webhookHostConcurrency()).isEqualTo(8);
         assertThat(s.webhookAllowHttp()).isTrue();
         assertThat(s.webhookAllowPrivate()).isTrue();
         assertThat(s.webhookTimeout()).isEqualTo(Duration.ofSeconds(5));

@@ -54,6 +54,8 @@ public final class DeliveryEngine implements AutoCloseable {
      * miss); the sends themselves do not hold them.
      */
     static final int ATTEMPT_THREADS = 16;
+    /** How long an attempt counts against its host's {@link Settings#maxConcurrencyPerHost}. */
+    static final Duration HOST_AGE = Duration.ofSeconds(1);
     /** How long closing waits for attempts in flight to end. */
     static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
@@ -61,11 +63,14 @@ public final class DeliveryEngine implements AutoCloseable {
      * The engine's settings.
      *
      * @param lease how long a delivery stays with the process attempting it (longer than an attempt can take)
+     * @param maxConcurrencyPerHost attempts that started less than {@link #HOST_AGE} ago in flight to one host at
+     *        most (see {@link HostGate})
      * @param maxInMemory deliveries held in memory at most (queued in lanes or being attempted)
      * @param maxBytesInMemory bytes of their events at most
      */
-    public record Settings(RetrySchedule schedule, Duration lease, int maxConcurrencyPerEndpoint, int maxInMemory,
-            long maxBytesInMemory, Supplier<String> baseUrl, Duration pollInterval) {
+    public record Settings(RetrySchedule schedule, Duration lease, int maxConcurrencyPerEndpoint,
+            int maxConcurrencyPerHost, int maxInMemory, long maxBytesInMemory, Supplier<String> baseUrl,
+            Duration pollInterval) {
         public Settings {
             Objects.requireNonNull(schedule, "schedule");
             Objects.requireNonNull(lease, "lease");
@@ -127,8 +132,9 @@ public final class DeliveryEngine implements AutoCloseable {
                     }
                 });
         this.attempts = Executors.newFixedThreadPool(ATTEMPT_THREADS, daemon("events-delivery-attempt"));
-        this.pusher = new Pusher(settings.maxConcurrencyPerEndpoint(), attempts, membership, lookup, authorizer,
-                sender, recorder, inFlight, clock);
+        this.pusher = new Pusher(settings.maxConcurrencyPerEndpoint(),
+                new HostGate(settings.maxConcurrencyPerHost(), HOST_AGE, attempts), attempts, membership, lookup,
+                authorizer, sender, recorder, inFlight, clock);
         this.scheduler = new Scheduler(deliveries, events, index, lookup, membership, inFlight, pusher, recorder,
                 clock, settings.lease(), settings.baseUrl());
         this.dispatcher = new Dispatcher(events, deliveries, deliveries, index, membership, inFlight, pusher, scheduler,

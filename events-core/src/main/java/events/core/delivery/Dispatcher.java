@@ -28,10 +28,10 @@ import org.slf4j.LoggerFactory;
  * dispatch cursor; of several processes, only the holder of the dispatcher's lease ({@link
  * DeliveryNodes#leaseDispatch}) dispatches, and another takes over once the lease runs out (at once when its holder
  * closes). For each batch of events it brings the {@link SubscriptionIndex} up to date (so that it knows every
- * subscription change committed before the batch's events), matches, and queues the deliveries with the new cursor
- * in one transaction. Those to endpoints of this process's partitions that {@link InFlight} has room for are stored
- * leased and pushed once that commits; the others are stored due now, for the owner's {@link Scheduler} (woken here,
- * or elsewhere through {@link ChangeSignals.Change#DELIVERIES}).
+ * subscription change committed before the batch's events), matches, and queues the deliveries, the last of them
+ * with the new cursor in one transaction. Those to endpoints of this process's partitions that {@link InFlight} has
+ * room for are stored leased and pushed once stored; the others are stored due now, for the owner's {@link
+ * Scheduler} (woken here, or elsewhere through {@link ChangeSignals.Change#DELIVERIES}).
  *
  * <p>A batch that nothing matches costs no write: the cursor passes it in memory and is written with the next batch
  * that matches, or within {@link #CHECKPOINT}. With no active subscription at all, the cursor passes events without
@@ -41,6 +41,8 @@ final class Dispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
     /** Events read per round. */
     static final int BATCH = 500;
+    /** Deliveries stored in the first piece of a batch's (see {@link #queue}). */
+    static final int FIRST_PIECE = 64;
     /** With no active subscription, the wait between passes: a server that is only polled makes ten a second. */
     static final long IDLE_PASS_MILLIS = 100;
     /** How long the stored cursor may stay behind events that nothing matched. */
@@ -217,19 +219,28 @@ final class Dispatcher {
             checkpointIfDue(now);
             return true;
         }
-        Optional<List<Delivery>> queued = deliveries.dispatch(storedCursor, last, queueing, now);
-        if (queued.isEmpty()) {
-            reloadCursor(now); // another process dispatched meanwhile: continue from where it got to
-            return false;
+        // In pieces that double in size, each pushed once stored while the next is stored: a thousand deliveries of
+        // one event start with the first 64 instead of waiting for all. Only the last piece moves the cursor; should
+        // this process stop before it, whoever dispatches the batch again stores only the rest (a delivery is stored
+        // once), and those stored already are claimed after their lease.
+        for (int from = 0, piece = FIRST_PIECE; from < queueing.size(); from += piece, piece *= 2) {
+            int to = Math.min(queueing.size(), from + piece);
+            long movedTo = to == queueing.size() ? last : storedCursor;
+            Optional<List<Delivery>> queued = deliveries.dispatch(storedCursor, movedTo, queueing.subList(from, to),
+                    now);
+            if (queued.isEmpty()) {
+                reloadCursor(now); // another process dispatched meanwhile: continue from where it got to
+                return false;
+            }
+            for (Delivery d : queued.get()) {
+                Match match = pushing.remove(d.messageId());
+                if (match != null) {
+                    pusher.push(new Job(d, match.event(), match.subscription()));
+                }
+            }
         }
         storedCursor = cursor = last;
         storedAt = now;
-        for (Delivery d : queued.get()) {
-            Match match = pushing.remove(d.messageId());
-            if (match != null) {
-                pusher.push(new Job(d, match.event(), match.subscription()));
-            }
-        }
         if (dueHere) {
             scheduler.wake();
         }

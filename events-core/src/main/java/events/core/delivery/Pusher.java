@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Attempts held deliveries: each endpoint has its own {@link EndpointLane} (at most so many attempts at once, the
- * rest queued in order), so a slow endpoint holds back only itself. Just before sending, it checks that this process
+ * rest queued in order), so a slow endpoint holds back only itself; the {@link HostGate} spreads bursts to one host
+ * over a few connections. Just before sending, it checks that this process
  * still owns the endpoint's partition, that the subscription is still active, and that policy still grants the
  * subscriber the event (action {@code subscribe}; validations need no grant): a grant revoked while a delivery
  * waited in its lane stops it ({@link DeliveryStatus#DENIED}). Every outcome goes to the {@link OutcomeRecorder}.
@@ -41,6 +42,7 @@ final class Pusher {
     }
 
     private final int maxConcurrencyPerEndpoint;
+    private final HostGate gate;
     private final Executor executor;
     private final NodeMembership membership;
     private final SubscriptionLookup subscriptions;
@@ -53,10 +55,11 @@ final class Pusher {
     private final Map<String, Attempt> attempts = new ConcurrentHashMap<>();
     private volatile boolean closing;
 
-    Pusher(int maxConcurrencyPerEndpoint, Executor executor, NodeMembership membership,
+    Pusher(int maxConcurrencyPerEndpoint, HostGate gate, Executor executor, NodeMembership membership,
             SubscriptionLookup subscriptions, Authorizer authorizer, WebhookSender sender, OutcomeRecorder recorder,
             InFlight inFlight, Clock clock) {
         this.maxConcurrencyPerEndpoint = maxConcurrencyPerEndpoint;
+        this.gate = gate;
         this.executor = executor;
         this.membership = membership;
         this.subscriptions = subscriptions;
@@ -127,19 +130,41 @@ final class Pusher {
             recorder.ended(job.delivery(), DeliveryStatus.CANCELLED); // the subscription is gone
             return Taken.SETTLED;
         }
-        WebhookMessage message = new WebhookMessage(URI.create(job.endpoint()), job.messageId(), started, job.event(),
-                signing);
-        Attempt attempt = new Attempt(job, started);
-        attempts.put(job.messageId(), attempt);
-        sender.send(message).whenComplete((response, failure) -> {
-            if (attempts.remove(job.messageId(), attempt)) {
-                Duration took = Duration.between(started, clock.instant());
-                recorder.attempted(job, started,
-                        response != null ? response : WebhookResponse.failed("sender failed: " + failure, took));
-                ended(job);
-            }
-        });
+        gate.enter(HostGate.hostOf(job.endpoint()), ticket -> transmit(job, signing, ticket));
         return Taken.SENT;
+    }
+
+    /** Sends the job once its host let it through (on this thread or, after a wait, on the executor). */
+    private void transmit(Job job, List<WebhookSecret> signing, HostGate.Ticket ticket) {
+        if (closing) {
+            gate.ended(ticket);
+            inFlight.release(job.messageId()); // left to its lease
+            ended(job);
+            return;
+        }
+        Instant started = clock.instant();
+        Attempt attempt = new Attempt(job, started);
+        try {
+            WebhookMessage message = new WebhookMessage(URI.create(job.endpoint()), job.messageId(), started,
+                    job.event(), signing);
+            attempts.put(job.messageId(), attempt);
+            sender.send(message).whenComplete((response, failure) -> {
+                gate.ended(ticket);
+                if (attempts.remove(job.messageId(), attempt)) {
+                    Duration took = Duration.between(started, clock.instant());
+                    recorder.attempted(job, started,
+                            response != null ? response : WebhookResponse.failed("sender failed: " + failure, took));
+                    ended(job);
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("delivery {}: could not send the attempt; it is attempted again after its lease: {}",
+                    job.messageId(), e.toString());
+            gate.ended(ticket);
+            attempts.remove(job.messageId(), attempt);
+            inFlight.release(job.messageId());
+            ended(job);
+        }
     }
 
     private boolean permitted(Job job) {
@@ -171,6 +196,7 @@ final class Pusher {
      */
     int close(Duration wait) {
         closing = true;
+        gate.close(); // those waiting for their host are left to their lease
         long deadline = System.nanoTime() + wait.toNanos();
         while (!attempts.isEmpty() && System.nanoTime() < deadline) {
             Signal.sleep(10);

@@ -272,6 +272,36 @@ class DeliveryEngineTest {
     }
 
     @Test
+    void endpointsThatNeverAnswerHoldBackTheRestOfTheirHostForASecondAtMost() {
+        // 4 attempts per endpoint, 8 young ones per host: two stuck endpoints fill their host
+        DeliveryFixture f = new DeliveryFixture(
+                events.domain.WebhookEndpoints.builder().allowHttp(true).allowPrivate(true).build(), 4, 8, 10_000,
+                64L << 20);
+        try {
+            String stuck1 = "http://127.0.0.1:9001/stuck/1";
+            String stuck2 = "http://127.0.0.1:9001/stuck/2";
+            String healthy = "http://127.0.0.1:9001/healthy";
+            f.subscribe(stuck1);
+            f.subscribe(stuck2);
+            f.subscribe(healthy);
+            f.sender.answer(stuck1, m -> new CompletableFuture<>());
+            f.sender.answer(stuck2, m -> new CompletableFuture<>());
+            f.events.append(IntStream.range(0, 10).mapToObj(i -> anEvent().build()).toList());
+            long started = System.nanoTime();
+            f.engine.dispatchOnce();
+
+            awaitSent(f, healthy, 1 + 10);
+            long tookMillis = (System.nanoTime() - started) / 1_000_000;
+            assertThat(f.sender.sentTo(stuck1)).hasSize(1 + 4);
+            assertThat(f.sender.sentTo(stuck2)).hasSize(1 + 4);
+            // the healthy endpoint waited for the stuck attempts to stop counting (a second), not for their timeout
+            assertThat(tookMillis).isLessThan(5_000);
+        } finally {
+            f.close();
+        }
+    }
+
+    @Test
     void heldBytesFollowTheEventsHeldAndReturnToZero() {
         DeliveryFixture one = new DeliveryFixture(
                 events.domain.WebhookEndpoints.builder().allowHttp(true).allowPrivate(true).build(), 1, 10_000);
@@ -549,6 +579,50 @@ class DeliveryEngineTest {
         });
         assertThat(f.deliveries.attempts(s.id(), Long.MAX_VALUE, 10)).as("the validation and the two pushes")
                 .hasSize(3);
+    }
+
+    @Test
+    void aLargeFanOutIsStoredInPiecesThatDoubleAndOnlyTheLastMovesTheCursor() {
+        List<String> endpoints = IntStream.range(0, 200).mapToObj(i -> "http://127.0.0.1:9001/fan/" + i).toList();
+        endpoints.forEach(f::subscribe);
+        f.engineDeliveries.dispatches.clear();
+        long before = f.engineDeliveries.dispatchCursor();
+
+        f.publish(anEvent().build());
+
+        long after = f.engineDeliveries.dispatchCursor();
+        assertThat(after).isGreaterThan(before);
+        assertThat(f.engineDeliveries.dispatches).containsExactly(
+                new events.core.HookedDeliveryStore.Dispatch(before, before, 64),
+                new events.core.HookedDeliveryStore.Dispatch(before, before, 128),
+                new events.core.HookedDeliveryStore.Dispatch(before, after, 8));
+        assertThat(endpoints).allSatisfy(e -> assertThat(f.sender.sentTo(e)).hasSize(2)); // validation, event
+    }
+
+    @Test
+    void aDispatchThatFailsAfterItsFirstPieceStoresAndPushesEveryDeliveryOnce() {
+        List<String> endpoints = IntStream.range(0, 200).mapToObj(i -> "http://127.0.0.1:9001/fan/" + i).toList();
+        List<Subscription> subscribed = endpoints.stream().map(f::subscribe).toList();
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        f.engineDeliveries.beforeDispatch(() -> {
+            if (calls.incrementAndGet() == 2) {
+                throw new IllegalStateException("database gone");
+            }
+        });
+        f.events.append(List.of(anEvent().build()));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(f.engine::dispatchOnce).hasMessage("database gone");
+        f.settle();
+        assertThat(f.engine.held()).isZero();
+        assertThat(endpoints.stream().filter(e -> f.sender.sentTo(e).size() == 2)).hasSize(64);
+        f.publish(); // the batch again: only the other 136 are stored, and pushed
+
+        assertThat(endpoints).allSatisfy(e -> assertThat(f.sender.sentTo(e)).hasSize(2));
+        assertThat(subscribed).allSatisfy(s -> {
+            Delivery d = f.onlyDeliveryOf(s);
+            assertThat(d.status()).isEqualTo(DeliveryStatus.DELIVERED);
+            assertThat(d.attempts()).isEqualTo(1);
+        });
     }
 
     @Test

@@ -65,9 +65,13 @@ final class DeliveryFixture implements AutoCloseable {
     }
 
     DeliveryFixture(WebhookEndpoints endpoints, int perEndpoint, int inMemory, long bytesInMemory) {
+        this(endpoints, perEndpoint, 64, inMemory, bytesInMemory);
+    }
+
+    DeliveryFixture(WebhookEndpoints endpoints, int perEndpoint, int perHost, int inMemory, long bytesInMemory) {
         SubscriptionIndex index = new SubscriptionIndex(subscriptions, new CesqlFilterExpressions());
         engine = new DeliveryEngine(events, subscriptions, engineDeliveries, sender, authorizer, index, clock,
-                new DeliveryEngine.Settings(SCHEDULE, LEASE, perEndpoint, inMemory, bytesInMemory,
+                new DeliveryEngine.Settings(SCHEDULE, LEASE, perEndpoint, perHost, inMemory, bytesInMemory,
                         () -> "https://events.example", Duration.ofSeconds(1)),
                 () -> 0.5, ChangeSignals.NONE);
         admin = new SubscriptionAdministration(subscriptions, deliveries, authorizer, new CesqlFilterExpressions(),
