@@ -36,7 +36,9 @@
 #   BENCH_LATENCY_DURATION seconds measured at half the peak (20, after 5 s unmeasured)  BENCH_RATE events/s of the
 #   latency phase instead of half the peak  BENCH_LATENCY_CONNECTIONS (64)  BENCH_FANOUT (1000)  BENCH_FANOUT_ROUNDS (5)
 #   BENCH_PHASES of the delivery benchmark (throughput,ceiling,latency,fanout; latency needs throughput or BENCH_RATE)
-#   BENCH_SERVER_JAVA_OPTS more JVM options for the servers
+#   BENCH_SERVER_JAVA_OPTS more JVM options for the servers  BENCH_SERVER_JAR another build of the server to measure
+#   (for example an older commit's, built in a worktree) with this benchmark  BENCH_SINK_ACCEPT_QUEUE connections the
+#   receiver's kernel may hold before it takes them (0: the JDK's default of 50, as most Java receivers have)
 #   BENCH_MATCH_COUNTS ("100 100000"; empty to skip)  BENCH_MATCH_CONCURRENCY (64)  BENCH_MATCH_WARMUP (300)
 #   BENCH_MATCH_ROUNDS (2)  BENCH_DELIVERY=0 to run the matching cost only
 #   BENCH_BUILD=1 to rebuild even if the jars exist
@@ -60,6 +62,7 @@ LATENCY_CONNECTIONS="${BENCH_LATENCY_CONNECTIONS:-64}"
 FANOUT="${BENCH_FANOUT:-1000}"
 FANOUT_ROUNDS="${BENCH_FANOUT_ROUNDS:-5}"
 PHASES="${BENCH_PHASES:-throughput,ceiling,latency,fanout}"
+SINK_ACCEPT_QUEUE="${BENCH_SINK_ACCEPT_QUEUE:-0}"
 MATCH_COUNTS="${BENCH_MATCH_COUNTS-100 100000}"
 MATCH_CONCURRENCY="${BENCH_MATCH_CONCURRENCY:-64}"
 MATCH_WARMUP="${BENCH_MATCH_WARMUP:-300}"
@@ -105,7 +108,8 @@ for target in $TARGETS; do
       --token "$TOKEN" --subscriptions "$SUBSCRIPTIONS" --concurrency "$CONCURRENCY" --max-backlog "$MAX_BACKLOG" \
       --settle "$WARMUP" --duration "$DURATION" --latency-duration "$LATENCY_DURATION" --rate "$RATE" \
       --latency-connections "$LATENCY_CONNECTIONS" \
-      --fanout "$FANOUT" --fanout-rounds "$FANOUT_ROUNDS" --phases "$PHASES" --label "$target"
+      --fanout "$FANOUT" --fanout-rounds "$FANOUT_ROUNDS" --phases "$PHASES" --label "$target" \
+      --sink-accept-queue "$SINK_ACCEPT_QUEUE"
     while IFS= read -r line; do RESULTS+=("$line"); done < <(grep '^RESULT ' "$WORK/$target-delivery.result")
     check_server "$pid" "$SERVER_NAME"
     stop_child "$pid"

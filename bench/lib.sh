@@ -11,7 +11,7 @@ PGUSER="${PGUSER:-postgres}"
 PGDATABASE="${PGDATABASE:-test}"
 export PGHOST PGPORT PGUSER PGDATABASE
 
-SERVER_JAR="$ROOT/events-server/target/events-server.jar"
+SERVER_JAR="${BENCH_SERVER_JAR:-$ROOT/events-server/target/events-server.jar}"
 BENCH_CLASSES="$ROOT/events-bench/target/classes"
 BENCH_CLASSPATH_FILE="$ROOT/events-bench/target/classpath.txt"
 

@@ -158,11 +158,12 @@ public final class DeliveryBench {
         int fanout = flags.intValue("--fanout", 1000, 1, 100_000);
         int fanoutRounds = flags.intValue("--fanout-rounds", 5, 1, 1000);
         int drainTimeout = flags.intValue("--drain-timeout", 120, 1, MAX_SECONDS);
+        int sinkAcceptQueue = flags.intValue("--sink-accept-queue", 0, 0, 65_535);
         Set<String> phases = new HashSet<>(Arrays.asList(
                 flags.value("--phases", "throughput,ceiling,latency,fanout").split(",")));
         String label = flags.value("--label", "server").replace(' ', '_');
 
-        try (WebhookSink sink = WebhookSink.start(0)) {
+        try (WebhookSink sink = WebhookSink.start(0, sinkAcceptQueue)) {
             List<HttpUrl> publishBases = new ArrayList<>();
             for (String u : flags.value("--publish-urls", url.toString()).split(",")) {
                 URI publishUrl = URI.create(u.trim());
@@ -650,6 +651,9 @@ public final class DeliveryBench {
         final int wanted;
         volatile long firstNanos;
         volatile long lastNanos;
+        /** When the half and the nine tenths of the pushes had arrived. */
+        volatile long halfNanos;
+        volatile long nineTenthsNanos;
 
         Round(String eventId, int wanted) {
             this.eventId = eventId;
@@ -661,7 +665,14 @@ public final class DeliveryBench {
                 if (firstNanos == 0) {
                     firstNanos = nanos;
                 }
-                if (seen.size() == wanted) {
+                int count = seen.size();
+                if (count == (wanted + 1) / 2) {
+                    halfNanos = nanos;
+                }
+                if (count == (wanted * 9 + 9) / 10) {
+                    nineTenthsNanos = nanos;
+                }
+                if (count == wanted) {
                     lastNanos = nanos;
                     done.countDown();
                 }
@@ -699,8 +710,10 @@ public final class DeliveryBench {
                 sendToFirst[round] = r.firstNanos - sent;
             }
             System.out.printf(Locale.ROOT, "%s: fan-out round %s: publish sent -> all %d pushes %.1f ms (ack %.1f ms,"
-                    + " first push %.1f ms)%n", label, round < 0 ? "warmup" : Integer.toString(round + 1),
-                    subscriptions, (r.lastNanos - sent) / 1e6, (acked - sent) / 1e6, (r.firstNanos - sent) / 1e6);
+                    + " first push %.1f ms, half %.1f ms, nine tenths %.1f ms)%n", label,
+                    round < 0 ? "warmup" : Integer.toString(round + 1), subscriptions, (r.lastNanos - sent) / 1e6,
+                    (acked - sent) / 1e6, (r.firstNanos - sent) / 1e6, (r.halfNanos - sent) / 1e6,
+                    (r.nineTenthsNanos - sent) / 1e6);
             // Let the server record the round's attempts before the next one.
             Thread.sleep(2000);
         }

@@ -3,6 +3,8 @@ package events.bench;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
 
 /**
  * The webhook receiver of the delivery benchmark: a bare Javalin app on 127.0.0.1 that answers every
@@ -41,17 +43,27 @@ final class WebhookSink implements AutoCloseable {
         this.app = app;
     }
 
-    /** Starts the receiver on 127.0.0.1:{@code port} (0: any free port). */
-    static WebhookSink start(int port) {
+    /**
+     * Starts the receiver on 127.0.0.1:{@code port} (0: any free port) with room for {@code acceptQueue} connections
+     * that the kernel has accepted and the receiver not yet taken (0: the JDK's default of 50).
+     */
+    static WebhookSink start(int port, int acceptQueue) {
         WebhookSink[] sink = new WebhookSink[1];
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
+            config.jetty.addConnector((server, http) -> {
+                ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+                connector.setHost("127.0.0.1");
+                connector.setPort(port);
+                connector.setAcceptQueueSize(acceptQueue);
+                return connector;
+            });
             config.routes.post("/d/{n}", ctx -> sink[0].handle('d', ctx));
             config.routes.post("/f/{n}", ctx -> sink[0].handle('f', ctx));
             config.routes.get("/health/ready", ctx -> ctx.status(200));
         });
         sink[0] = new WebhookSink(app);
-        app.start("127.0.0.1", port);
+        app.start();
         return sink[0];
     }
 
