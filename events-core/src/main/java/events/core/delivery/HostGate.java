@@ -36,7 +36,7 @@ final class HostGate implements AutoCloseable {
         final String key;
         /** The tickets that still count, oldest first. */
         final ArrayDeque<Ticket> young = new ArrayDeque<>();
-        final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+        final ArrayDeque<Send> waiting = new ArrayDeque<>();
 
         Host(String key) {
             this.key = key;
@@ -46,9 +46,6 @@ final class HostGate implements AutoCloseable {
     /** What runs once let through. */
     interface Send {
         void run(Ticket ticket);
-    }
-
-    private record Waiting(Send send) {
     }
 
     private final int young;
@@ -71,12 +68,12 @@ final class HostGate implements AutoCloseable {
         });
     }
 
-    /** The host part of an endpoint URL that attempts to it count against. */
-    static String hostOf(String endpoint) {
-        URI uri = URI.create(endpoint);
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
-        return scheme + "://" + host + ":" + uri.getPort();
+    /** The host that attempts to {@code endpoint} count against: scheme, name and port (the scheme's by default). */
+    static String hostOf(URI endpoint) {
+        String scheme = endpoint.getScheme() == null ? "" : endpoint.getScheme().toLowerCase(Locale.ROOT);
+        String host = endpoint.getHost() == null ? "" : endpoint.getHost().toLowerCase(Locale.ROOT);
+        int port = endpoint.getPort() >= 0 ? endpoint.getPort() : "https".equals(scheme) ? 443 : 80;
+        return scheme + "://" + host + ":" + port;
     }
 
     /** Runs {@code send} now on this thread if the host has room, else later on the executor. */
@@ -87,7 +84,7 @@ final class HostGate implements AutoCloseable {
             Host host = hosts.computeIfAbsent(hostKey, Host::new);
             letThrough(host, nanos);
             if (host.young.size() >= young) {
-                host.waiting.add(new Waiting(send));
+                host.waiting.add(send);
                 scheduleTick();
                 return;
             }
@@ -127,12 +124,12 @@ final class HostGate implements AutoCloseable {
     private void letThrough(Host host, long nanos) {
         age(host, nanos);
         while (!host.waiting.isEmpty() && host.young.size() < young) {
-            Waiting w = host.waiting.pollFirst();
+            Send send = host.waiting.pollFirst();
             Ticket t = admit(host, nanos);
             try {
-                executor.execute(() -> w.send().run(t));
+                executor.execute(() -> send.run(t));
             } catch (RejectedExecutionException e) {
-                w.send().run(t); // closing: runs here, and finds the pusher closing
+                send.run(t); // closing: runs here, and finds the pusher closing
             }
         }
     }
@@ -161,7 +158,6 @@ final class HostGate implements AutoCloseable {
         long nanos = System.nanoTime();
         for (Host host : hosts.values().toArray(Host[]::new)) {
             letThrough(host, nanos);
-            age(host, nanos);
             forgetIfIdle(host);
         }
         if (hosts.values().stream().anyMatch(h -> !h.waiting.isEmpty())) {
@@ -176,7 +172,7 @@ final class HostGate implements AutoCloseable {
         synchronized (this) {
             for (Host host : hosts.values()) {
                 while (!host.waiting.isEmpty()) {
-                    host.waiting.pollFirst().send().run(new Ticket(host, System.nanoTime()));
+                    host.waiting.pollFirst().run(new Ticket(host, System.nanoTime()));
                 }
             }
         }

@@ -25,10 +25,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Attempts held deliveries: each endpoint has its own {@link EndpointLane} (at most so many attempts at once, the
  * rest queued in order), so a slow endpoint holds back only itself; the {@link HostGate} spreads bursts to one host
- * over a few connections. Just before sending, it checks that this process
- * still owns the endpoint's partition, that the subscription is still active, and that policy still grants the
- * subscriber the event (action {@code subscribe}; validations need no grant): a grant revoked while a delivery
- * waited in its lane stops it ({@link DeliveryStatus#DENIED}). Every outcome goes to the {@link OutcomeRecorder}.
+ * over a few connections. Just before sending, it checks that this process still owns the endpoint's partition,
+ * that the subscription is still active, and that policy still grants the subscriber the event (action {@code
+ * subscribe}; validations need no grant): a grant revoked while a delivery waited in its lane stops it ({@link
+ * DeliveryStatus#DENIED}). Every outcome goes to the {@link OutcomeRecorder}.
  *
  * <p>It also keeps the attempts in flight: one that has not ended two leases after it started was lost by a fault in
  * this process; {@link #abandonLost} frees its place in the lane and lets go of its delivery, which is claimed again
@@ -130,12 +130,13 @@ final class Pusher {
             recorder.ended(job.delivery(), DeliveryStatus.CANCELLED); // the subscription is gone
             return Taken.SETTLED;
         }
-        gate.enter(HostGate.hostOf(job.endpoint()), ticket -> transmit(job, signing, ticket));
+        URI endpoint = URI.create(job.endpoint());
+        gate.enter(HostGate.hostOf(endpoint), ticket -> transmit(job, endpoint, signing, ticket));
         return Taken.SENT;
     }
 
     /** Sends the job once its host let it through (on this thread or, after a wait, on the executor). */
-    private void transmit(Job job, List<WebhookSecret> signing, HostGate.Ticket ticket) {
+    private void transmit(Job job, URI endpoint, List<WebhookSecret> signing, HostGate.Ticket ticket) {
         if (closing) {
             gate.ended(ticket);
             inFlight.release(job.messageId()); // left to its lease
@@ -145,8 +146,7 @@ final class Pusher {
         Instant started = clock.instant();
         Attempt attempt = new Attempt(job, started);
         try {
-            WebhookMessage message = new WebhookMessage(URI.create(job.endpoint()), job.messageId(), started,
-                    job.event(), signing);
+            WebhookMessage message = new WebhookMessage(endpoint, job.messageId(), started, job.event(), signing);
             attempts.put(job.messageId(), attempt);
             sender.send(message).whenComplete((response, failure) -> {
                 gate.ended(ticket);

@@ -2,6 +2,7 @@ package events.core.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,10 +88,14 @@ class HostGateTest {
     }
 
     @Test
-    void theHostOfAnEndpointIsItsSchemeNameAndPort() {
-        assertThat(HostGate.hostOf("https://Hooks.Example.com/a/b?c=d")).isEqualTo("https://hooks.example.com:-1");
-        assertThat(HostGate.hostOf("https://hooks.example.com:8443/x")).isEqualTo("https://hooks.example.com:8443");
-        assertThat(HostGate.hostOf("http://[::1]:9000/x")).isEqualTo("http://[::1]:9000");
+    void theHostOfAnEndpointIsItsSchemeNameAndPortTheSchemesByDefault() {
+        assertThat(HostGate.hostOf(URI.create("https://Hooks.Example.com/a/b?c=d")))
+                .isEqualTo(HostGate.hostOf(URI.create("https://hooks.example.com:443/e")))
+                .isEqualTo("https://hooks.example.com:443");
+        assertThat(HostGate.hostOf(URI.create("http://hooks.example.com/x"))).isEqualTo("http://hooks.example.com:80");
+        assertThat(HostGate.hostOf(URI.create("https://hooks.example.com:8443/x")))
+                .isEqualTo("https://hooks.example.com:8443");
+        assertThat(HostGate.hostOf(URI.create("http://[::1]:9000/x"))).isEqualTo("http://[::1]:9000");
     }
 
     private static void awaitCount(List<?> list, int n) throws InterruptedException {
