@@ -75,8 +75,8 @@ public final class Events implements AutoCloseable {
             if (wakes != null) {
                 wakes.wake();
             }
-            // The dispatching process hears of new events stored elsewhere (a single node never signals).
-            if (wakes == null || !wakes.dispatchesHere()) {
+            // Every process dispatches to its own endpoints: the others hear of new events (one alone never signals).
+            if (wakes == null || !wakes.deliversAlone()) {
                 signals.announce(ChangeSignals.Change.EVENTS);
             }
         });

@@ -38,8 +38,8 @@ public final class HookedDeliveryStore implements DeliveryStore {
     }
 
     @Override
-    public long dispatchCursor() {
-        return delegate.dispatchCursor();
+    public long[] dispatchCursors() {
+        return delegate.dispatchCursors();
     }
 
     @Override
@@ -48,16 +48,11 @@ public final class HookedDeliveryStore implements DeliveryStore {
     }
 
     @Override
-    public boolean leaseDispatch(UUID holder, Instant now, Instant until) {
-        return delegate.leaseDispatch(holder, now, until);
-    }
-
-    @Override
-    public Optional<List<Delivery>> dispatch(long expectedCursor, long cursor, Collection<NewDelivery> deliveries,
-            Instant dueAt) {
+    public Optional<List<Delivery>> dispatch(EndpointPartitions partitions, long expectedCursor, long cursor,
+            Collection<NewDelivery> deliveries, Instant dueAt) {
         dispatches.add(new Dispatch(expectedCursor, cursor, deliveries.size()));
         beforeDispatch.get().run();
-        return delegate.dispatch(expectedCursor, cursor, deliveries, dueAt);
+        return delegate.dispatch(partitions, expectedCursor, cursor, deliveries, dueAt);
     }
 
     @Override

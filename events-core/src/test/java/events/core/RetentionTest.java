@@ -41,7 +41,7 @@ class RetentionTest {
         long cursor = deliveries.dispatchCursor();
         List<NewDelivery> queued = stored.stream()
                 .map(e -> new NewDelivery(subscription, e.sequence(), e.event().id())).toList();
-        List<Delivery> ds = deliveries.dispatch(cursor, stored.get(stored.size() - 1).sequence(), queued,
+        List<Delivery> ds = deliveries.dispatch(EndpointPartitions.ALL, cursor, stored.get(stored.size() - 1).sequence(), queued,
                 clock.instant()).orElseThrow();
         List<AttemptRecord> records = new ArrayList<>();
         for (Delivery d : ds) {
@@ -76,7 +76,7 @@ class RetentionTest {
     @Test
     void keepsOldEventsTheDispatcherHasNotReachedYet() {
         List<StoredEvent> stored = publish(5);
-        deliveries.dispatch(0, stored.get(1).sequence(), List.of(), T0);
+        deliveries.dispatch(EndpointPartitions.ALL, 0, stored.get(1).sequence(), List.of(), T0);
         clock.advance(Duration.ofDays(91));
 
         assertThat(retention.runOnce().events()).isEqualTo(2);

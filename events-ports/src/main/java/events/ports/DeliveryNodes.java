@@ -5,20 +5,10 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The bookkeeping of the processes that deliver from one store: who dispatches new events (a lease) and who is
- * alive to share the endpoints out. Implementations are thread-safe; several processes share one.
+ * The bookkeeping of the processes that deliver from one store: who is alive to share the endpoint partitions
+ * out. Implementations are thread-safe; several processes share one.
  */
 public interface DeliveryNodes {
-
-    /**
-     * Takes or renews the dispatcher's lease for {@code holder}, so that one process at a time dispatches
-     * (several dispatchers would each push the same new events before {@link #dispatch}'s compare-and-set
-     * decided which one queued them). Succeeds when {@code holder} holds the lease already, when nobody does, or
-     * when the holder's lease ran out before {@code now}; the lease then lasts until {@code until}.
-     *
-     * @return whether {@code holder} holds the lease now
-     */
-    boolean leaseDispatch(UUID holder, Instant now, Instant until);
 
     /**
      * Records that the delivering process {@code node} is alive until {@code aliveUntil} and returns every process

@@ -23,23 +23,31 @@ import java.util.UUID;
 public interface DeliveryQueue {
 
     /**
-     * The dispatch cursor: every event with a sequence up to it has had its deliveries queued. 0 at first.
+     * The dispatch cursor of every endpoint partition, indexed by partition ({@link EndpointPartitions#COUNT}
+     * values): every event with a sequence up to a partition's cursor has had its deliveries to the endpoints of
+     * that partition queued. 0 at first.
      */
-    long dispatchCursor();
+    long[] dispatchCursors();
+
+    /** The lowest dispatch cursor: every event up to it has had all its deliveries queued. */
+    default long dispatchCursor() {
+        return java.util.Arrays.stream(dispatchCursors()).min().orElse(0);
+    }
 
     /**
-     * Queues deliveries and moves the dispatch cursor to {@code cursor}, in one transaction: after a crash
-     * either both happened or neither. A delivery already queued for the same subscription and event is
-     * left as it is, and none is queued for a subscription that does not exist (deleted meanwhile). The new
-     * deliveries are due at their own {@link NewDelivery#dueAt}, or where that is null at {@code dueAt}.
+     * Queues deliveries and moves the dispatch cursor of every partition in {@code partitions} to {@code cursor},
+     * in one transaction: after a crash either both happened or neither. A delivery already queued for the same
+     * subscription and event is left as it is, and none is queued for a subscription that does not exist (deleted
+     * meanwhile). The new deliveries are due at their own {@link NewDelivery#dueAt}, or where that is null at
+     * {@code dueAt}.
      *
-     * @param expectedCursor the cursor the caller read; when another process moved it meanwhile, nothing is
-     *     done and the result is empty
-     * @return the deliveries queued by this call (not those that already existed), or empty when the cursor
-     *     had moved
+     * @param expectedCursor the cursor the caller read for every one of {@code partitions}; when another process
+     *     moved one of them meanwhile, nothing is done and the result is empty
+     * @return the deliveries queued by this call (not those that already existed), or empty when a cursor had
+     *     moved
      */
-    Optional<List<Delivery>> dispatch(long expectedCursor, long cursor, Collection<NewDelivery> deliveries,
-            Instant dueAt);
+    Optional<List<Delivery>> dispatch(EndpointPartitions partitions, long expectedCursor, long cursor,
+            Collection<NewDelivery> deliveries, Instant dueAt);
 
     /**
      * Queues the validation delivery of a subscription (event sequence {@link Delivery#VALIDATION}, event id

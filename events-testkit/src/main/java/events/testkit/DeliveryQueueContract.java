@@ -84,7 +84,7 @@ public abstract class DeliveryQueueContract extends DeliveryStorageContract {
         UUID b = subscription(storage, "b");
         Instant later = T0.plusSeconds(30);
 
-        List<Delivery> queued = store.dispatch(0, 2, List.of(new NewDelivery(a, 1, "e1", later),
+        List<Delivery> queued = store.dispatch(EndpointPartitions.ALL, 0, 2, List.of(new NewDelivery(a, 1, "e1", later),
                 new NewDelivery(b, 1, "e1"), new NewDelivery(a, 2, "e2", T0.minusSeconds(5))), T0).orElseThrow();
 
         assertThat(queued).extracting(d -> d.subscriptionId() + "/" + d.eventSequence() + "@" + d.nextAttemptAt())
@@ -101,7 +101,7 @@ public abstract class DeliveryQueueContract extends DeliveryStorageContract {
         UUID a = subscription(storage, "a");
         UUID b = subscription(storage, "b");
 
-        Optional<List<Delivery>> queued = store.dispatch(0, 3,
+        Optional<List<Delivery>> queued = store.dispatch(EndpointPartitions.ALL, 0, 3,
                 List.of(new NewDelivery(a, 1, "e1"), new NewDelivery(b, 1, "e1"), new NewDelivery(a, 3, "e3")), T0);
 
         assertThat(queued).hasValueSatisfying(list -> {
@@ -127,7 +127,7 @@ public abstract class DeliveryQueueContract extends DeliveryStorageContract {
         UUID a = subscription(storage, "a");
         UUID unknown = UUID.randomUUID();
 
-        List<Delivery> queued = store.dispatch(0, 2, List.of(new NewDelivery(unknown, 1, "e1"),
+        List<Delivery> queued = store.dispatch(EndpointPartitions.ALL, 0, 2, List.of(new NewDelivery(unknown, 1, "e1"),
                 new NewDelivery(a, 1, "e1"), new NewDelivery(unknown, 2, "e2")), T0).orElseThrow();
 
         assertThat(queued).singleElement().satisfies(d -> assertThat(d.subscriptionId()).isEqualTo(a));
@@ -140,9 +140,9 @@ public abstract class DeliveryQueueContract extends DeliveryStorageContract {
         Storage storage = newStorage();
         DeliveryStore store = storage.deliveries();
         UUID a = subscription(storage, "a");
-        store.dispatch(0, 5, List.of(new NewDelivery(a, 5, "e5")), T0);
+        store.dispatch(EndpointPartitions.ALL, 0, 5, List.of(new NewDelivery(a, 5, "e5")), T0);
 
-        Optional<List<Delivery>> stale = store.dispatch(0, 7,
+        Optional<List<Delivery>> stale = store.dispatch(EndpointPartitions.ALL, 0, 7,
                 List.of(new NewDelivery(a, 6, "e6"), new NewDelivery(a, 7, "e7")), T0);
 
         assertThat(stale).isEmpty();
@@ -154,17 +154,51 @@ public abstract class DeliveryQueueContract extends DeliveryStorageContract {
     void dispatchWithoutDeliveriesStillMovesTheCursor() {
         DeliveryStore store = newStorage().deliveries();
 
-        assertThat(store.dispatch(0, 10, List.of(), T0)).contains(List.of());
-        assertThat(store.dispatch(10, 10, List.of(), T0)).contains(List.of());
+        assertThat(store.dispatch(EndpointPartitions.ALL, 0, 10, List.of(), T0)).contains(List.of());
+        assertThat(store.dispatch(EndpointPartitions.ALL, 10, 10, List.of(), T0)).contains(List.of());
         assertThat(store.dispatchCursor()).isEqualTo(10);
+    }
+
+    @Test
+    void eachPartitionHasACursorOfItsOwn() {
+        DeliveryStore store = newStorage().deliveries();
+        EndpointPartitions some = EndpointPartitions.of(3, 7);
+
+        assertThat(store.dispatch(some, 0, 10, List.of(), T0)).contains(List.of());
+        assertThat(store.dispatch(EndpointPartitions.of(7), 10, 12, List.of(), T0)).contains(List.of());
+
+        long[] cursors = store.dispatchCursors();
+        assertThat(cursors).hasSize(EndpointPartitions.COUNT);
+        assertThat(cursors[3]).isEqualTo(10);
+        assertThat(cursors[7]).isEqualTo(12);
+        assertThat(cursors[0]).isZero();
+        assertThat(store.dispatchCursor()).as("the lowest").isZero();
+        assertThat(store.dispatch(EndpointPartitions.ALL, 0, 12, List.of(), T0)).as("3 and 7 are not at 0").isEmpty();
+        assertThat(store.dispatchCursors()[0]).as("moved all or none").isZero();
+    }
+
+    @Test
+    void aDispatchOfSeveralPartitionsMovesNoneWhenOneOfThemMovedMeanwhile() {
+        Storage storage = newStorage();
+        DeliveryStore store = storage.deliveries();
+        UUID a = subscription(storage, "a");
+        store.dispatch(EndpointPartitions.of(5), 0, 4, List.of(), T0);
+
+        Optional<List<Delivery>> stale = store.dispatch(EndpointPartitions.of(4, 5, 6), 0, 8,
+                List.of(new NewDelivery(a, 8, "e8")), T0);
+
+        assertThat(stale).isEmpty();
+        long[] cursors = store.dispatchCursors();
+        assertThat(new long[] {cursors[4], cursors[5], cursors[6]}).containsExactly(0, 4, 0);
+        assertThat(store.claimDue(T0, 10, LEASE, EndpointPartitions.ALL, Set.of())).isEmpty();
     }
 
     @Test
     void dispatchNeverMovesTheCursorBack() {
         DeliveryStore store = newStorage().deliveries();
-        store.dispatch(0, 10, List.of(), T0);
+        store.dispatch(EndpointPartitions.ALL, 0, 10, List.of(), T0);
 
-        assertThatThrownBy(() -> store.dispatch(10, 9, List.of(), T0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.dispatch(EndpointPartitions.ALL, 10, 9, List.of(), T0)).isInstanceOf(IllegalArgumentException.class);
         assertThat(store.dispatchCursor()).isEqualTo(10);
     }
 
@@ -173,11 +207,11 @@ public abstract class DeliveryQueueContract extends DeliveryStorageContract {
         Storage storage = newStorage();
         DeliveryStore store = storage.deliveries();
         UUID a = subscription(storage, "a");
-        Delivery first = store.dispatch(0, 1, List.of(new NewDelivery(a, 1, "e1")), T0).orElseThrow().get(0);
+        Delivery first = store.dispatch(EndpointPartitions.ALL, 0, 1, List.of(new NewDelivery(a, 1, "e1")), T0).orElseThrow().get(0);
         store.claimDue(T0, 10, LEASE, EndpointPartitions.ALL, Set.of());
         store.recordAttempt(attempt(first, 1, T0, 503, null), DeliveryStatus.PENDING, T0.plusSeconds(10));
 
-        List<Delivery> again = store.dispatch(1, 2, List.of(new NewDelivery(a, 1, "e1"), new NewDelivery(a, 2, "e2"),
+        List<Delivery> again = store.dispatch(EndpointPartitions.ALL, 1, 2, List.of(new NewDelivery(a, 1, "e1"), new NewDelivery(a, 2, "e2"),
                 new NewDelivery(a, 2, "e2")), T0.plusSeconds(5)).orElseThrow();
 
         assertThat(again).singleElement().satisfies(d -> assertThat(d.eventSequence()).isEqualTo(2));
@@ -211,7 +245,7 @@ public abstract class DeliveryQueueContract extends DeliveryStorageContract {
                 }
                 running.add(pool.submit(() -> {
                     start.await();
-                    results.add(store.dispatch(0, 100 + dispatcher, mine, T0));
+                    results.add(store.dispatch(EndpointPartitions.ALL, 0, 100 + dispatcher, mine, T0));
                     return null;
                 }));
             }
@@ -250,9 +284,9 @@ public abstract class DeliveryQueueContract extends DeliveryStorageContract {
         }
 
         long started = System.nanoTime();
-        List<Delivery> queued = store.dispatch(0, 10, fanOut, T0).orElseThrow();
+        List<Delivery> queued = store.dispatch(EndpointPartitions.ALL, 0, 10, fanOut, T0).orElseThrow();
         Duration took = Duration.ofNanos(System.nanoTime() - started);
-        List<Delivery> again = store.dispatch(10, 20, fanOut, T0).orElseThrow();
+        List<Delivery> again = store.dispatch(EndpointPartitions.ALL, 10, 20, fanOut, T0).orElseThrow();
 
         assertThat(queued).hasSize(1000);
         assertThat(ids(queued)).doesNotHaveDuplicates();
@@ -342,7 +376,7 @@ public abstract class DeliveryQueueContract extends DeliveryStorageContract {
                 deliveries.add(new NewDelivery(s, seq, "e" + seq));
             }
         }
-        storages.get(0).deliveries().dispatch(0, 100, deliveries, T0);
+        storages.get(0).deliveries().dispatch(EndpointPartitions.ALL, 0, 100, deliveries, T0);
         int claimers = 6;
         ExecutorService pool = Executors.newFixedThreadPool(claimers);
         List<Long> claimed = Collections.synchronizedList(new ArrayList<>());
@@ -616,11 +650,11 @@ public abstract class DeliveryQueueContract extends DeliveryStorageContract {
         DeliveryStore last = storages.get(storages.size() - 1).deliveries();
         UUID a = subscription(storages.get(0), "a");
 
-        List<Delivery> queued = first.dispatch(0, 2, List.of(new NewDelivery(a, 1, "e1"), new NewDelivery(a, 2, "e2")),
+        List<Delivery> queued = first.dispatch(EndpointPartitions.ALL, 0, 2, List.of(new NewDelivery(a, 1, "e1"), new NewDelivery(a, 2, "e2")),
                 T0).orElseThrow();
 
         assertThat(last.dispatchCursor()).isEqualTo(2);
-        assertThat(last.dispatch(0, 3, List.of(new NewDelivery(a, 3, "e3")), T0)).isEmpty();
+        assertThat(last.dispatch(EndpointPartitions.ALL, 0, 3, List.of(new NewDelivery(a, 3, "e3")), T0)).isEmpty();
         assertThat(last.nextDue(EndpointPartitions.ALL, Set.of())).contains(T0);
         List<Delivery> claimed = last.claimDue(T0, 10, LEASE, EndpointPartitions.ALL, Set.of());
         assertThat(ids(claimed)).containsExactlyInAnyOrderElementsOf(ids(queued));

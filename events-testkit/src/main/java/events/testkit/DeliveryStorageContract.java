@@ -1,5 +1,6 @@
 package events.testkit;
 
+import events.domain.EndpointPartitions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -49,7 +50,7 @@ public abstract class DeliveryStorageContract {
     /** Queues one delivery of event {@code seq} for the subscription, due at {@code dueAt}, moving the cursor. */
     static Delivery queue(DeliveryStore store, UUID subscription, long seq, Instant dueAt) {
         long cursor = store.dispatchCursor();
-        List<Delivery> queued = store.dispatch(cursor, cursor + 1, List.of(new NewDelivery(subscription, seq, "e" + seq)),
+        List<Delivery> queued = store.dispatch(EndpointPartitions.ALL, cursor, cursor + 1, List.of(new NewDelivery(subscription, seq, "e" + seq)),
                 dueAt).orElseThrow();
         assertThat(queued).hasSize(1);
         return queued.get(0);

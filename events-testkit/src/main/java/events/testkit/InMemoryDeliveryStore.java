@@ -28,25 +28,13 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     private Map<UUID, Integer> subscriptions;
     /** The delivering processes and until when each is alive. */
     private final Map<UUID, Instant> nodes = new java.util.HashMap<>();
-    private long cursor;
-    private UUID leaseHolder;
-    private Instant leaseUntil;
+    private final long[] cursors = new long[EndpointPartitions.COUNT];
     private long lastDeliveryId;
     private long lastAttemptId;
 
     @Override
-    public synchronized long dispatchCursor() {
-        return cursor;
-    }
-
-    @Override
-    public synchronized boolean leaseDispatch(UUID holder, Instant now, Instant until) {
-        if (leaseHolder == null || leaseHolder.equals(holder) || leaseUntil.isBefore(now)) {
-            leaseHolder = holder;
-            leaseUntil = until;
-            return true;
-        }
-        return false;
+    public synchronized long[] dispatchCursors() {
+        return cursors.clone();
     }
 
     @Override
@@ -81,19 +69,20 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     }
 
     @Override
-    public synchronized Optional<List<Delivery>> dispatch(long expectedCursor, long newCursor,
-            Collection<NewDelivery> newDeliveries, Instant dueAt) {
-        if (cursor != expectedCursor) {
-            return Optional.empty();
-        }
-        if (newCursor < cursor) {
+    public synchronized Optional<List<Delivery>> dispatch(EndpointPartitions partitions, long expectedCursor,
+            long newCursor, Collection<NewDelivery> newDeliveries, Instant dueAt) {
+        if (newCursor < expectedCursor) {
             throw new IllegalArgumentException("the dispatch cursor never goes back");
+        }
+        List<Integer> moving = partitions.toList();
+        if (moving.isEmpty() || moving.stream().anyMatch(p -> cursors[p] != expectedCursor)) {
+            return Optional.empty();
         }
         List<Delivery> queued = new ArrayList<>();
         for (NewDelivery d : newDeliveries) {
             queue(d.subscriptionId(), d.eventSequence(), d.eventId(), d.dueAt(dueAt), dueAt).ifPresent(queued::add);
         }
-        cursor = newCursor;
+        moving.forEach(p -> cursors[p] = newCursor);
         return Optional.of(queued);
     }
 

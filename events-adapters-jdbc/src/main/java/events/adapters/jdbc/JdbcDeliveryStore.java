@@ -32,15 +32,15 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.Update;
 
 /**
  * {@link DeliveryStore} on H2 or PostgreSQL through Jdbi.
  *
- * <p>The dispatcher's lease is a compare-and-set of the same row's holder and expiry. The delivering processes
- * alive are the rows of {@code delivery_nodes} whose time has not run out; claims filter on the partition of the
- * subscription's endpoint, stored with the subscription.
+ * <p>The delivering processes alive are the rows of {@code delivery_nodes} whose time has not run out; claims filter
+ * on the partition of the subscription's endpoint, stored with the subscription.
  *
- * <p>Dispatching is a compare-and-set of the one row of {@code delivery_cursor} and the insert of the new
+ * <p>Dispatching is a compare-and-set of the partitions' rows of {@code dispatch_cursors} and the insert of the new
  * deliveries, in one transaction. Deliveries are inserted only for subscriptions that exist (a foreign key
  * holds them to their subscription, and deleting the subscription deletes them); an existing (subscription,
  * event) pair is skipped by the insert itself ({@code ON CONFLICT DO NOTHING}). PostgreSQL gets all rows in
@@ -91,30 +91,16 @@ final class JdbcDeliveryStore implements DeliveryStore {
     // ------------------------------------------------------------------ queueing
 
     @Override
-    public long dispatchCursor() {
+    public long[] dispatchCursors() {
         try {
-            return jdbi.withHandle(handle -> handle
-                    .createQuery("SELECT dispatched_seq FROM delivery_cursor WHERE id = 1")
-                    .mapTo(Long.class)
-                    .one());
+            long[] cursors = new long[EndpointPartitions.COUNT];
+            jdbi.useHandle(handle -> handle
+                    .createQuery("SELECT endpoint_partition, dispatched_seq FROM dispatch_cursors")
+                    .map((rs, ctx) -> cursors[rs.getInt(1)] = rs.getLong(2))
+                    .list());
+            return cursors;
         } catch (JdbiException e) {
-            throw new UnableToAccessSubscriptionsException("unable to read the dispatch cursor", e);
-        }
-    }
-
-    @Override
-    public boolean leaseDispatch(UUID holder, Instant now, Instant until) {
-        Objects.requireNonNull(holder, "holder");
-        try {
-            return jdbi.withHandle(handle -> handle
-                    .createUpdate("UPDATE delivery_cursor SET lease_holder = :holder, lease_until = :until WHERE id = 1"
-                            + " AND (lease_holder IS NULL OR lease_holder = :holder OR lease_until < :now)")
-                    .bind("holder", holder)
-                    .bind("until", Timestamps.of(until))
-                    .bind("now", Timestamps.of(now))
-                    .execute()) == 1;
-        } catch (JdbiException e) {
-            throw new UnableToAccessSubscriptionsException("unable to take the dispatch lease", e);
+            throw new UnableToAccessSubscriptionsException("unable to read the dispatch cursors", e);
         }
     }
 
@@ -190,8 +176,9 @@ final class JdbcDeliveryStore implements DeliveryStore {
     }
 
     @Override
-    public Optional<List<Delivery>> dispatch(long expectedCursor, long cursor, Collection<NewDelivery> deliveries,
-            Instant dueAt) {
+    public Optional<List<Delivery>> dispatch(EndpointPartitions partitions, long expectedCursor, long cursor,
+            Collection<NewDelivery> deliveries, Instant dueAt) {
+        Objects.requireNonNull(partitions, "partitions");
         Objects.requireNonNull(deliveries, "deliveries");
         Objects.requireNonNull(dueAt, "dueAt");
         if (cursor < expectedCursor) {
@@ -204,12 +191,21 @@ final class JdbcDeliveryStore implements DeliveryStore {
         try {
             return jdbi.inTransaction(handle -> {
                 relaxCommit(handle);
-                int moved = handle.createUpdate("UPDATE delivery_cursor SET dispatched_seq = :cursor"
-                                + " WHERE id = 1 AND dispatched_seq = :expected")
+                if (partitions.isEmpty()) {
+                    return Optional.<List<Delivery>>empty();
+                }
+                // Every partition's row, locked (so that no other dispatch of these partitions commits meanwhile),
+                // or none: then one of them had moved.
+                Update move = handle.createUpdate("UPDATE dispatch_cursors SET dispatched_seq = :cursor"
+                                + " WHERE dispatched_seq = :expected" + (partitions.isAll() ? ""
+                                        : " AND endpoint_partition IN (<partitions>)"))
                         .bind("cursor", cursor)
-                        .bind("expected", expectedCursor)
-                        .execute();
-                if (moved == 0) {
+                        .bind("expected", expectedCursor);
+                if (!partitions.isAll()) {
+                    move.bindList("partitions", partitions.toList().stream().map(Integer::shortValue).toList());
+                }
+                int moved = move.execute();
+                if (moved != partitions.size()) {
                     handle.rollback();
                     return Optional.<List<Delivery>>empty();
                 }

@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Pushes every acknowledged event to every matching active subscription, at least once. Its parts, each with one
- * job: the {@link Dispatcher} queues deliveries for new events; the {@link Scheduler} claims those due; the {@link
+ * job: the {@link Dispatcher} queues deliveries for new events to this process's endpoints and pushes them; the
+ * {@link Scheduler} claims those due (retries, redrives, and those it had no room for); the {@link
  * Pusher} attempts them, endpoint by endpoint; the {@link OutcomeRecorder} records what came of them; {@link
  * NodeMembership} says which endpoints this process delivers to; {@link InFlight} bounds what it holds in memory.
  * This class starts and stops them and passes on what the rest of the engine tells it. Not an API: built by
@@ -118,7 +119,7 @@ public final class DeliveryEngine implements AutoCloseable {
                 Math.min(settings.maxInMemory() / 8, PER_ENDPOINT * settings.maxConcurrencyPerEndpoint()));
         this.inFlight = new InFlight(settings.maxInMemory(), settings.maxBytesInMemory(), perEndpoint,
                 this::scheduleNow);
-        this.membership = new NodeMembership(deliveries, clock, this::scheduleNow);
+        this.membership = new NodeMembership(deliveries, clock, this::partitionsGained);
         this.recorder = new OutcomeRecorder(deliveries, inFlight, settings.schedule(), random, clock,
                 new OutcomeRecorder.Consequences() {
                     @Override
@@ -137,8 +138,8 @@ public final class DeliveryEngine implements AutoCloseable {
                 authorizer, sender, recorder, inFlight, clock);
         this.scheduler = new Scheduler(deliveries, events, index, lookup, membership, inFlight, pusher, recorder,
                 clock, settings.lease(), settings.baseUrl());
-        this.dispatcher = new Dispatcher(events, deliveries, deliveries, index, membership, inFlight, pusher, scheduler,
-                signals, clock, settings.lease(), settings.pollInterval());
+        this.dispatcher = new Dispatcher(events, deliveries, index, membership, inFlight, pusher, scheduler, clock,
+                settings.lease(), settings.pollInterval());
     }
 
     /** Loads the subscriptions, re-queues validations a crash may have lost, and starts the worker threads. */
@@ -192,9 +193,15 @@ public final class DeliveryEngine implements AutoCloseable {
         membership.leave();
     }
 
-    /** Something made room, or partitions were gained: the scheduler looks now. */
+    /** Something made room: the scheduler looks now. */
     private void scheduleNow() {
         scheduler.wake();
+    }
+
+    /** Partitions were gained: what is due in them, and their new events, are this process's now. */
+    private void partitionsGained() {
+        scheduler.wake();
+        dispatcher.wake();
     }
 
     /** New events were stored here: dispatch them now. */
@@ -202,9 +209,9 @@ public final class DeliveryEngine implements AutoCloseable {
         dispatcher.wake();
     }
 
-    /** Whether this process dispatches: then new events stored here need no signal to the others. */
-    public boolean dispatchesHere() {
-        return running && dispatcher.leading();
+    /** Whether this process delivers to every endpoint: then new events stored here need no signal to others. */
+    public boolean deliversAlone() {
+        return running && membership.owned(clock.instant()).isAll();
     }
 
     /** Deliveries became due (redrive): look now, here and in the other processes (they may own them). */

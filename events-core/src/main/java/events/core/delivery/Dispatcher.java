@@ -5,8 +5,6 @@ import events.domain.Delivery;
 import events.domain.EndpointPartitions;
 import events.domain.StoredEvent;
 import events.domain.Subscription;
-import events.ports.ChangeSignals;
-import events.ports.DeliveryNodes;
 import events.ports.DeliveryQueue;
 import events.ports.DeliveryQueue.NewDelivery;
 import events.ports.EventStore;
@@ -14,28 +12,30 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
+import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Queues a delivery for every match of every acknowledged event. It follows the event store's sequence from the
- * dispatch cursor; of several processes, only the holder of the dispatcher's lease ({@link
- * DeliveryNodes#leaseDispatch}) dispatches, and another takes over once the lease runs out (at once when its holder
- * closes). For each batch of events it brings the {@link SubscriptionIndex} up to date (so that it knows every
- * subscription change committed before the batch's events), matches, and queues the deliveries, the last of them
- * with the new cursor in one transaction. Those to endpoints of this process's partitions that {@link InFlight} has
- * room for are stored leased and pushed once stored; the others are stored due now, for the owner's {@link
- * Scheduler} (woken here, or elsewhere through {@link ChangeSignals.Change#DELIVERIES}).
+ * Queues a delivery for every match of every acknowledged event, for the endpoints of this process's partitions
+ * ({@link NodeMembership}): every process dispatches to the endpoints it delivers to, so a delivery is pushed by the
+ * process that stored it, from memory, without a second look in the store. Each partition has a dispatch cursor of its
+ * own; partitions at the same place go together (a {@link Place}), so a process that owns them all, or has owned
+ * its partitions for a while, reads each batch of events once. For a batch it brings the {@link SubscriptionIndex} up
+ * to date (so that it knows every subscription change committed before the batch's events), matches, and queues the
+ * deliveries, the last of them with the new cursor in one transaction. Those {@link InFlight} has room for are stored
+ * leased and pushed once stored; the others are stored due now, for the {@link Scheduler}.
  *
  * <p>A batch that nothing matches costs no write: the cursor passes it in memory and is written with the next batch
- * that matches, or within {@link #CHECKPOINT}. With no active subscription at all, the cursor passes events without
- * reading them.
+ * that matches, or within {@link #CHECKPOINT}. With no active subscription to its endpoints, a process passes events
+ * without reading them. While partitions change hands two processes may both dispatch one for a moment: the cursors'
+ * compare-and-set and the store's one-delivery-per-event-and-subscription keep that to one delivery.
  */
 final class Dispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
@@ -43,29 +43,40 @@ final class Dispatcher {
     static final int BATCH = 500;
     /** Deliveries stored in the first piece of a batch's (see {@link #queue}). */
     static final int FIRST_PIECE = 64;
-    /** With no active subscription, the wait between passes: a server that is only polled makes ten a second. */
+    /** With no subscription to its endpoints, the wait between passes: a server only polled makes ten a second. */
     static final long IDLE_PASS_MILLIS = 100;
-    /** How long the stored cursor may stay behind events that nothing matched. */
+    /** How long a stored cursor may stay behind events that nothing matched. */
     static final Duration CHECKPOINT = Duration.ofSeconds(1);
-    /** How long the dispatcher's lease lasts; its holder renews it after a third of that. */
-    static final Duration LEASE = Duration.ofSeconds(10);
-    /** How often a process that does not hold the lease tries to take it. */
-    static final Duration STANDBY_CHECK = Duration.ofSeconds(1);
 
     /** An event and a subscription it matched, held to be pushed once stored. */
     private record Match(CloudEvent event, Subscription subscription) {
     }
 
-    private final UUID holder = UUID.randomUUID();
+    /**
+     * Partitions whose stored cursor is the same, and that this process has dispatched equally far: past the stored
+     * cursor only over events that nothing matched.
+     */
+    private static final class Place {
+        EndpointPartitions partitions;
+        long stored;
+        long cursor;
+        Instant storedAt;
+
+        Place(EndpointPartitions partitions, long stored, Instant storedAt) {
+            this.partitions = partitions;
+            this.stored = stored;
+            this.cursor = stored;
+            this.storedAt = storedAt;
+        }
+    }
+
     private final EventStore events;
     private final DeliveryQueue deliveries;
-    private final DeliveryNodes nodes;
     private final SubscriptionIndex index;
     private final NodeMembership membership;
     private final InFlight inFlight;
     private final Pusher pusher;
     private final Scheduler scheduler;
-    private final ChangeSignals signals;
     private final Clock clock;
     private final Duration deliveryLease;
     private final Duration pollInterval;
@@ -73,33 +84,30 @@ final class Dispatcher {
     /** Ends the wait after a pass with no active subscription (raised once one is, and at close). */
     private final Signal idlePause = new Signal();
 
-    private volatile boolean leading;
-    private Instant leaseCheckAt = Instant.MIN;
-    /** The dispatch cursor in the store as last read or written; -1 = read it. */
-    private long storedCursor = -1;
-    /** How far this process has dispatched: past {@link #storedCursor} only over events that nothing matched. */
-    private volatile long cursor = -1;
-    private Instant storedAt = Instant.MIN;
+    /** The partitions {@link #places} are of. */
+    private EndpointPartitions owned = EndpointPartitions.NONE;
+    /** Where this process's partitions are, the furthest behind first; empty: read them from the store. */
+    private final List<Place> places = new ArrayList<>();
     private boolean idlePassed;
+    /** How far this process has dispatched all its partitions (-1 before its first round). */
+    private volatile long dispatched = -1;
 
-    Dispatcher(EventStore events, DeliveryQueue deliveries, DeliveryNodes nodes, SubscriptionIndex index,
-            NodeMembership membership, InFlight inFlight, Pusher pusher, Scheduler scheduler, ChangeSignals signals,
-            Clock clock, Duration deliveryLease, Duration pollInterval) {
+    Dispatcher(EventStore events, DeliveryQueue deliveries, SubscriptionIndex index, NodeMembership membership,
+            InFlight inFlight, Pusher pusher, Scheduler scheduler, Clock clock, Duration deliveryLease,
+            Duration pollInterval) {
         this.events = events;
         this.deliveries = deliveries;
-        this.nodes = nodes;
         this.index = index;
         this.membership = membership;
         this.inFlight = inFlight;
         this.pusher = pusher;
         this.scheduler = scheduler;
-        this.signals = signals;
         this.clock = clock;
         this.deliveryLease = deliveryLease;
         this.pollInterval = pollInterval;
     }
 
-    /** New events were stored: dispatch them now. */
+    /** New events were stored, or partitions gained: dispatch now. */
     void wake() {
         signal.raise();
     }
@@ -109,17 +117,12 @@ final class Dispatcher {
         idlePause.raise();
     }
 
-    /** Whether this process held the dispatcher's lease when it last looked. */
-    boolean leading() {
-        return leading;
-    }
-
-    /** How far this process has dispatched (-1 before its first round). */
+    /** How far this process has dispatched every partition it owns (-1 before its first round). */
     long dispatched() {
-        return cursor;
+        return dispatched;
     }
 
-    /** Dispatches until {@code running} turns false, then stores the cursor and hands the lease over. */
+    /** Dispatches until {@code running} turns false, then stores how far it got. */
     void run(BooleanSupplier running) {
         while (running.getAsBoolean()) {
             try {
@@ -127,26 +130,24 @@ final class Dispatcher {
                     if (idlePassed) {
                         idlePause.await(IDLE_PASS_MILLIS);
                     }
-                    // Never so long that the lease would run out unrenewed, nor a standby's check would be late.
-                    signal.await(Math.min(pollInterval.toMillis(),
-                            (leading ? LEASE.dividedBy(3) : STANDBY_CHECK).toMillis()));
+                    // Never so long that partitions gained at a heartbeat would wait.
+                    signal.await(Math.min(pollInterval.toMillis(), NodeMembership.HEARTBEAT.toMillis()));
                 }
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException | Error e) {
                 LOG.warn("dispatching failed; retrying in a second: {}", e.toString());
-                storedCursor = -1;
+                places.clear();
                 Signal.sleep(1000);
             }
         }
-        if (leading) {
-            try {
-                Instant now = clock.instant();
-                checkpoint(now);
-                nodes.leaseDispatch(holder, now, now); // ends now: a standby takes it at its next check
-            } catch (RuntimeException e) {
-                LOG.debug("could not store the dispatch cursor or end the lease at shutdown: {}", e.toString());
+        try {
+            Instant now = clock.instant();
+            for (Place place : List.copyOf(places)) {
+                checkpoint(place, now);
             }
+        } catch (RuntimeException e) {
+            LOG.debug("could not store the dispatch cursors at shutdown: {}", e.toString());
         }
     }
 
@@ -159,28 +160,33 @@ final class Dispatcher {
     /** Queues the deliveries of the next batch of events. Returns whether more events may be waiting. */
     boolean dispatchOnce() {
         Instant now = clock.instant();
-        if (!holdsLease(now)) {
+        EndpointPartitions mine = membership.ownership(now);
+        if (!mine.equals(owned)) {
+            owned = mine;
+            places.clear();
+        }
+        if (mine.isEmpty()) {
             return false;
         }
-        if (storedCursor < 0) {
-            reloadCursor(now);
+        if (places.isEmpty()) {
+            reload(now);
         }
-        idlePassed = index.size() == 0 && passWithoutReading(now);
+        idlePassed = !index.hasEndpointIn(owned) && passWithoutReading(now);
         if (idlePassed) {
             return false;
         }
-        List<StoredEvent> batch = events.readAll(cursor, BATCH);
+        Place place = places.get(0);
+        List<StoredEvent> batch = events.readAll(place.cursor, BATCH);
         if (batch.isEmpty()) {
-            checkpointIfDue(now);
+            checkpointIfDue(now); // the furthest behind is up to date: so are all
             return false;
         }
         // After the read: a subscription whose activation committed before one of these events is seen.
         index.refreshIfStale();
-        boolean more = batch.size() == BATCH;
         Map<String, Match> pushing = new HashMap<>();
         try {
-            boolean dispatchedHere = queue(batch, pushing, now);
-            return more || !dispatchedHere; // when another process dispatched them, go on from where it got to
+            boolean dispatchedHere = queue(place, batch, pushing, now);
+            return batch.size() == BATCH || places.size() > 1 || !dispatchedHere;
         } finally {
             // held but not pushed (the dispatch failed or another process made it first, or not queued by it: its
             // subscription was deleted meanwhile or it was queued before): let go; the store has what it needs
@@ -189,33 +195,35 @@ final class Dispatcher {
     }
 
     /**
-     * Queues the deliveries of {@code batch} and pushes those held in {@code pushing} once stored (removing them).
-     * Returns false when another process had dispatched these events meanwhile.
+     * Queues the deliveries of {@code batch} to the endpoints of {@code place}'s partitions, and pushes those held in
+     * {@code pushing} once stored (removing them). Returns false when another process had dispatched these events to
+     * them meanwhile.
      */
-    private boolean queue(List<StoredEvent> batch, Map<String, Match> pushing, Instant now) {
+    private boolean queue(Place place, List<StoredEvent> batch, Map<String, Match> pushing, Instant now) {
         long last = batch.get(batch.size() - 1).sequence();
         List<NewDelivery> queueing = new ArrayList<>();
-        EndpointPartitions mine = membership.ownership(now);
         Instant leased = now.plus(deliveryLease);
         boolean dueHere = false;
-        boolean dueElsewhere = false;
         for (StoredEvent stored : batch) {
             for (SubscriptionIndex.Entry entry : index.matching(stored.event())) {
                 Subscription s = entry.subscription();
+                String endpoint = s.request().endPoint();
+                if (!place.partitions.containsEndpoint(endpoint)) {
+                    continue;
+                }
                 String messageId = Delivery.messageId(s.id(), stored.sequence());
-                boolean ours = mine.containsEndpoint(s.request().endPoint());
-                if (ours && inFlight.hold(messageId, s.request().endPoint(), Job.sizeOf(stored.event()))) {
+                if (inFlight.hold(messageId, endpoint, Job.sizeOf(stored.event()))) {
                     queueing.add(new NewDelivery(s.id(), stored.sequence(), stored.event().id(), leased));
                     pushing.put(messageId, new Match(stored.event(), s));
                 } else {
                     queueing.add(new NewDelivery(s.id(), stored.sequence(), stored.event().id()));
-                    dueHere |= ours;
-                    dueElsewhere |= !ours;
+                    dueHere = true;
                 }
             }
         }
         if (queueing.isEmpty()) {
-            cursor = last;
+            place.cursor = last;
+            settle(now);
             checkpointIfDue(now);
             return true;
         }
@@ -225,11 +233,11 @@ final class Dispatcher {
         // once), and those stored already are claimed after their lease.
         for (int from = 0, piece = FIRST_PIECE; from < queueing.size(); from += piece, piece *= 2) {
             int to = Math.min(queueing.size(), from + piece);
-            long movedTo = to == queueing.size() ? last : storedCursor;
-            Optional<List<Delivery>> queued = deliveries.dispatch(storedCursor, movedTo, queueing.subList(from, to),
-                    now);
+            long movedTo = to == queueing.size() ? last : place.stored;
+            Optional<List<Delivery>> queued = deliveries.dispatch(place.partitions, place.stored, movedTo,
+                    queueing.subList(from, to), now);
             if (queued.isEmpty()) {
-                reloadCursor(now); // another process dispatched meanwhile: continue from where it got to
+                places.clear(); // another process dispatched meanwhile: continue from where it got to
                 return false;
             }
             for (Delivery d : queued.get()) {
@@ -239,69 +247,91 @@ final class Dispatcher {
                 }
             }
         }
-        storedCursor = cursor = last;
-        storedAt = now;
+        place.stored = place.cursor = last;
+        place.storedAt = now;
         if (dueHere) {
             scheduler.wake();
         }
-        if (dueElsewhere) {
-            signals.announce(ChangeSignals.Change.DELIVERIES);
-        }
+        settle(now);
         return true;
     }
 
     /**
-     * With no active subscription, no event can match: moves the cursor past every stored event without reading
-     * them. Returns false, having done nothing, when a subscription turned out to be active after all.
+     * With no active subscription to an endpoint of this process's, no event can match: moves the cursors past every
+     * stored event without reading them. Returns false, having done nothing, when there was one after all.
      */
     private boolean passWithoutReading(Instant now) {
         long last = events.lastSequence();
         index.refreshIfStale(); // after the read, as for a batch
-        if (index.size() > 0) {
+        if (index.hasEndpointIn(owned)) {
             return false;
         }
-        if (last > cursor) {
-            cursor = last;
+        for (Place place : places) {
+            place.cursor = Math.max(place.cursor, last);
         }
+        settle(now);
         checkpointIfDue(now);
         return true;
     }
 
-    private boolean holdsLease(Instant now) {
-        if (now.isBefore(leaseCheckAt)) {
-            return leading;
+    /** Reads where this process's partitions are. */
+    private void reload(Instant now) {
+        long[] cursors = deliveries.dispatchCursors();
+        Map<Long, Long> byCursor = new TreeMap<>();
+        for (int p : owned.toList()) {
+            byCursor.merge(cursors[p], 1L << p, (a, b) -> a | b);
         }
-        boolean was = leading;
-        leading = nodes.leaseDispatch(holder, now, now.plus(LEASE));
-        leaseCheckAt = now.plus(leading ? LEASE.dividedBy(3) : STANDBY_CHECK);
-        if (leading != was) {
-            LOG.info(leading ? "this process dispatches new events now" : "another process dispatches new events");
-            storedCursor = -1; // whoever dispatched meanwhile moved the cursor
-        }
-        return leading;
+        places.clear();
+        byCursor.forEach((cursor, bits) -> places.add(new Place(new EndpointPartitions(bits), cursor, now)));
+        dispatched = places.get(0).cursor;
     }
 
-    private void reloadCursor(Instant now) {
-        storedCursor = cursor = deliveries.dispatchCursor();
-        storedAt = now;
+    /**
+     * Orders the places, the furthest behind first, and makes one of those that have reached the same event: their
+     * stored cursors are written there first, when behind (rare: a place catches up with another after its
+     * partitions changed hands).
+     */
+    private void settle(Instant now) {
+        places.sort(Comparator.comparingLong(p -> p.cursor));
+        for (int i = 0; i + 1 < places.size(); i++) {
+            Place a = places.get(i);
+            Place b = places.get(i + 1);
+            if (a.cursor != b.cursor) {
+                continue;
+            }
+            if (!checkpoint(a, now) || !checkpoint(b, now)) {
+                return; // read again next round
+            }
+            a.partitions = new EndpointPartitions(a.partitions.bits() | b.partitions.bits());
+            places.remove(i + 1);
+            i--;
+        }
+        dispatched = places.get(0).cursor;
     }
 
     private void checkpointIfDue(Instant now) {
-        if (Duration.between(storedAt, now).compareTo(CHECKPOINT) >= 0) {
-            checkpoint(now);
+        for (Place place : List.copyOf(places)) {
+            if (Duration.between(place.storedAt, now).compareTo(CHECKPOINT) >= 0 && !checkpoint(place, now)) {
+                return;
+            }
         }
     }
 
-    /** Writes the cursor past events nothing matched, if it is ahead of the stored one. */
-    private void checkpoint(Instant now) {
-        if (storedCursor < 0 || cursor == storedCursor) {
-            return;
+    /**
+     * Writes the place's cursor when it is ahead of the stored one. Returns false when another process had moved it
+     * (the places are then read again).
+     */
+    private boolean checkpoint(Place place, Instant now) {
+        if (place.cursor == place.stored) {
+            place.storedAt = now;
+            return true;
         }
-        if (deliveries.dispatch(storedCursor, cursor, List.of(), now).isPresent()) {
-            storedCursor = cursor;
-            storedAt = now;
-        } else {
-            reloadCursor(now);
+        if (deliveries.dispatch(place.partitions, place.stored, place.cursor, List.of(), now).isPresent()) {
+            place.stored = place.cursor;
+            place.storedAt = now;
+            return true;
         }
+        places.clear();
+        return false;
     }
 }

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Claims the due deliveries of this process's endpoint partitions (retries, redrives, validations, deliveries the
- * dispatcher stored for their owner to take, those whose holder died) and hands them to the {@link Pusher}, as many
+ * dispatcher had no room for, those whose holder died or whose partition changed hands) and hands them to the {@link Pusher}, as many
  * as {@link InFlight} has room for, never those of busy endpoints. A claimed delivery that this process holds
  * already has had its lease renewed. Each round first abandons attempts lost inside this process ({@link
  * Pusher#abandonLost}).

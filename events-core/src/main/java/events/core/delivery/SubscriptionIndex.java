@@ -1,6 +1,7 @@
 package events.core.delivery;
 
 import events.domain.CloudEvent;
+import events.domain.EndpointPartitions;
 import events.domain.Subscription;
 import events.domain.SubscriptionFilter;
 import events.ports.FilterExpressions;
@@ -40,12 +41,13 @@ final class SubscriptionIndex {
     /** Key of the subscriptions without a subject filter in a resource's map. */
     private static final String ANY_SUBJECT = "\u0000any";
 
-    private record Snapshot(Map<String, Map<String, List<Entry>>> byResource, Map<UUID, Entry> byId) {
+    private record Snapshot(Map<String, Map<String, List<Entry>>> byResource, Map<UUID, Entry> byId,
+            long partitions) {
     }
 
     private final SubscriptionStore store;
     private final FilterExpressions expressions;
-    private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of());
+    private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of(), 0L);
     private long seenRevision = Long.MIN_VALUE;
 
     SubscriptionIndex(SubscriptionStore store, FilterExpressions expressions) {
@@ -100,6 +102,11 @@ final class SubscriptionIndex {
         return snapshot.byId().size();
     }
 
+    /** Whether an active subscription's endpoint is in one of {@code partitions}. */
+    boolean hasEndpointIn(EndpointPartitions partitions) {
+        return (snapshot.partitions() & partitions.bits()) != 0;
+    }
+
     /** Reloads every active subscription when the store's revision moved since the last load. */
     synchronized void refreshIfStale() {
         long revision = store.revision();
@@ -138,12 +145,15 @@ final class SubscriptionIndex {
 
     private static Snapshot build(Map<UUID, Entry> byId) {
         Map<String, Map<String, List<Entry>>> byResource = new HashMap<>();
+        long partitions = 0;
         for (Entry e : byId.values()) {
+            partitions |= EndpointPartitions.of(EndpointPartitions.partitionOf(e.subscription().request().endPoint()))
+                    .bits();
             String subject = e.subscription().request().subjectFilter();
             byResource.computeIfAbsent(e.subscription().request().resourceFilter(), r -> new HashMap<>())
                     .computeIfAbsent(subject == null ? ANY_SUBJECT : subject, s -> new ArrayList<>(1)).add(e);
         }
-        return new Snapshot(byResource, Map.copyOf(byId));
+        return new Snapshot(byResource, Map.copyOf(byId), partitions);
     }
 
     private Entry compile(Subscription s) {

@@ -1,5 +1,6 @@
 package events.core.delivery;
 
+import events.domain.EndpointPartitions;
 import static events.core.delivery.DeliveryFixture.DIGDIR;
 import static events.core.delivery.DeliveryFixture.request;
 import static events.testkit.TestEvents.anEvent;
@@ -377,7 +378,7 @@ class DeliveryEngineTest {
         // another process dispatched and died before attempting: the delivery is leased, not due
         CloudEvent event = anEvent().build();
         long seq = f.events.append(List.of(event)).get(0).sequence();
-        f.deliveries.dispatch(f.deliveries.dispatchCursor(), seq, List.of(new NewDelivery(s.id(), seq, event.id())),
+        f.deliveries.dispatch(EndpointPartitions.ALL, f.deliveries.dispatchCursor(), seq, List.of(new NewDelivery(s.id(), seq, event.id())),
                 f.clock.instant().plus(DeliveryFixture.LEASE));
         f.runDue();
         assertThat(f.onlyDeliveryOf(s).status()).isEqualTo(DeliveryStatus.PENDING);
@@ -467,7 +468,7 @@ class DeliveryEngineTest {
         f.publish(anEvent().build());
         long seq = f.events.append(List.of(anEvent().build())).get(0).sequence();
         // another process dispatched the second event (nothing matched there)
-        f.deliveries.dispatch(f.deliveries.dispatchCursor(), seq, List.of(), f.clock.instant());
+        f.deliveries.dispatch(EndpointPartitions.ALL, f.deliveries.dispatchCursor(), seq, List.of(), f.clock.instant());
         f.publish(anEvent().build());
         assertThat(f.deliveriesOf(s)).hasSize(2);
     }
