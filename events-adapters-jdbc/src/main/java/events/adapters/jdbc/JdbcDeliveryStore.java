@@ -63,15 +63,27 @@ final class JdbcDeliveryStore implements DeliveryStore {
     private static final String INSERT_COLUMNS = "subscription_id, event_seq, event_id, attempts, status,"
             + " next_attempt_at, created";
     private static final String PENDING = "'" + DeliveryStatus.PENDING.wireName() + "'";
-    /** PostgreSQL: every new delivery in one statement, one array per column. */
-    private static final String INSERT_ARRAYS = "INSERT INTO deliveries (" + INSERT_COLUMNS + ")"
+    /**
+     * PostgreSQL: the compare-and-set of the cursors of {@code <partitionsCondition>} and every new delivery (one array
+     * per column, inserted only when every cursor moved) in one statement, its commit relaxed (see {@link
+     * #relaxCommit}). Gives one row per delivery inserted, or one row of nulls when none was, each with how many
+     * cursors moved.
+     */
+    private static final String DISPATCH_ARRAYS = "WITH relaxed AS (SELECT set_config('synchronous_commit', 'off',"
+            + " true) AS relaxed),"
+            + " moved AS (UPDATE dispatch_cursors SET dispatched_seq = :cursor FROM relaxed"
+            + " WHERE dispatched_seq = :expected <partitionsCondition> RETURNING endpoint_partition),"
+            + " queued AS (INSERT INTO deliveries (" + INSERT_COLUMNS + ")"
             + " SELECT u.subscription_id, u.event_seq, u.event_id, 0, " + PENDING + ","
             + " TIMESTAMP WITH TIME ZONE 'epoch' + u.due_micros * INTERVAL '1 microsecond', :due"
             + " FROM unnest(:subscriptions, :sequences, :eventIds, :dueMicros)"
             + " AS u (subscription_id, event_seq, event_id, due_micros)"
             + " WHERE EXISTS (SELECT 1 FROM subscriptions s WHERE s.id = u.subscription_id)"
+            + " AND (SELECT count(*) FROM moved) = :partitionCount"
             + " ON CONFLICT (subscription_id, event_seq) DO NOTHING"
-            + " RETURNING " + COLUMNS;
+            + " RETURNING " + COLUMNS + ")"
+            + " SELECT (SELECT count(*) FROM moved) AS moved, queued.* FROM (VALUES (1)) AS one (x)"
+            + " LEFT JOIN queued ON true";
     /** H2: one row; inserts nothing when the subscription does not exist or the delivery does. */
     private static final String INSERT_ONE = "INSERT INTO deliveries (" + INSERT_COLUMNS + ")"
             + " SELECT id, :sequence, :eventId, 0, " + PENDING + ", :rowDue, :due FROM subscriptions"
@@ -188,34 +200,31 @@ final class JdbcDeliveryStore implements DeliveryStore {
         for (NewDelivery d : deliveries) {
             distinct.putIfAbsent(new Key(d.subscriptionId(), d.eventSequence()), d);
         }
+        if (partitions.isEmpty()) {
+            return Optional.empty();
+        }
         try {
             return jdbi.inTransaction(handle -> {
-                relaxCommit(handle);
-                if (partitions.isEmpty()) {
-                    return Optional.<List<Delivery>>empty();
+                if (postgres && !distinct.isEmpty()) {
+                    // One round trip (and the commit) instead of four: dispatches are on the way to every push.
+                    return dispatchAsArrays(handle, partitions, expectedCursor, cursor, distinct.values(), dueAt);
                 }
+                relaxCommit(handle);
                 // Every partition's row, locked (so that no other dispatch of these partitions commits meanwhile),
                 // or none: then one of them had moved.
                 Update move = handle.createUpdate("UPDATE dispatch_cursors SET dispatched_seq = :cursor"
-                                + " WHERE dispatched_seq = :expected" + (partitions.isAll() ? ""
-                                        : " AND endpoint_partition IN (<partitions>)"))
+                                + " WHERE dispatched_seq = :expected" + partitionsCondition(partitions))
                         .bind("cursor", cursor)
                         .bind("expected", expectedCursor);
                 if (!partitions.isAll()) {
-                    move.bindList("partitions", partitions.toList().stream().map(Integer::shortValue).toList());
+                    move.bindList("partitions", partitionList(partitions));
                 }
-                int moved = move.execute();
-                if (moved != partitions.size()) {
+                if (move.execute() != partitions.size()) {
                     handle.rollback();
                     return Optional.<List<Delivery>>empty();
                 }
-                if (distinct.isEmpty()) {
-                    return Optional.of(List.<Delivery>of());
-                }
-                List<Delivery> queued = postgres
-                        ? insertAsArrays(handle, distinct.values(), dueAt)
-                        : insertAsBatch(handle, distinct.values(), dueAt);
-                return Optional.of(queued);
+                return Optional.of(distinct.isEmpty() ? List.<Delivery>of()
+                        : insertAsBatch(handle, distinct.values(), dueAt));
             });
         } catch (JdbiException e) {
             throw new UnableToAccessSubscriptionsException("unable to queue " + distinct.size()
@@ -237,7 +246,17 @@ final class JdbcDeliveryStore implements DeliveryStore {
         }
     }
 
-    private static List<Delivery> insertAsArrays(Handle handle, Collection<NewDelivery> deliveries, Instant dueAt) {
+    private static String partitionsCondition(EndpointPartitions partitions) {
+        return partitions.isAll() ? "" : " AND endpoint_partition IN (<partitions>)";
+    }
+
+    private static List<Short> partitionList(EndpointPartitions partitions) {
+        return partitions.toList().stream().map(Integer::shortValue).toList();
+    }
+
+    /** See {@link #DISPATCH_ARRAYS}; rolls back when a cursor had moved. */
+    private static Optional<List<Delivery>> dispatchAsArrays(Handle handle, EndpointPartitions partitions,
+            long expectedCursor, long cursor, Collection<NewDelivery> deliveries, Instant dueAt) {
         int n = deliveries.size();
         UUID[] subscriptions = new UUID[n];
         Long[] sequences = new Long[n];
@@ -251,16 +270,35 @@ final class JdbcDeliveryStore implements DeliveryStore {
             dueMicros[i] = ChronoUnit.MICROS.between(Instant.EPOCH, d.dueAt(dueAt));
             i++;
         }
-        List<Delivery> queued = new ArrayList<>(handle.createQuery(INSERT_ARRAYS)
+        Query dispatch = handle.createQuery(DISPATCH_ARRAYS.replace("<partitionsCondition>",
+                        partitionsCondition(partitions)))
+                .bind("cursor", cursor)
+                .bind("expected", expectedCursor)
+                .bind("partitionCount", partitions.size())
                 .bindArray("subscriptions", UUID.class, (Object[]) subscriptions)
                 .bind("sequences", PostgresArrays.of(sequences))
                 .bind("eventIds", PostgresArrays.of(eventIds))
                 .bind("dueMicros", PostgresArrays.of(dueMicros))
-                .bind("due", Timestamps.of(dueAt))
-                .map((rs, ctx) -> toDelivery(rs))
-                .list());
+                .bind("due", Timestamps.of(dueAt));
+        if (!partitions.isAll()) {
+            dispatch.bindList("partitions", partitionList(partitions));
+        }
+        long[] moved = {0};
+        List<Delivery> queued = new ArrayList<>(n);
+        dispatch.map((rs, ctx) -> {
+            moved[0] = rs.getLong("moved");
+            rs.getLong("id");
+            if (!rs.wasNull()) {
+                queued.add(toDelivery(rs));
+            }
+            return Boolean.TRUE;
+        }).list();
+        if (moved[0] != partitions.size()) {
+            handle.rollback();
+            return Optional.empty();
+        }
         queued.sort(Comparator.comparingLong(Delivery::id));
-        return queued;
+        return Optional.of(queued);
     }
 
     private static List<Delivery> insertAsBatch(Handle handle, Collection<NewDelivery> deliveries, Instant dueAt) {
@@ -419,7 +457,7 @@ final class JdbcDeliveryStore implements DeliveryStore {
 
     private static void bindPartitions(Query query, EndpointPartitions partitions) {
         if (!partitions.isAll()) {
-            query.bindList("partitions", partitions.toList().stream().map(Integer::shortValue).toList());
+            query.bindList("partitions", partitionList(partitions));
         }
     }
 
