@@ -140,12 +140,19 @@ class SeveralProcessesTest {
 
     @Test
     void ofSeveralDeliveringProcessesOnlyTheOwnerOfTheEndpointDispatchesSoEachEventIsPushedOnce() throws Exception {
-        FakeWebhookSender senderA = answering200();
-        FakeWebhookSender senderB = answering200();
-        Events a = deliveringProcess(senderA, new ScopeOnlyAuthorizer());
-        deliveringProcess(senderB, new ScopeOnlyAuthorizer());
+        FakeWebhookSender senderA = new FakeWebhookSender();
+        FakeWebhookSender senderB = new FakeWebhookSender();
+        HookedDeliveryStore storeOfA = new HookedDeliveryStore(deliveries);
+        HookedDeliveryStore storeOfB = new HookedDeliveryStore(deliveries);
+        Events a = deliveringProcess(senderA, new ScopeOnlyAuthorizer(),
+                p -> p.subscriptions(subscriptions, storeOfA, senderA));
+        Events b = deliveringProcess(senderB, new ScopeOnlyAuthorizer(),
+                p -> p.subscriptions(subscriptions, storeOfB, senderB));
         Events ingest = ingestProcess(network.node());
-        subscribeAndAwaitActive(a);
+        awaitPartitionsShared(a, b);
+        String endpoint = endpointOwnedBy(a);
+        senderA.answer(endpoint, 200);
+        subscribeAndAwaitActive(b, endpoint);
 
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
@@ -155,31 +162,40 @@ class SeveralProcessesTest {
             Thread.sleep(2);
         }
 
-        await(() -> pushedEventIds(senderA, senderB).containsAll(ids));
+        await(() -> pushedEventIds(endpoint, senderA).containsAll(ids));
         Thread.sleep(300);
-        List<String> pushed = pushedEventIds(senderA, senderB);
-        assertThat(pushed.stream().filter(ids::contains)).hasSize(ids.size()).doesNotHaveDuplicates();
+        assertThat(pushedEventIds(endpoint, senderA).stream().filter(ids::contains)).hasSize(ids.size()).doesNotHaveDuplicates();
+        assertThat(senderB.sentTo(endpoint)).as("pushed by B, which does not own the endpoint").isEmpty();
+        assertThat(storeOfA.dispatches.stream().mapToInt(HookedDeliveryStore.Dispatch::deliveries).sum())
+                .as("deliveries A stored").isEqualTo(ids.size());
+        assertThat(storeOfB.dispatches.stream().mapToInt(HookedDeliveryStore.Dispatch::deliveries).sum())
+                .as("deliveries B stored").isZero();
     }
 
     @Test
     void whenTheProcessThatOwnsTheEndpointClosesAnotherTakesItOverAtOnce() throws Exception {
-        FakeWebhookSender senderA = answering200();
-        FakeWebhookSender senderB = answering200();
+        FakeWebhookSender senderA = new FakeWebhookSender();
+        FakeWebhookSender senderB = new FakeWebhookSender();
         Events a = deliveringProcess(senderA, new ScopeOnlyAuthorizer());
+        Events b = deliveringProcess(senderB, new ScopeOnlyAuthorizer());
         Events ingest = ingestProcess(network.node());
-        subscribeAndAwaitActive(a);
+        awaitPartitionsShared(a, b);
+        String endpoint = endpointOwnedBy(a);
+        senderA.answer(endpoint, 200);
+        senderB.answer(endpoint, 200);
+        subscribeAndAwaitActive(a, endpoint);
         CloudEvent first = TestEvents.anEvent().build();
         ingest.publishEvents().publish(PUBLISHER, List.of(first));
-        await(() -> pushedEventIds(senderA).contains(first.id()));
-        deliveringProcess(senderB, new ScopeOnlyAuthorizer());
+        await(() -> pushedEventIds(endpoint, senderA).contains(first.id()));
 
         a.close();
         CloudEvent second = TestEvents.anEvent().build();
         ingest.publishEvents().publish(PUBLISHER, List.of(second));
 
         // Well before A's heartbeat (10 s) would have run out.
-        await(() -> pushedEventIds(senderB).contains(second.id()));
-        assertThat(pushedEventIds(senderA)).doesNotContain(second.id());
+        await(() -> pushedEventIds(endpoint, senderB).contains(second.id()));
+        assertThat(pushedEventIds(endpoint, senderA)).doesNotContain(second.id());
+        assertThat(pushedEventIds(endpoint, senderB)).as("what A pushed is not pushed again").doesNotContain(first.id());
     }
 
     /** Waits until the processes own disjoint endpoint partitions that make up all of them, each some. */
@@ -269,7 +285,8 @@ class SeveralProcessesTest {
         await(() -> deliveries.attempts(subscription, Long.MAX_VALUE, 100).size() == ids.size() + 1);
         assertThat(senderA.sentTo(endpoint)).as("pushed by A, which does not own the endpoint").isEmpty();
         assertThat(senderB.sentTo(endpoint)).as("validation and events, each once").hasSize(ids.size() + 1);
-        assertThat(storeOfB.dispatches).as("B stored them").isNotEmpty();
+        assertThat(storeOfB.dispatches.stream().mapToInt(HookedDeliveryStore.Dispatch::deliveries).sum())
+                .as("deliveries B stored").isEqualTo(ids.size());
         assertThat(storeOfB.claimedEvents).as("pushed from B's dispatch, never claimed from the store").isEmpty();
         assertThat(deliveries.attempts(subscription, Long.MAX_VALUE, 100))
                 .allSatisfy(attempt -> assertThat(attempt.statusCode()).isEqualTo(200));
@@ -386,9 +403,13 @@ class SeveralProcessesTest {
     }
 
     private static List<String> pushedEventIds(FakeWebhookSender... senders) {
+        return pushedEventIds(ENDPOINT, senders);
+    }
+
+    private static List<String> pushedEventIds(String endpoint, FakeWebhookSender... senders) {
         List<String> ids = new ArrayList<>();
         for (FakeWebhookSender sender : senders) {
-            sender.sentTo(ENDPOINT).forEach(m -> ids.add(m.event().id()));
+            sender.sentTo(endpoint).forEach(m -> ids.add(m.event().id()));
         }
         return ids;
     }

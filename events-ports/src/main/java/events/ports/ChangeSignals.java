@@ -19,8 +19,7 @@ public interface ChangeSignals extends AutoCloseable {
         /** Policies were written or deleted. */
         POLICIES,
         /**
-         * Deliveries became due now that another process may own (see {@code DeliveryQueue#claimDue}): the
-         * deliveries of new events, stored by the dispatcher for the owners of their endpoints' partitions; redriven
+         * Deliveries became due now that another process may own (see {@code DeliveryQueue#claimDue}): redriven
          * ones; a validation queued for an endpoint partition the queueing process does not own.
          */
         DELIVERIES

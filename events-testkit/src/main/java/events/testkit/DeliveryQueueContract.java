@@ -267,6 +267,54 @@ public abstract class DeliveryQueueContract extends DeliveryStorageContract {
         assertThat(ids(queued)).containsExactlyInAnyOrderElementsOf(ids(won.get(0)));
     }
 
+    /**
+     * Two dispatchers of overlapping partitions ({4, 5} and {5, 6}), through the stores of {@link
+     * #storagesSharingOneDatabase()}, race from one cursor: one wins, the loser's partitions stay where they were,
+     * and only the winner's deliveries are queued.
+     */
+    @Test
+    @Timeout(60)
+    void dispatchesOfOverlappingPartitionsRacingFromOneCursorLeaveOneWinner() throws Exception {
+        List<Storage> storages = storagesSharingOneDatabase();
+        UUID a = subscription(storages.get(0), "a");
+        List<EndpointPartitions> sets = List.of(EndpointPartitions.of(4, 5), EndpointPartitions.of(5, 6));
+        ExecutorService pool = Executors.newFixedThreadPool(sets.size());
+        List<Optional<List<Delivery>>> results = Collections.synchronizedList(new ArrayList<>());
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<?>> running = new ArrayList<>();
+            for (int t = 0; t < sets.size(); t++) {
+                int dispatcher = t;
+                DeliveryStore store = storages.get(t % storages.size()).deliveries();
+                List<NewDelivery> mine = new ArrayList<>();
+                for (int i = 1; i <= 50; i++) {
+                    mine.add(new NewDelivery(a, dispatcher * 1000L + i, "e" + dispatcher + "-" + i));
+                }
+                running.add(pool.submit(() -> {
+                    start.await();
+                    results.add(store.dispatch(sets.get(dispatcher), 0, 100 + dispatcher, mine, T0));
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : running) {
+                f.get(50, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        List<List<Delivery>> won = results.stream().filter(Optional::isPresent).map(Optional::get).toList();
+        assertThat(won).hasSize(1);
+        int winner = (int) (won.get(0).get(0).eventSequence() / 1000);
+        long[] cursors = storages.get(storages.size() - 1).deliveries().dispatchCursors();
+        long[] expected = winner == 0 ? new long[] {100, 100, 0} : new long[] {0, 101, 101};
+        assertThat(new long[] {cursors[4], cursors[5], cursors[6]}).containsExactly(expected);
+        List<Delivery> queued = storages.get(0).deliveries().claimDue(T0, 1000, LEASE, EndpointPartitions.ALL,
+                Set.of());
+        assertThat(ids(queued)).containsExactlyInAnyOrderElementsOf(ids(won.get(0)));
+    }
+
     @Test
     @Timeout(60)
     void dispatchesAThousandDeliveriesInOneCallQuickly() {

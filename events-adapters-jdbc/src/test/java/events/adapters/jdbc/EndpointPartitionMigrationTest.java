@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Subscriptions stored before endpoint partitions existed (schema version 4) get their endpoint's partition when
- * the schema is migrated, on both databases, and subscriptions created afterwards get theirs when created.
+ * the schema is migrated, on both databases, and subscriptions created afterwards get theirs when created; the one
+ * dispatch cursor of then becomes every partition's (version 7).
  */
 class EndpointPartitionMigrationTest {
     @RegisterExtension
@@ -69,8 +70,10 @@ class EndpointPartitionMigrationTest {
                 .bind("endPoint", endPoint)
                 .bind("created", Timestamps.of(Instant.parse("2026-11-01T00:00:00Z")))
                 .execute()));
+        jdbi.useHandle(h -> h.execute("UPDATE delivery_cursor SET dispatched_seq = 1234 WHERE id = 1"));
 
         try (JdbcStores stores = open.get()) {
+            assertThat(stores.deliveryStore().dispatchCursors()).hasSize(EndpointPartitions.COUNT).containsOnly(1234L);
             UUID created = SubscriptionStoreContract.created(stores.subscriptionStore(),
                     "https://hooks.example.com/new", Instant.parse("2026-12-01T00:00:00Z")).id();
 

@@ -333,7 +333,7 @@ public final class DeliveryEngine implements AutoCloseable {
     private void refresh() {
         try {
             index.refreshIfStale();
-            if (index.size() > 0) {
+            if (index.hasEndpointIn(membership.owned(clock.instant()))) {
                 dispatcher.subscriptionsActive();
             }
         } catch (RuntimeException e) {

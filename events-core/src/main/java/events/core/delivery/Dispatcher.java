@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * ({@link NodeMembership}): every process dispatches to the endpoints it delivers to, so a delivery is pushed by the
  * process that stored it, from memory, without a second look in the store. Each partition has a dispatch cursor of its
  * own; partitions at the same place go together (a {@link Place}), so a process that owns them all, or has owned
- * its partitions for a while, reads each batch of events once. For a batch it brings the {@link SubscriptionIndex} up
+ * its partitions for a while, reads each batch of events once. Partitions it gains start where their previous owner
+ * got to; it reads their events up to where its others are, and then they go together. For a batch it brings the {@link SubscriptionIndex} up
  * to date (so that it knows every subscription change committed before the batch's events), matches, and queues the
  * deliveries, the last of them with the new cursor in one transaction. Those {@link InFlight} has room for are stored
  * leased and pushed once stored; the others are stored due now, for the {@link Scheduler}.
@@ -176,17 +177,25 @@ final class Dispatcher {
             return false;
         }
         Place place = places.get(0);
-        List<StoredEvent> batch = events.readAll(place.cursor, BATCH);
-        if (batch.isEmpty()) {
+        List<StoredEvent> read = events.readAll(place.cursor, BATCH);
+        if (read.isEmpty()) {
             checkpointIfDue(now); // the furthest behind is up to date: so are all
             return false;
         }
         // After the read: a subscription whose activation committed before one of these events is seen.
         index.refreshIfStale();
+        // Behind another place, only up to it: then the two are one, and each event is read once again.
+        long through = read.get(read.size() - 1).sequence();
+        List<StoredEvent> batch = read;
+        if (places.size() > 1 && through > places.get(1).cursor) {
+            through = places.get(1).cursor;
+            long upTo = through;
+            batch = read.stream().filter(e -> e.sequence() <= upTo).toList();
+        }
         Map<String, Match> pushing = new HashMap<>();
         try {
-            boolean dispatchedHere = queue(place, batch, pushing, now);
-            return batch.size() == BATCH || places.size() > 1 || !dispatchedHere;
+            boolean dispatchedHere = queue(place, batch, through, pushing, now);
+            return read.size() == BATCH || batch.size() < read.size() || places.size() > 1 || !dispatchedHere;
         } finally {
             // held but not pushed (the dispatch failed or another process made it first, or not queued by it: its
             // subscription was deleted meanwhile or it was queued before): let go; the store has what it needs
@@ -195,12 +204,12 @@ final class Dispatcher {
     }
 
     /**
-     * Queues the deliveries of {@code batch} to the endpoints of {@code place}'s partitions, and pushes those held in
-     * {@code pushing} once stored (removing them). Returns false when another process had dispatched these events to
-     * them meanwhile.
+     * Queues the deliveries of {@code batch} to the endpoints of {@code place}'s partitions, moving its cursor to
+     * {@code last} (the batch holds every event up to it), and pushes those held in {@code pushing} once stored
+     * (removing them). Returns false when another process had dispatched these events to them meanwhile.
      */
-    private boolean queue(Place place, List<StoredEvent> batch, Map<String, Match> pushing, Instant now) {
-        long last = batch.get(batch.size() - 1).sequence();
+    private boolean queue(Place place, List<StoredEvent> batch, long last, Map<String, Match> pushing,
+            Instant now) {
         List<NewDelivery> queueing = new ArrayList<>();
         Instant leased = now.plus(deliveryLease);
         boolean dueHere = false;

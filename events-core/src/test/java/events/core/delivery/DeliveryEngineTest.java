@@ -1,6 +1,5 @@
 package events.core.delivery;
 
-import events.domain.EndpointPartitions;
 import static events.core.delivery.DeliveryFixture.DIGDIR;
 import static events.core.delivery.DeliveryFixture.request;
 import static events.testkit.TestEvents.anEvent;
@@ -10,6 +9,7 @@ import events.domain.CloudEvent;
 import events.domain.Delivery;
 import events.domain.DeliveryAttempt;
 import events.domain.DeliveryStatus;
+import events.domain.EndpointPartitions;
 import events.domain.Subscription;
 import events.domain.SubscriptionFilter;
 import events.domain.SubscriptionRequest;
@@ -460,6 +460,29 @@ class DeliveryEngineTest {
         closing.join(10_000);
 
         assertThat(f.onlyDeliveryOf(s).status()).isEqualTo(DeliveryStatus.DELIVERED);
+    }
+
+    @Test
+    void aPartitionThatLagsCatchesUpToTheOthersAndThenGoesWithThem() {
+        Subscription s = f.subscribe(A);
+        f.publish(anEvent().build());
+        // While A's partition was another process's, which died before it dispatched them, the process that owns
+        // every other partition passed these events.
+        long last = f.events.append(List.of(anEvent().build(), anEvent().build(), anEvent().build())).get(2).sequence();
+        EndpointPartitions others = new EndpointPartitions(~EndpointPartitions.of(EndpointPartitions.partitionOf(A))
+                .bits());
+        f.deliveries.dispatch(others, f.deliveries.dispatchCursor(), last, List.of(), f.clock.instant());
+        int readsBefore = f.events.readAlls().size();
+
+        f.publish(anEvent().build());
+
+        assertThat(f.deliveriesOf(s)).hasSize(5);
+        assertThat(f.sender.sentTo(A)).as("validation and five events, each once").hasSize(6);
+        assertThat(f.deliveries.dispatchCursors()).as("all in one place again").containsOnly(last + 1);
+        assertThat(f.events.readAlls().subList(readsBefore, f.events.readAlls().size()))
+                .as("events read: all four (the others had moved), the lagging partition's three of them, then the"
+                        + " new one once for all")
+                .containsExactly(4, 4, 1);
     }
 
     @Test
