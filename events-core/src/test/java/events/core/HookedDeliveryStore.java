@@ -15,26 +15,29 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Delegates to a working store, running a hook before each dispatch (which may throw to make it fail) and keeping
- * each dispatch asked for, counts heartbeats and keeps the deliveries of events (not validations) it claimed.
+ * Delegates to a working store, running a hook before each queueing (which may throw to make it fail) and keeping
+ * how many deliveries each queueing asked for and each cursor move, counts heartbeats and keeps the deliveries of
+ * events (not validations) it claimed.
  */
 public final class HookedDeliveryStore implements DeliveryStore {
-    /** A dispatch asked for: the cursor expected, the cursor it moves to, how many deliveries it queues. */
-    public record Dispatch(long expectedCursor, long cursor, int deliveries) {
+    /** A cursor move asked for: the cursor expected, the cursor it moves to. */
+    public record CursorMove(long expectedCursor, long cursor) {
     }
 
-    public final List<Dispatch> dispatches = new CopyOnWriteArrayList<>();
+    /** How many deliveries each queueing asked for. */
+    public final List<Integer> queueings = new CopyOnWriteArrayList<>();
+    public final List<CursorMove> cursorMoves = new CopyOnWriteArrayList<>();
     public final AtomicInteger heartbeats = new AtomicInteger();
     public final List<Delivery> claimedEvents = new CopyOnWriteArrayList<>();
     private final DeliveryStore delegate;
-    private final AtomicReference<Runnable> beforeDispatch = new AtomicReference<>(() -> { });
+    private final AtomicReference<Runnable> beforeQueue = new AtomicReference<>(() -> { });
 
     public HookedDeliveryStore(DeliveryStore delegate) {
         this.delegate = delegate;
     }
 
-    public void beforeDispatch(Runnable hook) {
-        beforeDispatch.set(hook);
+    public void beforeQueue(Runnable hook) {
+        beforeQueue.set(hook);
     }
 
     @Override
@@ -48,11 +51,16 @@ public final class HookedDeliveryStore implements DeliveryStore {
     }
 
     @Override
-    public Optional<List<Delivery>> dispatch(EndpointPartitions partitions, long expectedCursor, long cursor,
-            Collection<NewDelivery> deliveries, Instant dueAt) {
-        dispatches.add(new Dispatch(expectedCursor, cursor, deliveries.size()));
-        beforeDispatch.get().run();
-        return delegate.dispatch(partitions, expectedCursor, cursor, deliveries, dueAt);
+    public boolean moveDispatchCursor(EndpointPartitions partitions, long expectedCursor, long cursor) {
+        cursorMoves.add(new CursorMove(expectedCursor, cursor));
+        return delegate.moveDispatchCursor(partitions, expectedCursor, cursor);
+    }
+
+    @Override
+    public List<Delivery> queue(Collection<NewDelivery> deliveries, Instant dueAt) {
+        queueings.add(deliveries.size());
+        beforeQueue.get().run();
+        return delegate.queue(deliveries, dueAt);
     }
 
     @Override

@@ -41,8 +41,8 @@ class RetentionTest {
         long cursor = deliveries.dispatchCursor();
         List<NewDelivery> queued = stored.stream()
                 .map(e -> new NewDelivery(subscription, e.sequence(), e.event().id())).toList();
-        List<Delivery> ds = deliveries.dispatch(EndpointPartitions.ALL, cursor, stored.get(stored.size() - 1).sequence(), queued,
-                clock.instant()).orElseThrow();
+        List<Delivery> ds = deliveries.queue(queued, clock.instant());
+        deliveries.moveDispatchCursor(EndpointPartitions.ALL, cursor, stored.get(stored.size() - 1).sequence());
         List<AttemptRecord> records = new ArrayList<>();
         for (Delivery d : ds) {
             records.add(new AttemptRecord(new DeliveryAttempt(0, subscription, d.id(), d.eventId(), 1, clock.instant(),
@@ -76,7 +76,7 @@ class RetentionTest {
     @Test
     void keepsOldEventsTheDispatcherHasNotReachedYet() {
         List<StoredEvent> stored = publish(5);
-        deliveries.dispatch(EndpointPartitions.ALL, 0, stored.get(1).sequence(), List.of(), T0);
+        deliveries.moveDispatchCursor(EndpointPartitions.ALL, 0, stored.get(1).sequence());
         clock.advance(Duration.ofDays(91));
 
         assertThat(retention.runOnce().events()).isEqualTo(2);

@@ -35,19 +35,24 @@ public interface DeliveryQueue {
     }
 
     /**
-     * Queues deliveries and moves the dispatch cursor of every partition in {@code partitions} to {@code cursor},
-     * in one transaction: after a crash either both happened or neither. A delivery already queued for the same
-     * subscription and event is left as it is, and none is queued for a subscription that does not exist (deleted
-     * meanwhile). The new deliveries are due at their own {@link NewDelivery#dueAt}, or where that is null at
-     * {@code dueAt}.
+     * Moves the dispatch cursor of every partition in {@code partitions} from {@code expectedCursor} to {@code
+     * cursor}, all or none.
      *
-     * @param expectedCursor the cursor the caller read for every one of {@code partitions}; when another process
-     *     moved one of them meanwhile, nothing is done and the result is empty
-     * @return the deliveries queued by this call (not those that already existed), or empty when a cursor had
-     *     moved
+     * @return false, having moved none, when one of them was not at {@code expectedCursor} (another process moved it)
+     * @throws IllegalArgumentException when {@code cursor} is below {@code expectedCursor}
      */
-    Optional<List<Delivery>> dispatch(EndpointPartitions partitions, long expectedCursor, long cursor,
-            Collection<NewDelivery> deliveries, Instant dueAt);
+    boolean moveDispatchCursor(EndpointPartitions partitions, long expectedCursor, long cursor);
+
+    /**
+     * Queues deliveries of events. A delivery already queued for the same subscription and event is left as it is, so
+     * that events dispatched twice (by two processes while a partition changes hands, or again after a crash, from a
+     * cursor that had not been moved past them) are queued once; none is queued for a subscription that does not
+     * exist (deleted meanwhile). The new deliveries are due at their own {@link NewDelivery#dueAt}, or where that is
+     * null at {@code dueAt}.
+     *
+     * @return the deliveries queued by this call (not those that already existed)
+     */
+    List<Delivery> queue(Collection<NewDelivery> deliveries, Instant dueAt);
 
     /**
      * Queues the validation delivery of a subscription (event sequence {@link Delivery#VALIDATION}, event id

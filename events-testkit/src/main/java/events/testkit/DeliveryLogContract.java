@@ -151,7 +151,7 @@ public abstract class DeliveryLogContract extends DeliveryStorageContract {
         for (long seq = 1; seq <= 5; seq++) {
             old.add(new NewDelivery(a, seq, "e" + seq));
         }
-        store.dispatch(EndpointPartitions.ALL, 0, 5, old, T0);
+        store.queue(old, T0);
 
         assertThat(store.deleteBefore(T0.plusSeconds(1), 2)).isEqualTo(2);
         assertThat(store.deleteBefore(T0.plusSeconds(1), 2)).isEqualTo(2);

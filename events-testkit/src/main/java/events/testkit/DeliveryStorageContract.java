@@ -47,11 +47,9 @@ public abstract class DeliveryStorageContract {
         return SubscriptionStoreContract.created(storage.subscriptions(), "https://hooks.example.com/" + name, T0).id();
     }
 
-    /** Queues one delivery of event {@code seq} for the subscription, due at {@code dueAt}, moving the cursor. */
+    /** Queues one delivery of event {@code seq} for the subscription, due at {@code dueAt}. */
     static Delivery queue(DeliveryStore store, UUID subscription, long seq, Instant dueAt) {
-        long cursor = store.dispatchCursor();
-        List<Delivery> queued = store.dispatch(EndpointPartitions.ALL, cursor, cursor + 1, List.of(new NewDelivery(subscription, seq, "e" + seq)),
-                dueAt).orElseThrow();
+        List<Delivery> queued = store.queue(List.of(new NewDelivery(subscription, seq, "e" + seq)), dueAt);
         assertThat(queued).hasSize(1);
         return queued.get(0);
     }

@@ -69,21 +69,25 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     }
 
     @Override
-    public synchronized Optional<List<Delivery>> dispatch(EndpointPartitions partitions, long expectedCursor,
-            long newCursor, Collection<NewDelivery> newDeliveries, Instant dueAt) {
+    public synchronized boolean moveDispatchCursor(EndpointPartitions partitions, long expectedCursor, long newCursor) {
         if (newCursor < expectedCursor) {
             throw new IllegalArgumentException("the dispatch cursor never goes back");
         }
         List<Integer> moving = partitions.toList();
         if (moving.isEmpty() || moving.stream().anyMatch(p -> cursors[p] != expectedCursor)) {
-            return Optional.empty();
+            return false;
         }
+        moving.forEach(p -> cursors[p] = newCursor);
+        return true;
+    }
+
+    @Override
+    public synchronized List<Delivery> queue(Collection<NewDelivery> newDeliveries, Instant dueAt) {
         List<Delivery> queued = new ArrayList<>();
         for (NewDelivery d : newDeliveries) {
             queue(d.subscriptionId(), d.eventSequence(), d.eventId(), d.dueAt(dueAt), dueAt).ifPresent(queued::add);
         }
-        moving.forEach(p -> cursors[p] = newCursor);
-        return Optional.of(queued);
+        return queued;
     }
 
     @Override

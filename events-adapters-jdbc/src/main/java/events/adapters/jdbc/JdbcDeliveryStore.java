@@ -40,8 +40,8 @@ import org.jdbi.v3.core.statement.Update;
  * <p>The delivering processes alive are the rows of {@code delivery_nodes} whose time has not run out; claims filter
  * on the partition of the subscription's endpoint, stored with the subscription.
  *
- * <p>Dispatching is a compare-and-set of the partitions' rows of {@code dispatch_cursors} and the insert of the new
- * deliveries, in one transaction. Deliveries are inserted only for subscriptions that exist (a foreign key
+ * <p>Moving the dispatch cursor is a compare-and-set of the partitions' rows of {@code dispatch_cursors}; queueing
+ * is the insert of the new deliveries. Deliveries are inserted only for subscriptions that exist (a foreign key
  * holds them to their subscription, and deleting the subscription deletes them); an existing (subscription,
  * event) pair is skipped by the insert itself ({@code ON CONFLICT DO NOTHING}). PostgreSQL gets all rows in
  * one statement (one array per column); H2, embedded, a JDBC batch.
@@ -64,26 +64,19 @@ final class JdbcDeliveryStore implements DeliveryStore {
             + " next_attempt_at, created";
     private static final String PENDING = "'" + DeliveryStatus.PENDING.wireName() + "'";
     /**
-     * PostgreSQL: the compare-and-set of the cursors of {@code <partitionsCondition>} and every new delivery (one array
-     * per column, inserted only when every cursor moved) in one statement, its commit relaxed (see {@link
-     * #relaxCommit}). Gives one row per delivery inserted, or one row of nulls when none was, each with how many
-     * cursors moved.
+     * PostgreSQL: every new delivery in one autocommitted statement, one array per column, its commit relaxed (see
+     * {@link #relaxCommit}).
      */
-    private static final String DISPATCH_ARRAYS = "WITH relaxed AS (SELECT set_config('synchronous_commit', 'off',"
-            + " true) AS relaxed),"
-            + " moved AS (UPDATE dispatch_cursors SET dispatched_seq = :cursor FROM relaxed"
-            + " WHERE dispatched_seq = :expected <partitionsCondition> RETURNING endpoint_partition),"
-            + " queued AS (INSERT INTO deliveries (" + INSERT_COLUMNS + ")"
+    private static final String QUEUE_ARRAYS = "WITH relaxed AS (SELECT set_config('synchronous_commit', 'off',"
+            + " true) AS relaxed)"
+            + " INSERT INTO deliveries (" + INSERT_COLUMNS + ")"
             + " SELECT u.subscription_id, u.event_seq, u.event_id, 0, " + PENDING + ","
             + " TIMESTAMP WITH TIME ZONE 'epoch' + u.due_micros * INTERVAL '1 microsecond', :due"
             + " FROM unnest(:subscriptions, :sequences, :eventIds, :dueMicros)"
-            + " AS u (subscription_id, event_seq, event_id, due_micros)"
+            + " AS u (subscription_id, event_seq, event_id, due_micros) CROSS JOIN relaxed"
             + " WHERE EXISTS (SELECT 1 FROM subscriptions s WHERE s.id = u.subscription_id)"
-            + " AND (SELECT count(*) FROM moved) = :partitionCount"
             + " ON CONFLICT (subscription_id, event_seq) DO NOTHING"
-            + " RETURNING " + COLUMNS + ")"
-            + " SELECT (SELECT count(*) FROM moved) AS moved, queued.* FROM (VALUES (1)) AS one (x)"
-            + " LEFT JOIN queued ON true";
+            + " RETURNING " + COLUMNS;
     /** H2: one row; inserts nothing when the subscription does not exist or the delivery does. */
     private static final String INSERT_ONE = "INSERT INTO deliveries (" + INSERT_COLUMNS + ")"
             + " SELECT id, :sequence, :eventId, 0, " + PENDING + ", :rowDue, :due FROM subscriptions"
@@ -188,30 +181,18 @@ final class JdbcDeliveryStore implements DeliveryStore {
     }
 
     @Override
-    public Optional<List<Delivery>> dispatch(EndpointPartitions partitions, long expectedCursor, long cursor,
-            Collection<NewDelivery> deliveries, Instant dueAt) {
+    public boolean moveDispatchCursor(EndpointPartitions partitions, long expectedCursor, long cursor) {
         Objects.requireNonNull(partitions, "partitions");
-        Objects.requireNonNull(deliveries, "deliveries");
-        Objects.requireNonNull(dueAt, "dueAt");
         if (cursor < expectedCursor) {
             throw new IllegalArgumentException("the dispatch cursor never goes back");
         }
-        Map<Key, NewDelivery> distinct = new LinkedHashMap<>();
-        for (NewDelivery d : deliveries) {
-            distinct.putIfAbsent(new Key(d.subscriptionId(), d.eventSequence()), d);
-        }
         if (partitions.isEmpty()) {
-            return Optional.empty();
+            return false;
         }
         try {
             return jdbi.inTransaction(handle -> {
-                if (postgres && !distinct.isEmpty()) {
-                    // One round trip (and the commit) instead of four: dispatches are on the way to every push.
-                    return dispatchAsArrays(handle, partitions, expectedCursor, cursor, distinct.values(), dueAt);
-                }
                 relaxCommit(handle);
-                // Every partition's row, locked (so that no other dispatch of these partitions commits meanwhile),
-                // or none: then one of them had moved.
+                // Every partition's row, or none: then one of them had moved.
                 Update move = handle.createUpdate("UPDATE dispatch_cursors SET dispatched_seq = :cursor"
                                 + " WHERE dispatched_seq = :expected" + partitionsCondition(partitions))
                         .bind("cursor", cursor)
@@ -221,14 +202,32 @@ final class JdbcDeliveryStore implements DeliveryStore {
                 }
                 if (move.execute() != partitions.size()) {
                     handle.rollback();
-                    return Optional.<List<Delivery>>empty();
+                    return false;
                 }
-                return Optional.of(distinct.isEmpty() ? List.<Delivery>of()
-                        : insertAsBatch(handle, distinct.values(), dueAt));
+                return true;
             });
         } catch (JdbiException e) {
-            throw new UnableToAccessSubscriptionsException("unable to queue " + distinct.size()
-                    + " deliveries and move the dispatch cursor to " + cursor, e);
+            throw new UnableToAccessSubscriptionsException("unable to move the dispatch cursor to " + cursor, e);
+        }
+    }
+
+    @Override
+    public List<Delivery> queue(Collection<NewDelivery> deliveries, Instant dueAt) {
+        Objects.requireNonNull(deliveries, "deliveries");
+        Objects.requireNonNull(dueAt, "dueAt");
+        Map<Key, NewDelivery> distinct = new LinkedHashMap<>();
+        for (NewDelivery d : deliveries) {
+            distinct.putIfAbsent(new Key(d.subscriptionId(), d.eventSequence()), d);
+        }
+        if (distinct.isEmpty()) {
+            return List.of();
+        }
+        try {
+            // PostgreSQL: one round trip, on the way to every push.
+            return postgres ? jdbi.withHandle(handle -> insertAsArrays(handle, distinct.values(), dueAt))
+                    : jdbi.inTransaction(handle -> insertAsBatch(handle, distinct.values(), dueAt));
+        } catch (JdbiException e) {
+            throw new UnableToAccessSubscriptionsException("unable to queue " + distinct.size() + " deliveries", e);
         }
     }
 
@@ -254,9 +253,7 @@ final class JdbcDeliveryStore implements DeliveryStore {
         return partitions.toList().stream().map(Integer::shortValue).toList();
     }
 
-    /** See {@link #DISPATCH_ARRAYS}; rolls back when a cursor had moved. */
-    private static Optional<List<Delivery>> dispatchAsArrays(Handle handle, EndpointPartitions partitions,
-            long expectedCursor, long cursor, Collection<NewDelivery> deliveries, Instant dueAt) {
+    private static List<Delivery> insertAsArrays(Handle handle, Collection<NewDelivery> deliveries, Instant dueAt) {
         int n = deliveries.size();
         UUID[] subscriptions = new UUID[n];
         Long[] sequences = new Long[n];
@@ -270,35 +267,16 @@ final class JdbcDeliveryStore implements DeliveryStore {
             dueMicros[i] = ChronoUnit.MICROS.between(Instant.EPOCH, d.dueAt(dueAt));
             i++;
         }
-        Query dispatch = handle.createQuery(DISPATCH_ARRAYS.replace("<partitionsCondition>",
-                        partitionsCondition(partitions)))
-                .bind("cursor", cursor)
-                .bind("expected", expectedCursor)
-                .bind("partitionCount", partitions.size())
+        List<Delivery> queued = new ArrayList<>(handle.createQuery(QUEUE_ARRAYS)
                 .bindArray("subscriptions", UUID.class, (Object[]) subscriptions)
                 .bind("sequences", PostgresArrays.of(sequences))
                 .bind("eventIds", PostgresArrays.of(eventIds))
                 .bind("dueMicros", PostgresArrays.of(dueMicros))
-                .bind("due", Timestamps.of(dueAt));
-        if (!partitions.isAll()) {
-            dispatch.bindList("partitions", partitionList(partitions));
-        }
-        long[] moved = {0};
-        List<Delivery> queued = new ArrayList<>(n);
-        dispatch.map((rs, ctx) -> {
-            moved[0] = rs.getLong("moved");
-            rs.getLong("id");
-            if (!rs.wasNull()) {
-                queued.add(toDelivery(rs));
-            }
-            return Boolean.TRUE;
-        }).list();
-        if (moved[0] != partitions.size()) {
-            handle.rollback();
-            return Optional.empty();
-        }
+                .bind("due", Timestamps.of(dueAt))
+                .map((rs, ctx) -> toDelivery(rs))
+                .list());
         queued.sort(Comparator.comparingLong(Delivery::id));
-        return Optional.of(queued);
+        return queued;
     }
 
     private static List<Delivery> insertAsBatch(Handle handle, Collection<NewDelivery> deliveries, Instant dueAt) {

@@ -63,8 +63,8 @@ class H2DeliveryStoreTest extends DeliveryQueueContract {
             stores.subscriptionStore().createIfAbsent(s, secret);
             stores.subscriptionStore().setStatus(s.id(), SubscriptionStatus.ACTIVE, T0);
             revision = stores.subscriptionStore().revision();
-            queued = stores.deliveryStore().dispatch(EndpointPartitions.ALL, 0, 7, List.of(new NewDelivery(s.id(), 7, "e7")), T0)
-                    .orElseThrow().get(0);
+            queued = stores.deliveryStore().queue(List.of(new NewDelivery(s.id(), 7, "e7")), T0).get(0);
+            stores.deliveryStore().moveDispatchCursor(EndpointPartitions.ALL, 0, 7);
             stores.deliveryStore().recordAttempt(new DeliveryAttempt(0, s.id(), queued.id(), "e7", 1, T0, 500, "HTTP 500",
                     12), DeliveryStatus.PENDING, T0.plusSeconds(10));
         }
@@ -115,7 +115,7 @@ class H2DeliveryStoreTest extends DeliveryQueueContract {
         assertThatThrownBy(subscriptions::revision).isInstanceOf(UnableToAccessSubscriptionsException.class);
         assertThatThrownBy(() -> subscriptions.delete(id)).isInstanceOf(UnableToAccessSubscriptionsException.class);
         assertThatThrownBy(deliveries::dispatchCursor).isInstanceOf(UnableToAccessSubscriptionsException.class);
-        assertThatThrownBy(() -> deliveries.dispatch(EndpointPartitions.ALL, 0, 1, List.of(), T0))
+        assertThatThrownBy(() -> deliveries.moveDispatchCursor(EndpointPartitions.ALL, 0, 1))
                 .isInstanceOf(UnableToAccessSubscriptionsException.class);
         assertThatThrownBy(() -> deliveries.claimDue(T0, 10, T0, EndpointPartitions.ALL, Set.of()))
                 .isInstanceOf(UnableToAccessSubscriptionsException.class);

@@ -58,12 +58,12 @@ class PostgresDeliveryStoreTest extends DeliveryQueueContract {
         // PostgreSQL cannot store U+0000 in text: the second row fails the statement, and the transaction
         List<NewDelivery> deliveries = List.of(new NewDelivery(s.id(), 1, "e1"), new NewDelivery(s.id(), 2, "e\u00002"));
 
-        assertThatThrownBy(() -> storage.deliveries().dispatch(EndpointPartitions.ALL, 0, 2, deliveries, T0))
+        assertThatThrownBy(() -> storage.deliveries().queue(deliveries, T0))
                 .isInstanceOf(UnableToAccessSubscriptionsException.class);
 
         assertThat(storage.deliveries().dispatchCursor()).isZero();
         assertThat(storage.deliveries().nextDue(EndpointPartitions.ALL, Set.of())).isEmpty();
-        assertThat(storage.deliveries().dispatch(EndpointPartitions.ALL, 0, 1, List.of(new NewDelivery(s.id(), 1, "e1")), T0).orElseThrow())
+        assertThat(storage.deliveries().queue(List.of(new NewDelivery(s.id(), 1, "e1")), T0))
                 .hasSize(1);
     }
 
@@ -78,7 +78,7 @@ class PostgresDeliveryStoreTest extends DeliveryQueueContract {
         for (long seq = 1; seq <= 6; seq++) {
             deliveries.add(new NewDelivery(s.id(), seq, "e" + seq));
         }
-        storage.deliveries().dispatch(EndpointPartitions.ALL, 0, 6, deliveries, T0);
+        storage.deliveries().queue(deliveries, T0);
 
         try (Connection other = DriverManager.getConnection(schema.jdbcUrl(), schema.user(), schema.password())) {
             other.setAutoCommit(false);

@@ -16,7 +16,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -25,18 +24,18 @@ import org.slf4j.LoggerFactory;
 /**
  * Queues a delivery for every match of every acknowledged event, for the endpoints of this process's partitions
  * ({@link NodeMembership}): every process dispatches to the endpoints it delivers to, so a delivery is pushed by the
- * process that stored it, from memory, without a second look in the store. Each partition has a dispatch cursor of its
- * own; partitions at the same place go together (a {@link Place}), so a process that owns them all, or has owned
- * its partitions for a while, reads each batch of events once. Partitions it gains start where their previous owner
- * got to; it reads their events up to where its others are, and then they go together. For a batch it brings the {@link SubscriptionIndex} up
- * to date (so that it knows every subscription change committed before the batch's events), matches, and queues the
- * deliveries, the last of them with the new cursor in one transaction. Those {@link InFlight} has room for are stored
- * leased and pushed once stored; the others are stored due now, for the {@link Scheduler}.
+ * process that stored it, from memory, without a second look in the store. For a batch of events it brings the {@link
+ * SubscriptionIndex} up to date (so that it knows every subscription change committed before the batch's events),
+ * matches, and queues the deliveries: those {@link InFlight} has room for leased, pushed once stored; the others due
+ * now, for the {@link Scheduler}.
  *
- * <p>A batch that nothing matches costs no write: the cursor passes it in memory and is written with the next batch
- * that matches, or within {@link #CHECKPOINT}. With no active subscription to its endpoints, a process passes events
- * without reading them. While partitions change hands two processes may both dispatch one for a moment: the cursors'
- * compare-and-set and the store's one-delivery-per-event-and-subscription keep that to one delivery.
+ * <p>Each partition has a dispatch cursor of its own in the store, written within {@link #CHECKPOINT} of the events it
+ * passes (the store queues a delivery once, so events read again after a crash or a hand-over cost a read and nothing
+ * more). Partitions at the same place go together (a {@link Place}), so a process that owns them all, or has owned
+ * its partitions for a while, reads each batch of events once; partitions it gains start where their previous owner
+ * got to, are read up to where its others are, and then go with them. With no active subscription to its endpoints, a
+ * process passes events without reading them. While partitions change hands two processes may both dispatch one for a
+ * moment: each delivery is still queued, and pushed, once.
  */
 final class Dispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
@@ -194,22 +193,21 @@ final class Dispatcher {
         }
         Map<String, Match> pushing = new HashMap<>();
         try {
-            boolean dispatchedHere = queue(place, batch, through, pushing, now);
-            return read.size() == BATCH || batch.size() < read.size() || places.size() > 1 || !dispatchedHere;
+            queue(place, batch, through, pushing, now);
+            return read.size() == BATCH || batch.size() < read.size() || places.size() > 1;
         } finally {
-            // held but not pushed (the dispatch failed or another process made it first, or not queued by it: its
-            // subscription was deleted meanwhile or it was queued before): let go; the store has what it needs
+            // held but not pushed (queueing failed, or not queued by it: another process queued it first, or its
+            // subscription was deleted meanwhile): let go; the store has what it needs
             pushing.keySet().forEach(inFlight::release);
         }
     }
 
     /**
-     * Queues the deliveries of {@code batch} to the endpoints of {@code place}'s partitions, moving its cursor to
-     * {@code last} (the batch holds every event up to it), and pushes those held in {@code pushing} once stored
-     * (removing them). Returns false when another process had dispatched these events to them meanwhile.
+     * Queues the deliveries of {@code batch} to the endpoints of {@code place}'s partitions and pushes those held in
+     * {@code pushing} once stored (removing them); then {@code place} has dispatched up to {@code last} (the batch holds
+     * every event up to it), written to the store within {@link #CHECKPOINT}.
      */
-    private boolean queue(Place place, List<StoredEvent> batch, long last, Map<String, Match> pushing,
-            Instant now) {
+    private void queue(Place place, List<StoredEvent> batch, long last, Map<String, Match> pushing, Instant now) {
         List<NewDelivery> queueing = new ArrayList<>();
         Instant leased = now.plus(deliveryLease);
         boolean dueHere = false;
@@ -230,39 +228,24 @@ final class Dispatcher {
                 }
             }
         }
-        if (queueing.isEmpty()) {
-            place.cursor = last;
-            settle(now);
-            checkpointIfDue(now);
-            return true;
-        }
         // In pieces that double in size, each pushed once stored while the next is stored: a thousand deliveries of
-        // one event start with the first 64 instead of waiting for all. Only the last piece moves the cursor; should
-        // this process stop before it, whoever dispatches the batch again stores only the rest (a delivery is stored
-        // once), and those stored already are claimed after their lease.
+        // one event start with the first 64 instead of waiting for all. Should this process stop before the cursor is
+        // written, whoever dispatches these events again queues only what is not queued yet (each delivery once), and
+        // those queued already are claimed after their lease.
         for (int from = 0, piece = FIRST_PIECE; from < queueing.size(); from += piece, piece *= 2) {
-            int to = Math.min(queueing.size(), from + piece);
-            long movedTo = to == queueing.size() ? last : place.stored;
-            Optional<List<Delivery>> queued = deliveries.dispatch(place.partitions, place.stored, movedTo,
-                    queueing.subList(from, to), now);
-            if (queued.isEmpty()) {
-                places.clear(); // another process dispatched meanwhile: continue from where it got to
-                return false;
-            }
-            for (Delivery d : queued.get()) {
+            for (Delivery d : deliveries.queue(queueing.subList(from, Math.min(queueing.size(), from + piece)), now)) {
                 Match match = pushing.remove(d.messageId());
                 if (match != null) {
                     pusher.push(new Job(d, match.event(), match.subscription()));
                 }
             }
         }
-        place.stored = place.cursor = last;
-        place.storedAt = now;
+        place.cursor = last;
         if (dueHere) {
             scheduler.wake();
         }
         settle(now);
-        return true;
+        checkpointIfDue(now);
     }
 
     /**
@@ -335,7 +318,7 @@ final class Dispatcher {
             place.storedAt = now;
             return true;
         }
-        if (deliveries.dispatch(place.partitions, place.stored, place.cursor, List.of(), now).isPresent()) {
+        if (deliveries.moveDispatchCursor(place.partitions, place.stored, place.cursor)) {
             place.stored = place.cursor;
             place.storedAt = now;
             return true;

@@ -10,6 +10,7 @@ import events.domain.Delivery;
 import events.domain.DeliveryAttempt;
 import events.domain.DeliveryStatus;
 import events.domain.EndpointPartitions;
+import events.domain.StoredEvent;
 import events.domain.Subscription;
 import events.domain.SubscriptionFilter;
 import events.domain.SubscriptionRequest;
@@ -378,8 +379,7 @@ class DeliveryEngineTest {
         // another process dispatched and died before attempting: the delivery is leased, not due
         CloudEvent event = anEvent().build();
         long seq = f.events.append(List.of(event)).get(0).sequence();
-        f.deliveries.dispatch(EndpointPartitions.ALL, f.deliveries.dispatchCursor(), seq, List.of(new NewDelivery(s.id(), seq, event.id())),
-                f.clock.instant().plus(DeliveryFixture.LEASE));
+        f.deliveries.queue(List.of(new NewDelivery(s.id(), seq, event.id())), f.clock.instant().plus(DeliveryFixture.LEASE));
         f.runDue();
         assertThat(f.onlyDeliveryOf(s).status()).isEqualTo(DeliveryStatus.PENDING);
 
@@ -464,36 +464,49 @@ class DeliveryEngineTest {
 
     @Test
     void aPartitionThatLagsCatchesUpToTheOthersAndThenGoesWithThem() {
-        Subscription s = f.subscribe(A);
-        f.publish(anEvent().build());
-        // While A's partition was another process's, which died before it dispatched them, the process that owns
-        // every other partition passed these events.
+        // Stored while A's partition was a process's that died before it dispatched them; the process that owned every
+        // other partition passed them.
         long last = f.events.append(List.of(anEvent().build(), anEvent().build(), anEvent().build())).get(2).sequence();
         EndpointPartitions others = new EndpointPartitions(~EndpointPartitions.of(EndpointPartitions.partitionOf(A))
                 .bits());
-        f.deliveries.dispatch(others, f.deliveries.dispatchCursor(), last, List.of(), f.clock.instant());
-        int readsBefore = f.events.readAlls().size();
+        assertThat(f.deliveries.moveDispatchCursor(others, 0, last)).isTrue();
+        Subscription s = f.subscribe(A);
 
         f.publish(anEvent().build());
 
-        assertThat(f.deliveriesOf(s)).hasSize(5);
-        assertThat(f.sender.sentTo(A)).as("validation and five events, each once").hasSize(6);
-        assertThat(f.deliveries.dispatchCursors()).as("all in one place again").containsOnly(last + 1);
-        assertThat(f.events.readAlls().subList(readsBefore, f.events.readAlls().size()))
-                .as("events read: all four (the others had moved), the lagging partition's three of them, then the"
-                        + " new one once for all")
-                .containsExactly(4, 4, 1);
+        assertThat(f.deliveriesOf(s)).hasSize(4);
+        assertThat(f.sender.sentTo(A)).as("validation and four events, each once").hasSize(5);
+        assertThat(f.events.readAlls()).as("events read: the lagging partition's three (of four read), then the new"
+                + " one once for all").containsExactly(4, 1);
+        f.clock.advance(Dispatcher.CHECKPOINT);
+        f.engine.dispatchOnce();
+        assertThat(f.deliveries.dispatchCursors()).as("all in one place").containsOnly(last + 1);
     }
 
     @Test
-    void dispatchFollowsTheCursorWhenAnotherProcessMovedIt() {
+    void whenAnotherProcessMovedTheCursorTheDispatcherGoesOnFromThereAfterItsCheckpoint() {
         Subscription s = f.subscribe(A);
         f.publish(anEvent().build());
-        long seq = f.events.append(List.of(anEvent().build())).get(0).sequence();
-        // another process dispatched the second event (nothing matched there)
-        f.deliveries.dispatch(EndpointPartitions.ALL, f.deliveries.dispatchCursor(), seq, List.of(), f.clock.instant());
+        // another process (that owned the partition for a moment) queued the next event and moved the cursor past it
+        StoredEvent second = f.events.append(List.of(anEvent().build())).get(0);
+        f.deliveries.queue(List.of(new NewDelivery(s.id(), second.sequence(), second.event().id())),
+                f.clock.instant().plus(DeliveryFixture.LEASE));
+        assertThat(f.deliveries.moveDispatchCursor(EndpointPartitions.ALL, f.deliveries.dispatchCursor(),
+                second.sequence())).isTrue();
+        f.clock.advance(Dispatcher.CHECKPOINT);
+
         f.publish(anEvent().build());
-        assertThat(f.deliveriesOf(s)).hasSize(2);
+        long third = f.events.lastSequence();
+
+        // its checkpoint found the cursor moved: it reads from there (the third again, queued already)
+        f.engine.dispatchOnce();
+        f.clock.advance(Dispatcher.CHECKPOINT);
+        f.engine.dispatchOnce();
+
+        assertThat(f.deliveriesOf(s)).hasSize(3);
+        assertThat(f.sender.sentTo(A)).as("validation, first and third, once each: the second is the other's")
+                .hasSize(3);
+        assertThat(f.deliveries.dispatchCursor()).isEqualTo(third);
     }
 
     @Test
@@ -510,7 +523,7 @@ class DeliveryEngineTest {
     }
 
     @Test
-    void eventsNothingMatchesCostNoWriteUntilTheCheckpoint() {
+    void theStoredCursorFollowsWithinACheckpointWhetherEventsMatchedOrNot() {
         Subscription s = f.subscribe(A);
         f.publish(anEvent().build());
         long stored = f.deliveries.dispatchCursor();
@@ -518,18 +531,48 @@ class DeliveryEngineTest {
         long skipped = f.events.append(List.of(elsewhere(), elsewhere())).get(1).sequence();
         assertThat(f.engine.dispatchOnce()).isFalse();
         assertThat(f.deliveries.dispatchCursor()).isEqualTo(stored);
-
         f.clock.advance(Dispatcher.CHECKPOINT);
         f.engine.dispatchOnce();
         assertThat(f.deliveries.dispatchCursor()).isEqualTo(skipped);
 
-        // a batch that matches stores the cursor past the skipped events before it
-        f.events.append(List.of(elsewhere()));
+        // a batch that matches is queued at once; the cursor follows at the next checkpoint
         long matched = f.events.append(List.of(anEvent().build())).get(0).sequence();
         f.engine.dispatchOnce();
         f.settle();
-        assertThat(f.deliveries.dispatchCursor()).isEqualTo(matched);
         assertThat(f.deliveriesOf(s)).hasSize(2);
+        assertThat(f.deliveries.dispatchCursor()).isEqualTo(skipped);
+        f.clock.advance(Dispatcher.CHECKPOINT);
+        f.engine.dispatchOnce();
+        assertThat(f.deliveries.dispatchCursor()).isEqualTo(matched);
+    }
+
+    @Test
+    void eventsDispatchedAgainFromAStoredCursorBehindThemArePushedOnce() {
+        Subscription s = f.subscribe(A);
+        f.publish(anEvent().build(), anEvent().build());
+        long before = f.deliveries.dispatchCursor();
+        assertThat(before).as("not written yet").isLessThan(f.events.lastSequence());
+        // as after a crash, or for the next owner of the partition: another process starts from the stored cursor
+        f.clock.advance(NodeMembership.NODE_ALIVE.plusSeconds(1)); // the first counts as gone
+        FakeWebhookSender otherSender = new FakeWebhookSender();
+        otherSender.answer(A, 200);
+        try (DeliveryEngine other = new DeliveryEngine(f.events, f.subscriptions, f.deliveries, otherSender,
+                f.authorizer, new SubscriptionIndex(f.subscriptions, null), f.clock,
+                new DeliveryEngine.Settings(DeliveryFixture.SCHEDULE, DeliveryFixture.LEASE, 4, 64, 10_000, 64L << 20,
+                        () -> "https://events.example", Duration.ofSeconds(1)), () -> 0.5,
+                events.ports.ChangeSignals.NONE)) {
+            f.events.append(List.of(anEvent().build()));
+            while (other.dispatchOnce()) {
+                Thread.onSpinWait();
+            }
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (other.held() > 0 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+
+            assertThat(f.deliveriesOf(s)).hasSize(3).allSatisfy(d -> assertThat(d.attempts()).isEqualTo(1));
+            assertThat(otherSender.sentTo(A)).as("only the event the first had not dispatched").hasSize(1);
+        }
     }
 
     @Test
@@ -592,7 +635,7 @@ class DeliveryEngineTest {
         Subscription s = f.subscribe(A);
         int validation = f.sender.sentTo(A).size();
         List<Integer> sentWhenDispatching = new ArrayList<>();
-        f.engineDeliveries.beforeDispatch(() -> sentWhenDispatching.add(f.sender.sentTo(A).size()));
+        f.engineDeliveries.beforeQueue(() -> sentWhenDispatching.add(f.sender.sentTo(A).size()));
 
         f.publish(anEvent().build(), anEvent().build());
 
@@ -606,21 +649,21 @@ class DeliveryEngineTest {
     }
 
     @Test
-    void aLargeFanOutIsStoredInPiecesThatDoubleAndOnlyTheLastMovesTheCursor() {
+    void aLargeFanOutIsStoredInPiecesThatDoubleAndTheCursorFollowsAtTheCheckpoint() {
         List<String> endpoints = IntStream.range(0, 200).mapToObj(i -> "http://127.0.0.1:9001/fan/" + i).toList();
         endpoints.forEach(f::subscribe);
-        f.engineDeliveries.dispatches.clear();
-        long before = f.engineDeliveries.dispatchCursor();
+        f.engineDeliveries.queueings.clear();
+        f.engineDeliveries.cursorMoves.clear();
 
-        f.publish(anEvent().build());
+        long event = f.events.append(List.of(anEvent().build())).get(0).sequence();
+        f.publish();
 
-        long after = f.engineDeliveries.dispatchCursor();
-        assertThat(after).isGreaterThan(before);
-        assertThat(f.engineDeliveries.dispatches).containsExactly(
-                new events.core.HookedDeliveryStore.Dispatch(before, before, 64),
-                new events.core.HookedDeliveryStore.Dispatch(before, before, 128),
-                new events.core.HookedDeliveryStore.Dispatch(before, after, 8));
+        assertThat(f.engineDeliveries.queueings).containsExactly(64, 128, 8);
         assertThat(endpoints).allSatisfy(e -> assertThat(f.sender.sentTo(e)).hasSize(2)); // validation, event
+        f.clock.advance(Dispatcher.CHECKPOINT);
+        f.engine.dispatchOnce();
+        assertThat(f.engineDeliveries.cursorMoves).extracting(events.core.HookedDeliveryStore.CursorMove::cursor)
+                .containsExactly(event);
     }
 
     @Test
@@ -628,7 +671,7 @@ class DeliveryEngineTest {
         List<String> endpoints = IntStream.range(0, 200).mapToObj(i -> "http://127.0.0.1:9001/fan/" + i).toList();
         List<Subscription> subscribed = endpoints.stream().map(f::subscribe).toList();
         java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
-        f.engineDeliveries.beforeDispatch(() -> {
+        f.engineDeliveries.beforeQueue(() -> {
             if (calls.incrementAndGet() == 2) {
                 throw new IllegalStateException("database gone");
             }
@@ -654,7 +697,7 @@ class DeliveryEngineTest {
         Subscription s = f.subscribe(A);
         int validation = f.sender.sentTo(A).size();
         java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
-        f.engineDeliveries.beforeDispatch(() -> {
+        f.engineDeliveries.beforeQueue(() -> {
             if (failed.compareAndSet(false, true)) {
                 throw new IllegalStateException("database gone");
             }
