@@ -1,12 +1,9 @@
 package events.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import events.domain.Delivery;
 import events.domain.DeliveryAttempt;
-import events.domain.EndpointPartitions;
-import events.ports.DeliveryQueue;
 import events.ports.DeliveryQueue.NewDelivery;
 import events.ports.DeliveryStore;
 import events.ports.SubscriptionStore;

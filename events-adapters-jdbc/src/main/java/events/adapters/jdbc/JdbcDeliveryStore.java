@@ -101,8 +101,8 @@ final class JdbcDeliveryStore implements DeliveryStore {
             long[] cursors = new long[EndpointPartitions.COUNT];
             jdbi.useHandle(handle -> handle
                     .createQuery("SELECT endpoint_partition, dispatched_seq FROM dispatch_cursors")
-                    .map((rs, ctx) -> cursors[rs.getInt(1)] = rs.getLong(2))
-                    .list());
+                    .map((rs, ctx) -> Map.entry(rs.getInt(1), rs.getLong(2)))
+                    .forEach(row -> cursors[row.getKey()] = row.getValue()));
             return cursors;
         } catch (JdbiException e) {
             throw new UnableToAccessSubscriptionsException("unable to read the dispatch cursors", e);

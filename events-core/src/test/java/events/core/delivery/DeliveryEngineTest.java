@@ -1,7 +1,6 @@
 package events.core.delivery;
 
 import static events.core.delivery.DeliveryFixture.DIGDIR;
-import static events.core.delivery.DeliveryFixture.request;
 import static events.testkit.TestEvents.anEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 

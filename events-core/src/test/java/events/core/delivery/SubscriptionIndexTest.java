@@ -65,6 +65,22 @@ class SubscriptionIndexTest {
     }
 
     @Test
+    void knowsWhetherAnActiveSubscriptionsEndpointIsInSomePartitions() {
+        Subscription s = active(TestEvents.RESOURCE, null);
+        int partition = events.domain.EndpointPartitions.partitionOf(s.request().endPoint());
+        events.domain.EndpointPartitions its = events.domain.EndpointPartitions.of(partition);
+        events.domain.EndpointPartitions others = new events.domain.EndpointPartitions(~its.bits());
+        assertThat(index.hasEndpointIn(its)).as("before the refresh").isFalse();
+
+        index.refreshIfStale();
+
+        assertThat(index.hasEndpointIn(its)).isTrue();
+        assertThat(index.hasEndpointIn(others)).isFalse();
+        index.remove(s.id());
+        assertThat(index.hasEndpointIn(its)).as("removed").isFalse();
+    }
+
+    @Test
     void appliesLocalChangesAtOnceAndOtherProcessesChangesOnRefresh() {
         Subscription s = active(TestEvents.RESOURCE, null);
         index.refreshIfStale();
