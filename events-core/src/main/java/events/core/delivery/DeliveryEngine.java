@@ -111,7 +111,8 @@ public final class DeliveryEngine implements AutoCloseable {
         this.subscriptions = subscriptions;
         this.deliveries = deliveries;
         this.index = index;
-        this.lookup = new SubscriptionLookup(index, subscriptions);
+        this.attempts = Executors.newFixedThreadPool(ATTEMPT_THREADS, daemon("events-delivery-attempt"));
+        this.lookup = new SubscriptionLookup(index, subscriptions, attempts);
         this.signals = signals;
         this.clock = clock;
         this.settings = settings;
@@ -132,7 +133,6 @@ public final class DeliveryEngine implements AutoCloseable {
                         disable(job.subscription());
                     }
                 });
-        this.attempts = Executors.newFixedThreadPool(ATTEMPT_THREADS, daemon("events-delivery-attempt"));
         this.pusher = new Pusher(settings.maxConcurrencyPerEndpoint(),
                 new HostGate(settings.maxConcurrencyPerHost(), HOST_AGE, attempts), attempts, membership, lookup,
                 authorizer, sender, recorder, inFlight, clock);

@@ -9,28 +9,45 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What deliveries need to know of their subscriptions, read from the {@link SubscriptionIndex} where it can be and
  * from the store where it must: whether a subscription is active (or still awaits validation) and the secrets that
- * sign its pushes, cached for a few seconds (rotation keeps an old secret signing for a day).
+ * sign its pushes. Secrets are cached: a copy older than {@link #SECRETS_FRESH} is still used while a fresh one is read
+ * in the background (an attempt never waits for the store for them, but for the first of a subscription's or after
+ * a change), and one older than {@link #SECRETS_USABLE} is not used at all. Rotation keeps an old secret signing for
+ * a day, so a copy a few seconds old signs as well as a fresh one.
  */
 final class SubscriptionLookup {
-    /** How long a cached copy of a subscription's secrets is used. */
-    private static final Duration SECRETS_TTL = Duration.ofSeconds(5);
+    private static final Logger LOG = LoggerFactory.getLogger(SubscriptionLookup.class);
+    /** How long a cached copy of a subscription's secrets is used without reading them again. */
+    static final Duration SECRETS_FRESH = Duration.ofSeconds(5);
+    /** How long a cached copy is used while it is being read again (when the store does not answer, say). */
+    static final Duration SECRETS_USABLE = Duration.ofMinutes(1);
 
-    private record CachedSecrets(List<WebhookSecret> secrets, Instant until) {
+    private record CachedSecrets(List<WebhookSecret> secrets, Instant readAt) {
     }
 
     private final SubscriptionIndex index;
     private final SubscriptionStore store;
+    private final Executor background;
     private final Map<UUID, CachedSecrets> secrets = new ConcurrentHashMap<>();
+    private final Set<UUID> refreshing = ConcurrentHashMap.newKeySet();
+    /** Raised by every forget: a copy read before it is not cached after it. */
+    private final AtomicLong generation = new AtomicLong();
 
-    SubscriptionLookup(SubscriptionIndex index, SubscriptionStore store) {
+    SubscriptionLookup(SubscriptionIndex index, SubscriptionStore store, Executor background) {
         this.index = index;
         this.store = store;
+        this.background = background;
     }
 
     /** The subscription, if it is active. */
@@ -51,21 +68,52 @@ final class SubscriptionLookup {
     /** The secrets that sign the subscription's pushes now; empty when it is gone. */
     List<WebhookSecret> secrets(UUID id, Instant now) {
         CachedSecrets cached = secrets.get(id);
-        if (cached != null && now.isBefore(cached.until())) {
+        if (cached != null && now.isBefore(cached.readAt().plus(SECRETS_USABLE))) {
+            if (!now.isBefore(cached.readAt().plus(SECRETS_FRESH))) {
+                refreshInBackground(id, now);
+            }
             return cached.secrets();
         }
-        List<WebhookSecret> fresh = store.secrets(id, now);
-        secrets.put(id, new CachedSecrets(fresh, now.plus(SECRETS_TTL)));
-        return fresh;
+        return read(id, now);
     }
 
     /** The subscription's secrets changed (or it is gone). */
     void forgetSecrets(UUID id) {
+        generation.incrementAndGet();
         secrets.remove(id);
     }
 
     /** Some subscription's secrets may have changed elsewhere. */
     void forgetAllSecrets() {
+        generation.incrementAndGet();
         secrets.clear();
+    }
+
+    private List<WebhookSecret> read(UUID id, Instant now) {
+        long before = generation.get();
+        List<WebhookSecret> fresh = store.secrets(id, now);
+        if (generation.get() == before) {
+            secrets.put(id, new CachedSecrets(fresh, now));
+        }
+        return fresh;
+    }
+
+    private void refreshInBackground(UUID id, Instant now) {
+        if (!refreshing.add(id)) {
+            return;
+        }
+        try {
+            background.execute(() -> {
+                try {
+                    read(id, now);
+                } catch (RuntimeException e) {
+                    LOG.debug("could not read the secrets of subscription {} again: {}", id, e.toString());
+                } finally {
+                    refreshing.remove(id);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            refreshing.remove(id); // closing
+        }
     }
 }
