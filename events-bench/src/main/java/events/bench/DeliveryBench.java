@@ -7,6 +7,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -15,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -434,6 +437,7 @@ public final class DeliveryBench {
         // A webhook-id like the engine's: msg_<32 hex>_<sequence>.
         String idPrefix = s.webhookId().substring(0, Math.max(0, s.webhookId().lastIndexOf('_') + 1));
         long start = System.nanoTime();
+        long startMillis = System.currentTimeMillis();
         long measureFrom = start + TimeUnit.SECONDS.toNanos(warmup);
         long measureUntil = measureFrom + TimeUnit.SECONDS.toNanos(duration);
         AtomicLong sequence = new AtomicLong(1_000_000);
@@ -504,6 +508,39 @@ public final class DeliveryBench {
         figure("ceiling_ratio", ratio, "%");
     }
 
+    /**
+     * Where the tail comes from: the pushes over 50 ms by the second (UTC) their event was acknowledged, the three
+     * worst seconds, so that one stall (of the machine, the database, a collector) can be told from a spread tail.
+     */
+    private void printWorstSeconds(List<Push> pushes, Map<String, Long> acked, long startNanos, long startMillis) {
+        Map<Long, long[]> bySecond = new TreeMap<>(); // second -> {pushes, over 50 ms, max nanos}
+        for (Push p : pushes) {
+            long ack = acked.get(p.eventId());
+            long second = (startMillis + TimeUnit.NANOSECONDS.toMillis(ack - startNanos)) / 1000;
+            long[] s = bySecond.computeIfAbsent(second, k -> new long[3]);
+            long latency = Math.max(0, p.nanos() - ack);
+            s[0]++;
+            if (latency > TimeUnit.MILLISECONDS.toNanos(50)) {
+                s[1]++;
+            }
+            s[2] = Math.max(s[2], latency);
+        }
+        long over = bySecond.values().stream().mapToLong(s -> s[1]).sum();
+        long secondsOver = bySecond.values().stream().filter(s -> s[1] > 0).count();
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
+                "%s: latency: %d pushes over 50 ms, in %d of %d seconds; the worst:", label, over, secondsOver,
+                bySecond.size()));
+        bySecond.entrySet().stream()
+                .sorted((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1]))
+                .limit(3)
+                .filter(e -> e.getValue()[1] > 0)
+                .forEach(e -> line.append(String.format(Locale.ROOT, " %s %d of %d (max %.0f ms);",
+                        DateTimeFormatter.ISO_LOCAL_TIME.format(
+                                LocalTime.ofSecondOfDay(Math.floorMod(e.getKey(), 86_400L))),
+                        e.getValue()[1], e.getValue()[0], e.getValue()[2] / 1e6)));
+        System.out.println(line);
+    }
+
     // ------------------------------------------------------------------ phase 3: latency
 
     private record Push(String eventId, long nanos) {
@@ -531,6 +568,7 @@ public final class DeliveryBench {
         AtomicReference<String> firstError = new AtomicReference<>();
         double intervalNanos = 1e9 / rate;
         long start = System.nanoTime();
+        long startMillis = System.currentTimeMillis();
         long measureFrom = start + TimeUnit.SECONDS.toNanos(warmup);
         long measureUntil = measureFrom + TimeUnit.SECONDS.toNanos(duration);
         long sentCount = 0;
@@ -627,6 +665,7 @@ public final class DeliveryBench {
         if (firstError.get() != null) {
             System.out.println("first error: " + firstError.get());
         }
+        printWorstSeconds(mine, acked, start, startMillis);
         figure("latency_rate", rate, "events/s");
         figure("latency_events", measured.size(), "events");
         figure("latency_pushes", latencies.length, "pushes");
