@@ -121,7 +121,7 @@ public final class DeliveryEngine implements AutoCloseable {
         this.inFlight = new InFlight(settings.maxInMemory(), settings.maxBytesInMemory(), perEndpoint,
                 this::scheduleNow);
         this.membership = new NodeMembership(deliveries, clock, this::partitionsGained);
-        this.recorder = new OutcomeRecorder(deliveries, inFlight, settings.schedule(), random, clock,
+        this.recorder = new OutcomeRecorder(deliveries, inFlight, settings.schedule(), random, clock, attempts,
                 new OutcomeRecorder.Consequences() {
                     @Override
                     public void validated(Job job, Instant at) {
@@ -244,7 +244,7 @@ public final class DeliveryEngine implements AutoCloseable {
             queued = deliveries.queueValidation(subscription.id(), now.plus(settings.lease()));
         } finally {
             if (queued.isPresent()) {
-                pusher.push(new Job(queued.get(), validation, subscription));
+                pusher.push(Job.of(queued.get(), validation, subscription));
             } else {
                 inFlight.release(messageId); // queued before, or failed: re-queued at start, claimed when due
             }

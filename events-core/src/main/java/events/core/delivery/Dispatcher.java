@@ -1,6 +1,5 @@
 package events.core.delivery;
 
-import events.domain.CloudEvent;
 import events.domain.Delivery;
 import events.domain.EndpointPartitions;
 import events.domain.StoredEvent;
@@ -26,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * ({@link NodeMembership}): every process dispatches to the endpoints it delivers to, so a delivery is pushed by the
  * process that stored it, from memory, without a second look in the store. For a batch of events it brings the {@link
  * SubscriptionIndex} up to date (so that it knows every subscription change committed before the batch's events),
- * matches, and queues the deliveries: those {@link InFlight} has room for leased, pushed once stored; the others due
- * now, for the {@link Scheduler}.
+ * matches, and queues the deliveries: those {@link InFlight} has room for leased, and pushed (while they are stored
+ * when no other process can have queued them, otherwise once stored); the others due now, for the {@link
+ * Scheduler}.
  *
  * <p>Each partition has a dispatch cursor of its own in the store, written within {@link #CHECKPOINT} of the events it
  * passes (the store queues a delivery once, so events read again after a crash or a hand-over cost a read and nothing
@@ -47,10 +47,11 @@ final class Dispatcher {
     static final long IDLE_PASS_MILLIS = 100;
     /** How long a stored cursor may stay behind events that nothing matched. */
     static final Duration CHECKPOINT = Duration.ofSeconds(1);
-
-    /** An event and a subscription it matched, held to be pushed once stored. */
-    private record Match(CloudEvent event, Subscription subscription) {
-    }
+    /**
+     * How long a process dispatches its partitions storing each delivery before pushing it, after it began (and after
+     * every change of its partitions): long enough for any other process that dispatched them to have stopped.
+     */
+    static final Duration STORE_FIRST = NodeMembership.NODE_ALIVE;
 
     /**
      * Partitions whose stored cursor is the same, and that this process has dispatched equally far: past the stored
@@ -89,6 +90,10 @@ final class Dispatcher {
     /** Where this process's partitions are, the furthest behind first; empty: read them from the store. */
     private final List<Place> places = new ArrayList<>();
     private boolean idlePassed;
+    /** Events after this one, stored after the process began dispatching its partitions, no other process queued. */
+    private long lastBeforeReload = Long.MAX_VALUE;
+    /** From when deliveries of such events are pushed while they are stored. */
+    private Instant pushWhileStoringFrom = Instant.MAX;
     /** How far this process has dispatched all its partitions (-1 before its first round). */
     private volatile long dispatched = -1;
 
@@ -191,27 +196,35 @@ final class Dispatcher {
             long upTo = through;
             batch = read.stream().filter(e -> e.sequence() <= upTo).toList();
         }
-        Map<String, Match> pushing = new HashMap<>();
+        Map<String, Job> pushing = new HashMap<>();
+        Map<String, Job> pushed = new HashMap<>();
         try {
-            queue(place, batch, through, pushing, now);
+            queue(place, batch, through, pushing, pushed, now);
             return read.size() == BATCH || batch.size() < read.size() || places.size() > 1;
         } finally {
             // held but not pushed (queueing failed, or not queued by it: another process queued it first, or its
             // subscription was deleted meanwhile): let go; the store has what it needs
             pushing.keySet().forEach(inFlight::release);
+            // pushed while stored, and not stored by this dispatch: not its outcome to record
+            pushed.values().forEach(job -> job.stored().complete(null));
         }
     }
 
     /**
-     * Queues the deliveries of {@code batch} to the endpoints of {@code place}'s partitions and pushes those held in
-     * {@code pushing} once stored (removing them); then {@code place} has dispatched up to {@code last} (the batch holds
-     * every event up to it), written to the store within {@link #CHECKPOINT}.
+     * Queues the deliveries of {@code batch} to the endpoints of {@code place}'s partitions; then {@code place} has
+     * dispatched up to {@code last} (the batch holds every event up to it), written to the store within {@link
+     * #CHECKPOINT}. Those {@link InFlight} has room for are pushed: once stored, or, where no other process can have
+     * queued them (see {@link #pushesWhileStoring}), while they are stored, so that a write the database is slow to
+     * take does not hold them back. Each is removed from {@code pushing} (to push once stored) or {@code pushed} (to
+     * tell once stored) when the store has answered.
      */
-    private void queue(Place place, List<StoredEvent> batch, long last, Map<String, Match> pushing, Instant now) {
+    private void queue(Place place, List<StoredEvent> batch, long last, Map<String, Job> pushing,
+            Map<String, Job> pushed, Instant now) {
         List<NewDelivery> queueing = new ArrayList<>();
         Instant leased = now.plus(deliveryLease);
         boolean dueHere = false;
         for (StoredEvent stored : batch) {
+            boolean whileStoring = pushesWhileStoring(stored, now);
             for (SubscriptionIndex.Entry entry : index.matching(stored.event())) {
                 Subscription s = entry.subscription();
                 String endpoint = s.request().endPoint();
@@ -221,7 +234,13 @@ final class Dispatcher {
                 String messageId = Delivery.messageId(s.id(), stored.sequence());
                 if (inFlight.hold(messageId, endpoint, Job.sizeOf(stored.event()))) {
                     queueing.add(new NewDelivery(s.id(), stored.sequence(), stored.event().id(), leased));
-                    pushing.put(messageId, new Match(stored.event(), s));
+                    Job job = Job.whileStoring(stored.sequence(), stored.event(), s);
+                    if (whileStoring) {
+                        pushed.put(messageId, job);
+                        pusher.push(job);
+                    } else {
+                        pushing.put(messageId, job);
+                    }
                 } else {
                     queueing.add(new NewDelivery(s.id(), stored.sequence(), stored.event().id()));
                     dueHere = true;
@@ -234,9 +253,12 @@ final class Dispatcher {
         // those queued already are claimed after their lease.
         for (int from = 0, piece = FIRST_PIECE; from < queueing.size(); from += piece, piece *= 2) {
             for (Delivery d : deliveries.queue(queueing.subList(from, Math.min(queueing.size(), from + piece)), now)) {
-                Match match = pushing.remove(d.messageId());
-                if (match != null) {
-                    pusher.push(new Job(d, match.event(), match.subscription()));
+                Job job = pushing.remove(d.messageId());
+                if (job != null) {
+                    job.stored().complete(d);
+                    pusher.push(job);
+                } else if ((job = pushed.remove(d.messageId())) != null) {
+                    job.stored().complete(d);
                 }
             }
         }
@@ -246,6 +268,17 @@ final class Dispatcher {
         }
         settle(now);
         checkpointIfDue(now);
+    }
+
+    /**
+     * Whether the deliveries of {@code event} may be pushed while they are stored: only when no other process can
+     * have queued them. That holds for events stored after this process began dispatching its partitions (no
+     * process before it, nor this one before a restart, dispatched those), once it has dispatched them for {@link
+     * #STORE_FIRST} (any other process that thought them its own has stopped by then). Otherwise a delivery is pushed
+     * once stored, and the store's answer tells whether it is this dispatch's: each is then pushed once.
+     */
+    private boolean pushesWhileStoring(StoredEvent event, Instant now) {
+        return event.sequence() > lastBeforeReload && !now.isBefore(pushWhileStoringFrom);
     }
 
     /**
@@ -268,6 +301,8 @@ final class Dispatcher {
 
     /** Reads where this process's partitions are. */
     private void reload(Instant now) {
+        lastBeforeReload = events.lastSequence();
+        pushWhileStoringFrom = now.plus(STORE_FIRST);
         long[] cursors = deliveries.dispatchCursors();
         Map<Long, Long> byCursor = new TreeMap<>();
         for (int p : owned.toList()) {

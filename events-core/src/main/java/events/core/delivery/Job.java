@@ -4,16 +4,42 @@ import events.domain.CloudEvent;
 import events.domain.Delivery;
 import events.domain.EventData;
 import events.domain.Subscription;
+import java.util.concurrent.CompletableFuture;
 
-/** A stored delivery to attempt, with its event and subscription. */
-record Job(Delivery delivery, CloudEvent event, Subscription subscription) {
+/**
+ * A delivery to attempt, with its event and subscription. Most are stored before they are pushed; a dispatch may push
+ * one while it is being stored ({@link #whileStoring}). {@link #stored} completes with the delivery as stored, or
+ * with null when it turned out not to be this dispatch's to queue (queued before, by another process or an earlier
+ * dispatch of the same events; or the store failed): its outcome is then not this process's to record. It never
+ * completes exceptionally.
+ */
+record Job(long eventSequence, CloudEvent event, Subscription subscription, CompletableFuture<Delivery> stored) {
+
+    /** A delivery already stored. */
+    static Job of(Delivery delivery, CloudEvent event, Subscription subscription) {
+        return new Job(delivery.eventSequence(), event, subscription, CompletableFuture.completedFuture(delivery));
+    }
+
+    /** A delivery pushed while it is being stored: complete {@link #stored} once the store has answered. */
+    static Job whileStoring(long eventSequence, CloudEvent event, Subscription subscription) {
+        return new Job(eventSequence, event, subscription, new CompletableFuture<>());
+    }
 
     String messageId() {
-        return delivery.messageId();
+        return Delivery.messageId(subscription.id(), eventSequence);
     }
 
     String endpoint() {
         return subscription.request().endPoint();
+    }
+
+    boolean isValidation() {
+        return eventSequence == Delivery.VALIDATION;
+    }
+
+    /** Whether the store has answered that this delivery is not this dispatch's (see the class comment). */
+    boolean notOurs() {
+        return stored.isDone() && stored.getNow(null) == null;
     }
 
     /** About how many bytes of memory the job's event takes (its data and attributes, and a little more). */

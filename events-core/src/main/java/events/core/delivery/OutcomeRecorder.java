@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.function.DoubleSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +43,7 @@ final class OutcomeRecorder implements AutoCloseable {
         void gone(Job job);
     }
 
-    private record Outcome(Job job, AttemptRecord record, Instant at) {
+    private record Outcome(Job job, Delivery delivery, AttemptRecord record, Instant at) {
     }
 
     private final DeliveryQueue store;
@@ -52,25 +53,41 @@ final class OutcomeRecorder implements AutoCloseable {
     private final Clock clock;
     private final Consequences consequences;
     private final GroupCommit<Outcome> writer;
+    /** Where an end without an attempt is written when its delivery was still being stored. */
+    private final Executor later;
 
     OutcomeRecorder(DeliveryQueue store, InFlight inFlight, RetrySchedule schedule, DoubleSupplier random,
-            Clock clock, Consequences consequences) {
+            Clock clock, Executor later, Consequences consequences) {
         this.store = store;
         this.inFlight = inFlight;
         this.schedule = schedule;
         this.random = random;
         this.clock = clock;
         this.consequences = consequences;
+        this.later = later;
         this.writer = GroupCommit.<Outcome>builder("events-delivery-recorder", this::write)
                 .limit(outcome -> 1, MAX_GROUP)
                 .linger(LINGER, outcome -> 1, MAX_GROUP)
                 .start();
     }
 
-    /** Records the attempt of {@code job} that started at {@code started} and got {@code response}. */
+    /**
+     * Records the attempt of {@code job} that started at {@code started} and got {@code response}, once the job's
+     * delivery is stored (at once, but for a job pushed while it was being stored). Lets go of a job whose delivery
+     * was not its dispatch's to queue, without recording anything.
+     */
     void attempted(Job job, Instant started, WebhookResponse response) {
+        job.stored().thenAccept(d -> {
+            if (d == null) {
+                inFlight.release(job.messageId());
+            } else {
+                record(job, d, started, response);
+            }
+        });
+    }
+
+    private void record(Job job, Delivery d, Instant started, WebhookResponse response) {
         Instant now = clock.instant();
-        Delivery d = job.delivery();
         int attempt = d.attempts() + 1;
         Integer status = response.statusCode() == 0 ? null : response.statusCode();
         String error = response.error();
@@ -91,7 +108,24 @@ final class OutcomeRecorder implements AutoCloseable {
             next = wait.isPresent() ? new AttemptRecord(logged, DeliveryStatus.PENDING, now.plus(wait.get()))
                     : new AttemptRecord(logged, DeliveryStatus.DEAD, null);
         }
-        writer.add(new Outcome(job, next, now)); // refused once closed: the delivery's lease brings it back
+        writer.add(new Outcome(job, d, next, now)); // refused once closed: the delivery's lease brings it back
+    }
+
+    /** Ends the job's delivery without an attempt (denied by policy, or cancelled), once stored, and lets go of it. */
+    void ended(Job job, DeliveryStatus status) {
+        if (job.stored().isDone()) {
+            endedOnceStored(job, job.stored().getNow(null), status);
+        } else {
+            job.stored().thenAcceptAsync(d -> endedOnceStored(job, d, status), later);
+        }
+    }
+
+    private void endedOnceStored(Job job, Delivery d, DeliveryStatus status) {
+        if (d == null) {
+            inFlight.release(job.messageId());
+        } else {
+            ended(d, status);
+        }
     }
 
     /** Ends the delivery without an attempt (denied by policy, or cancelled) and lets go of it. */
@@ -115,7 +149,7 @@ final class OutcomeRecorder implements AutoCloseable {
             return;
         }
         for (Outcome o : group) {
-            Delivery d = o.job().delivery();
+            Delivery d = o.delivery();
             try {
                 if (o.record().status() == DeliveryStatus.DEAD) {
                     LOG.info("delivery {} of event {} to subscription {} dead-lettered after {} attempts", d.id(),

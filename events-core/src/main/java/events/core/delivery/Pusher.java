@@ -115,19 +115,22 @@ final class Pusher {
         if (!membership.owned(started).containsEndpoint(job.endpoint())) {
             return Taken.LEFT_TO_ITS_LEASE; // its partition went to another process while it waited
         }
-        if (!job.delivery().isValidation()) {
+        if (job.notOurs()) {
+            return Taken.LEFT_TO_ITS_LEASE; // pushed while stored, and another dispatch had queued it: its to send
+        }
+        if (!job.isValidation()) {
             if (subscriptions.active(job.subscription().id()).isEmpty()) {
-                recorder.ended(job.delivery(), DeliveryStatus.CANCELLED); // deleted or disabled meanwhile
+                recorder.ended(job, DeliveryStatus.CANCELLED); // deleted or disabled meanwhile
                 return Taken.SETTLED;
             }
             if (!permitted(job)) {
-                recorder.ended(job.delivery(), DeliveryStatus.DENIED);
+                recorder.ended(job, DeliveryStatus.DENIED);
                 return Taken.SETTLED;
             }
         }
         List<WebhookSecret> signing = subscriptions.secrets(job.subscription().id(), started);
         if (signing.isEmpty()) {
-            recorder.ended(job.delivery(), DeliveryStatus.CANCELLED); // the subscription is gone
+            recorder.ended(job, DeliveryStatus.CANCELLED); // the subscription is gone
             return Taken.SETTLED;
         }
         URI endpoint = URI.create(job.endpoint());

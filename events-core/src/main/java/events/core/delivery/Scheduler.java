@@ -152,7 +152,7 @@ final class Scheduler {
                 recorder.ended(d, DeliveryStatus.CANCELLED);
                 continue;
             }
-            Job job = new Job(d, event, subscription.get());
+            Job job = Job.of(d, event, subscription.get());
             if (inFlight.hold(d.messageId(), job.endpoint(), Job.sizeOf(event))) {
                 pusher.push(job);
                 pushed++;

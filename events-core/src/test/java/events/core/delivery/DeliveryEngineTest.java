@@ -629,8 +629,90 @@ class DeliveryEngineTest {
         assertThat(f.events.readAlls()).isEmpty();
     }
 
+    /** Whether {@code endpoint} has had more than {@code n} pushes within {@code millis} (a bounded look). */
+    private static boolean sentMoreThanWithin(DeliveryFixture fixture, String endpoint, int n, long millis) {
+        long deadline = System.nanoTime() + millis * 1_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (fixture.sender.sentTo(endpoint).size() > n) {
+                return true;
+            }
+            Thread.onSpinWait();
+        }
+        return fixture.sender.sentTo(endpoint).size() > n;
+    }
+
     @Test
-    void pushesStartOnceTheirDeliveriesAreStored() {
+    void onceAProcessHasDispatchedItsPartitionsForAWhileItPushesDeliveriesWhileTheyAreStored() {
+        Subscription s = f.subscribe(A);
+        f.publish(anEvent().build()); // the dispatcher's first round: it begins here
+        int before = f.sender.sentTo(A).size();
+        f.clock.advance(Dispatcher.STORE_FIRST);
+        List<Integer> sentWhileStoring = new ArrayList<>();
+        f.engineDeliveries.beforeQueue(() -> {
+            awaitSent(f, A, before + 1); // the push does not wait for the store
+            sentWhileStoring.add(f.sender.sentTo(A).size());
+        });
+
+        f.publish(anEvent().build());
+
+        assertThat(sentWhileStoring).containsExactly(before + 1);
+        assertThat(f.deliveriesOf(s)).hasSize(2).allSatisfy(d -> {
+            assertThat(d.status()).as("recorded once stored").isEqualTo(DeliveryStatus.DELIVERED);
+            assertThat(d.attempts()).isEqualTo(1);
+        });
+        assertThat(f.engine.held()).isZero();
+    }
+
+    @Test
+    void aDeliveryPushedWhileStoredThatAnotherDispatchQueuedFirstIsLeftToThatOne() {
+        Subscription s = f.subscribe(A);
+        f.publish(anEvent().build());
+        f.clock.advance(Dispatcher.STORE_FIRST);
+        CloudEvent event = anEvent().build();
+        long sequence = f.events.append(List.of(event)).get(0).sequence();
+        java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+        f.engineDeliveries.beforeQueue(() -> {
+            if (first.getAndSet(false)) { // another process queues it first, due in a while
+                f.deliveries.queue(List.of(new NewDelivery(s.id(), sequence, event.id())),
+                        f.clock.instant().plusSeconds(60));
+            }
+        });
+
+        f.publish();
+
+        Delivery theirs = f.deliveriesOf(s).stream().filter(d -> d.eventSequence() == sequence).findFirst()
+                .orElseThrow();
+        assertThat(theirs.attempts()).as("this process records no outcome of it").isZero();
+        assertThat(theirs.status()).isEqualTo(DeliveryStatus.PENDING);
+        assertThat(theirs.nextAttemptAt()).isEqualTo(f.clock.instant().plusSeconds(60));
+        assertThat(f.engine.held()).isZero();
+    }
+
+    @Test
+    void eventsStoredBeforeAProcessBeganDispatchingArePushedOnlyOnceStored() {
+        Subscription s = f.subscribe(A);
+        int before = f.sender.sentTo(A).size();
+        List<CloudEvent> earlier = IntStream.range(0, Dispatcher.BATCH + 10).mapToObj(i -> anEvent().build()).toList();
+        f.events.append(earlier);
+        f.engine.dispatchOnce(); // the first round, and the first batch
+        f.settle();
+        int sent = f.sender.sentTo(A).size();
+        assertThat(sent).as("some of the first batch pushed from memory").isGreaterThan(before);
+        f.clock.advance(Dispatcher.STORE_FIRST);
+        List<Boolean> pushedBeforeStored = new ArrayList<>();
+        f.engineDeliveries.beforeQueue(() -> pushedBeforeStored.add(sentMoreThanWithin(f, A, sent, 200)));
+
+        f.publish(); // the rest
+
+        assertThat(pushedBeforeStored).containsExactly(false);
+        assertThat(f.sender.sentTo(A)).as("pushed once stored").hasSizeGreaterThan(sent);
+        f.runDue(); // those that found no room in memory
+        assertThat(f.deliveriesOf(s)).hasSize(earlier.size())
+                .allSatisfy(d -> assertThat(d.status()).isEqualTo(DeliveryStatus.DELIVERED));
+    }
+
+    @Test
+    void untilAProcessHasDispatchedItsPartitionsForAWhileItPushesDeliveriesOnceStored() {
         Subscription s = f.subscribe(A);
         int validation = f.sender.sentTo(A).size();
         List<Integer> sentWhenDispatching = new ArrayList<>();
