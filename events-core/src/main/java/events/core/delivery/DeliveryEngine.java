@@ -112,7 +112,7 @@ public final class DeliveryEngine implements AutoCloseable {
         this.deliveries = deliveries;
         this.index = index;
         this.attempts = Executors.newFixedThreadPool(ATTEMPT_THREADS, daemon("events-delivery-attempt"));
-        this.lookup = new SubscriptionLookup(index, subscriptions, attempts);
+        this.lookup = new SubscriptionLookup(index, subscriptions, attempts, clock);
         this.signals = signals;
         this.clock = clock;
         this.settings = settings;
@@ -270,6 +270,10 @@ public final class DeliveryEngine implements AutoCloseable {
 
     boolean scheduleOnce() {
         return scheduler.scheduleOnce();
+    }
+
+    void heartbeatIfDue() {
+        membership.heartbeatIfDue();
     }
 
     long dispatched() {

@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * its partitions for a while, reads each batch of events once; partitions it gains start where their previous owner
  * got to, are read up to where its others are, and then go with them. With no active subscription to its endpoints, a
  * process passes events without reading them. While partitions change hands two processes may both dispatch one for a
- * moment: each delivery is still queued, and pushed, once.
+ * moment: each delivery is still queued once, and pushed by the process that queued it (see {@link
+ * #pushesWhileStoring} for the exception).
  */
 final class Dispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
@@ -48,10 +49,12 @@ final class Dispatcher {
     /** How long a stored cursor may stay behind events that nothing matched. */
     static final Duration CHECKPOINT = Duration.ofSeconds(1);
     /**
-     * How long a process dispatches its partitions storing each delivery before pushing it, after it began (and after
-     * every change of its partitions): long enough for any other process that dispatched them to have stopped.
+     * How long a process stores each delivery before pushing it after it began owning its partitions (again: after
+     * any change of them, or a lapse of its heartbeats): long enough for a process that owned them before to have
+     * stopped, as it does at its next heartbeat or once its own are {@link NodeMembership#NODE_ALIVE} old, with a
+     * margin.
      */
-    static final Duration STORE_FIRST = NodeMembership.NODE_ALIVE;
+    static final Duration STORE_FIRST = NodeMembership.NODE_ALIVE.plus(NodeMembership.HEARTBEAT.multipliedBy(2));
 
     /**
      * Partitions whose stored cursor is the same, and that this process has dispatched equally far: past the stored
@@ -94,6 +97,8 @@ final class Dispatcher {
     private long lastBeforeReload = Long.MAX_VALUE;
     /** From when deliveries of such events are pushed while they are stored. */
     private Instant pushWhileStoringFrom = Instant.MAX;
+    /** {@link NodeMembership#ownedSince} when {@link #places} were read. */
+    private Instant ownedSince = Instant.MAX;
     /** How far this process has dispatched all its partitions (-1 before its first round). */
     private volatile long dispatched = -1;
 
@@ -166,7 +171,7 @@ final class Dispatcher {
     boolean dispatchOnce() {
         Instant now = clock.instant();
         EndpointPartitions mine = membership.ownership(now);
-        if (!mine.equals(owned)) {
+        if (!mine.equals(owned) || !membership.ownedSince().equals(ownedSince)) {
             owned = mine;
             places.clear();
         }
@@ -205,8 +210,12 @@ final class Dispatcher {
             // held but not pushed (queueing failed, or not queued by it: another process queued it first, or its
             // subscription was deleted meanwhile): let go; the store has what it needs
             pushing.keySet().forEach(inFlight::release);
-            // pushed while stored, and not stored by this dispatch: not its outcome to record
-            pushed.values().forEach(job -> job.stored().complete(null));
+            // pushed while stored, and not stored by this dispatch: not its outcome to record, nor its hold to keep
+            // (whoever dispatches it holds it anew)
+            pushed.values().forEach(job -> {
+                job.stored().complete(null);
+                job.release(inFlight);
+            });
         }
     }
 
@@ -271,14 +280,17 @@ final class Dispatcher {
     }
 
     /**
-     * Whether the deliveries of {@code event} may be pushed while they are stored: only when no other process can
-     * have queued them. That holds for events stored after this process began dispatching its partitions (no
-     * process before it, nor this one before a restart, dispatched those), once it has dispatched them for {@link
-     * #STORE_FIRST} (any other process that thought them its own has stopped by then). Otherwise a delivery is pushed
-     * once stored, and the store's answer tells whether it is this dispatch's: each is then pushed once.
+     * Whether the deliveries of {@code event} may be pushed while they are stored: only where no other process is
+     * expected to have queued them. That is for events stored after this process last read where its partitions are
+     * (no process before it, nor this one before a restart or a failed round, dispatched those), once it has owned
+     * them for {@link #STORE_FIRST} (a process that owned them before has stopped by then) and while its heartbeats
+     * are current. Otherwise a delivery is pushed once stored, and the store's answer tells whether it is this
+     * dispatch's. Either way its outcome is recorded only by the dispatch that stored it; a process stalled for longer
+     * than its heartbeats allow can still push one that another has pushed (at least once, not exactly once).
      */
     private boolean pushesWhileStoring(StoredEvent event, Instant now) {
-        return event.sequence() > lastBeforeReload && !now.isBefore(pushWhileStoringFrom);
+        return event.sequence() > lastBeforeReload && !now.isBefore(pushWhileStoringFrom)
+                && membership.heartbeatsCurrent(now);
     }
 
     /**
@@ -301,8 +313,9 @@ final class Dispatcher {
 
     /** Reads where this process's partitions are. */
     private void reload(Instant now) {
+        ownedSince = membership.ownedSince();
         lastBeforeReload = events.lastSequence();
-        pushWhileStoringFrom = now.plus(STORE_FIRST);
+        pushWhileStoringFrom = ownedSince.plus(STORE_FIRST);
         long[] cursors = deliveries.dispatchCursors();
         Map<Long, Long> byCursor = new TreeMap<>();
         for (int p : owned.toList()) {

@@ -5,6 +5,7 @@ import events.domain.Delivery;
 import events.domain.EventData;
 import events.domain.Subscription;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A delivery to attempt, with its event and subscription. Most are stored before they are pushed; a dispatch may push
@@ -13,16 +14,29 @@ import java.util.concurrent.CompletableFuture;
  * dispatch of the same events; or the store failed): its outcome is then not this process's to record. It never
  * completes exceptionally.
  */
-record Job(long eventSequence, CloudEvent event, Subscription subscription, CompletableFuture<Delivery> stored) {
+record Job(long eventSequence, CloudEvent event, Subscription subscription, CompletableFuture<Delivery> stored,
+        AtomicBoolean released) {
 
     /** A delivery already stored. */
     static Job of(Delivery delivery, CloudEvent event, Subscription subscription) {
-        return new Job(delivery.eventSequence(), event, subscription, CompletableFuture.completedFuture(delivery));
+        return new Job(delivery.eventSequence(), event, subscription, CompletableFuture.completedFuture(delivery),
+                new AtomicBoolean());
     }
 
     /** A delivery pushed while it is being stored: complete {@link #stored} once the store has answered. */
     static Job whileStoring(long eventSequence, CloudEvent event, Subscription subscription) {
-        return new Job(eventSequence, event, subscription, new CompletableFuture<>());
+        return new Job(eventSequence, event, subscription, new CompletableFuture<>(), new AtomicBoolean());
+    }
+
+    /**
+     * Lets go of the job's hold in {@link InFlight}, once: whichever of its ends comes first (a job that turned out
+     * not to be its dispatch's is let go at once, though its attempt may still be under way; the same delivery held
+     * again meanwhile is another job's hold).
+     */
+    void release(InFlight inFlight) {
+        if (released.compareAndSet(false, true)) {
+            inFlight.release(messageId());
+        }
     }
 
     String messageId() {

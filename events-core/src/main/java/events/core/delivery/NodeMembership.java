@@ -36,6 +36,10 @@ final class NodeMembership {
     private volatile EndpointPartitions owned = EndpointPartitions.NONE;
     private volatile Instant ownedUntil = Instant.MIN;
     private volatile Instant heartbeatAt = Instant.MIN;
+    /** Since when this process has owned {@link #owned} without a break (a change, or heartbeats that lapsed). */
+    private volatile Instant ownedSince = Instant.MAX;
+    /** When its last heartbeat was written. */
+    private volatile Instant heartbeatWritten = Instant.MIN;
     private volatile boolean left;
 
     NodeMembership(DeliveryNodes store, Clock clock, Runnable gained) {
@@ -64,6 +68,20 @@ final class NodeMembership {
     /** The partitions this process owns as of its last heartbeat. */
     EndpointPartitions owned(Instant now) {
         return now.isBefore(ownedUntil) ? owned : EndpointPartitions.NONE;
+    }
+
+    /**
+     * Since when this process has owned the partitions it owns, without a break: a change of them, or heartbeats
+     * that lapsed for {@link #NODE_ALIVE} (when the others took them over) start it again. {@link Instant#MAX} before
+     * its first heartbeat.
+     */
+    Instant ownedSince() {
+        return ownedSince;
+    }
+
+    /** Whether this process's heartbeats are current: its last one was written within two {@link #HEARTBEAT}s. */
+    boolean heartbeatsCurrent(Instant now) {
+        return now.isBefore(heartbeatWritten.plus(HEARTBEAT.multipliedBy(2)));
     }
 
     /** Heartbeats when one is due; for a schedule of its own, so that no busy worker holds it up. */
@@ -95,10 +113,14 @@ final class NodeMembership {
                     ownedUntil, e.toString());
             return;
         }
-        EndpointPartitions before = owned(now);
+        EndpointPartitions before = owned(now); // none once they lapsed
         EndpointPartitions owning = PartitionOwners.ownedBy(node, alive);
+        if (!owning.equals(before)) {
+            ownedSince = now;
+        }
         owned = owning;
         ownedUntil = now.plus(NODE_ALIVE);
+        heartbeatWritten = now;
         if (!owning.equals(before)) {
             LOG.info("this process delivers to the endpoints of {} ({} delivering processes)", owning,
                     Math.max(1, alive.size()));

@@ -79,11 +79,19 @@ final class OutcomeRecorder implements AutoCloseable {
     void attempted(Job job, Instant started, WebhookResponse response) {
         job.stored().thenAccept(d -> {
             if (d == null) {
-                inFlight.release(job.messageId());
+                job.release(inFlight);
             } else {
                 record(job, d, started, response);
             }
-        });
+        }).exceptionally(e -> letGo(job, e));
+    }
+
+    /** After a failure to record or end a job (closing, or a fault): its delivery is left to its lease. */
+    private Void letGo(Job job, Throwable failure) {
+        LOG.warn("delivery {}: its outcome was not recorded; it is attempted again after its lease: {}",
+                job.messageId(), failure.toString());
+        job.release(inFlight);
+        return null;
     }
 
     private void record(Job job, Delivery d, Instant started, WebhookResponse response) {
@@ -116,26 +124,35 @@ final class OutcomeRecorder implements AutoCloseable {
         if (job.stored().isDone()) {
             endedOnceStored(job, job.stored().getNow(null), status);
         } else {
-            job.stored().thenAcceptAsync(d -> endedOnceStored(job, d, status), later);
+            job.stored().thenAcceptAsync(d -> endedOnceStored(job, d, status), later)
+                    .exceptionally(e -> letGo(job, e));
         }
     }
 
     private void endedOnceStored(Job job, Delivery d, DeliveryStatus status) {
-        if (d == null) {
-            inFlight.release(job.messageId());
-        } else {
-            ended(d, status);
+        try {
+            if (d != null) {
+                finish(d, status);
+            }
+        } finally {
+            job.release(inFlight);
         }
     }
 
-    /** Ends the delivery without an attempt (denied by policy, or cancelled) and lets go of it. */
+    /** Ends a delivery that is not held (claimed, but its subscription or event is gone) without an attempt. */
     void ended(Delivery d, DeliveryStatus status) {
+        try {
+            finish(d, status);
+        } finally {
+            inFlight.release(d.messageId());
+        }
+    }
+
+    private void finish(Delivery d, DeliveryStatus status) {
         try {
             store.finish(d.id(), status);
         } catch (RuntimeException e) {
             LOG.warn("delivery {}: could not mark it {}: {}", d.id(), status.wireName(), e.toString());
-        } finally {
-            inFlight.release(d.messageId());
         }
     }
 
@@ -145,7 +162,7 @@ final class OutcomeRecorder implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("could not record {} delivery attempts; they are attempted again after their lease: {}",
                     group.size(), e.toString());
-            group.forEach(o -> inFlight.release(o.job().messageId()));
+            group.forEach(o -> o.job().release(inFlight));
             return;
         }
         for (Outcome o : group) {
@@ -163,7 +180,7 @@ final class OutcomeRecorder implements AutoCloseable {
                 LOG.warn("subscription {}: could not apply the outcome of delivery {}: {}", d.subscriptionId(),
                         d.id(), e.toString());
             } finally {
-                inFlight.release(d.messageId());
+                o.job().release(inFlight);
             }
         }
     }

@@ -83,7 +83,7 @@ final class Pusher {
         try {
             executor.execute(() -> attempt(job));
         } catch (RejectedExecutionException e) {
-            inFlight.release(job.messageId()); // closing: left to its lease (the lane goes with this process)
+            job.release(inFlight); // closing: left to its lease (the lane goes with this process)
         }
     }
 
@@ -103,7 +103,7 @@ final class Pusher {
         } finally {
             if (taken != Taken.SENT) {
                 if (taken == Taken.LEFT_TO_ITS_LEASE) {
-                    inFlight.release(job.messageId());
+                    job.release(inFlight);
                 }
                 ended(job);
             }
@@ -142,7 +142,7 @@ final class Pusher {
     private void transmit(Job job, URI endpoint, List<WebhookSecret> signing, HostGate.Ticket ticket) {
         if (closing) {
             gate.ended(ticket);
-            inFlight.release(job.messageId()); // left to its lease
+            job.release(inFlight); // left to its lease
             ended(job);
             return;
         }
@@ -165,7 +165,7 @@ final class Pusher {
                     job.messageId(), e.toString());
             gate.ended(ticket);
             attempts.remove(job.messageId(), attempt);
-            inFlight.release(job.messageId());
+            job.release(inFlight);
             ended(job);
         }
     }
@@ -187,7 +187,7 @@ final class Pusher {
             if (a.started().isBefore(before) && attempts.remove(a.job().messageId(), a)) {
                 LOG.warn("delivery {}: its attempt started at {} never ended; attempting it again after its lease",
                         a.job().messageId(), a.started());
-                inFlight.release(a.job().messageId());
+                a.job().release(inFlight);
                 ended(a.job());
             }
         }

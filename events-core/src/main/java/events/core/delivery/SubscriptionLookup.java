@@ -4,6 +4,7 @@ import events.domain.Subscription;
 import events.domain.SubscriptionStatus;
 import events.domain.WebhookSecret;
 import events.ports.SubscriptionStore;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -44,10 +45,13 @@ final class SubscriptionLookup {
     /** Raised by every forget: a copy read before it is not cached after it. */
     private final AtomicLong generation = new AtomicLong();
 
-    SubscriptionLookup(SubscriptionIndex index, SubscriptionStore store, Executor background) {
+    private final Clock clock;
+
+    SubscriptionLookup(SubscriptionIndex index, SubscriptionStore store, Executor background, Clock clock) {
         this.index = index;
         this.store = store;
         this.background = background;
+        this.clock = clock;
     }
 
     /** The subscription, if it is active. */
@@ -70,7 +74,7 @@ final class SubscriptionLookup {
         CachedSecrets cached = secrets.get(id);
         if (cached != null && now.isBefore(cached.readAt().plus(SECRETS_USABLE))) {
             if (!now.isBefore(cached.readAt().plus(SECRETS_FRESH))) {
-                refreshInBackground(id, now);
+                refreshInBackground(id);
             }
             return cached.secrets();
         }
@@ -83,29 +87,36 @@ final class SubscriptionLookup {
         secrets.remove(id);
     }
 
-    /** Some subscription's secrets may have changed elsewhere. */
+    /**
+     * Some subscription's secrets may have changed elsewhere: every copy is read again before it is used again fresh
+     * (meanwhile it still signs: an old secret keeps signing for a day after a rotation, and a deleted subscription
+     * gets no more pushes).
+     */
     void forgetAllSecrets() {
         generation.incrementAndGet();
-        secrets.clear();
+        Instant stale = clock.instant().minus(SECRETS_FRESH);
+        secrets.replaceAll((id, c) -> c.readAt().isAfter(stale) ? new CachedSecrets(c.secrets(), stale) : c);
     }
 
     private List<WebhookSecret> read(UUID id, Instant now) {
         long before = generation.get();
         List<WebhookSecret> fresh = store.secrets(id, now);
-        if (generation.get() == before) {
-            secrets.put(id, new CachedSecrets(fresh, now));
+        CachedSecrets copy = new CachedSecrets(fresh, now);
+        secrets.put(id, copy);
+        if (generation.get() != before) {
+            secrets.remove(id, copy); // read before a change: not kept after it
         }
         return fresh;
     }
 
-    private void refreshInBackground(UUID id, Instant now) {
+    private void refreshInBackground(UUID id) {
         if (!refreshing.add(id)) {
             return;
         }
         try {
             background.execute(() -> {
                 try {
-                    read(id, now);
+                    read(id, clock.instant());
                 } catch (RuntimeException e) {
                     LOG.debug("could not read the secrets of subscription {} again: {}", id, e.toString());
                 } finally {

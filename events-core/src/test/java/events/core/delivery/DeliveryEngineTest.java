@@ -629,6 +629,15 @@ class DeliveryEngineTest {
         assertThat(f.events.readAlls()).isEmpty();
     }
 
+    /** Lets {@code time} pass with a heartbeat every second, as the running engine's. */
+    private void keepOwning(Duration time) {
+        Duration beat = NodeMembership.HEARTBEAT;
+        for (Duration passed = Duration.ZERO; passed.compareTo(time) < 0; passed = passed.plus(beat)) {
+            f.clock.advance(beat);
+            f.engine.heartbeatIfDue();
+        }
+    }
+
     /** Whether {@code endpoint} has had more than {@code n} pushes within {@code millis} (a bounded look). */
     private static boolean sentMoreThanWithin(DeliveryFixture fixture, String endpoint, int n, long millis) {
         long deadline = System.nanoTime() + millis * 1_000_000L;
@@ -646,7 +655,7 @@ class DeliveryEngineTest {
         Subscription s = f.subscribe(A);
         f.publish(anEvent().build()); // the dispatcher's first round: it begins here
         int before = f.sender.sentTo(A).size();
-        f.clock.advance(Dispatcher.STORE_FIRST);
+        keepOwning(Dispatcher.STORE_FIRST);
         List<Integer> sentWhileStoring = new ArrayList<>();
         f.engineDeliveries.beforeQueue(() -> {
             awaitSent(f, A, before + 1); // the push does not wait for the store
@@ -667,12 +676,15 @@ class DeliveryEngineTest {
     void aDeliveryPushedWhileStoredThatAnotherDispatchQueuedFirstIsLeftToThatOne() {
         Subscription s = f.subscribe(A);
         f.publish(anEvent().build());
-        f.clock.advance(Dispatcher.STORE_FIRST);
+        keepOwning(Dispatcher.STORE_FIRST);
         CloudEvent event = anEvent().build();
         long sequence = f.events.append(List.of(event)).get(0).sequence();
         java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+        int before = f.sender.sentTo(A).size();
         f.engineDeliveries.beforeQueue(() -> {
-            if (first.getAndSet(false)) { // another process queues it first, due in a while
+            if (first.getAndSet(false)) {
+                awaitSent(f, A, before + 1); // pushed while stored
+                // another process queues it first, due in a while
                 f.deliveries.queue(List.of(new NewDelivery(s.id(), sequence, event.id())),
                         f.clock.instant().plusSeconds(60));
             }
@@ -689,6 +701,52 @@ class DeliveryEngineTest {
     }
 
     @Test
+    void aDeliveryPushedWhileItsStoringFailsIsLetGoAtOnceThoughItsAttemptIsUnderWay() {
+        Subscription s = f.subscribe(A);
+        f.publish(anEvent().build());
+        keepOwning(Dispatcher.STORE_FIRST);
+        CompletableFuture<WebhookResponse> answer = new CompletableFuture<>();
+        f.sender.answer(A, m -> answer);
+        int before = f.sender.sentTo(A).size();
+        f.engineDeliveries.beforeQueue(() -> {
+            awaitSent(f, A, before + 1);
+            throw new IllegalStateException("database gone");
+        });
+        f.events.append(List.of(anEvent().build()));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(f.engine::dispatchOnce).hasMessage("database gone");
+
+        assertThat(f.engine.held()).as("free for the next dispatch to hold").isZero();
+        answer.complete(FakeWebhookSender.status(200));
+        f.engineDeliveries.beforeQueue(() -> { });
+        f.sender.answer(A, 200);
+        f.publish(); // the event again: stored, and pushed
+        assertThat(f.deliveriesOf(s)).hasSize(2).allSatisfy(d -> {
+            assertThat(d.status()).isEqualTo(DeliveryStatus.DELIVERED);
+            assertThat(d.attempts()).as("only the stored dispatch's attempt recorded").isEqualTo(1);
+        });
+        assertThat(f.engine.held()).isZero();
+    }
+
+    @Test
+    void afterItsHeartbeatsLapsedAProcessStoresDeliveriesBeforePushingThemAgain() {
+        f.subscribe(A);
+        f.publish(anEvent().build());
+        keepOwning(Dispatcher.STORE_FIRST);
+        f.publish(anEvent().build()); // pushed while stored
+        int sent = f.sender.sentTo(A).size();
+        // a pause (a stalled process, say) longer than a process stays alive without heartbeats
+        f.clock.advance(NodeMembership.NODE_ALIVE.plusSeconds(1));
+        List<Boolean> pushedBeforeStored = new ArrayList<>();
+        f.engineDeliveries.beforeQueue(() -> pushedBeforeStored.add(sentMoreThanWithin(f, A, sent, 200)));
+
+        f.publish(anEvent().build());
+
+        assertThat(pushedBeforeStored).containsExactly(false);
+        assertThat(f.sender.sentTo(A)).hasSize(sent + 1);
+    }
+
+    @Test
     void eventsStoredBeforeAProcessBeganDispatchingArePushedOnlyOnceStored() {
         Subscription s = f.subscribe(A);
         int before = f.sender.sentTo(A).size();
@@ -698,7 +756,7 @@ class DeliveryEngineTest {
         f.settle();
         int sent = f.sender.sentTo(A).size();
         assertThat(sent).as("some of the first batch pushed from memory").isGreaterThan(before);
-        f.clock.advance(Dispatcher.STORE_FIRST);
+        keepOwning(Dispatcher.STORE_FIRST);
         List<Boolean> pushedBeforeStored = new ArrayList<>();
         f.engineDeliveries.beforeQueue(() -> pushedBeforeStored.add(sentMoreThanWithin(f, A, sent, 200)));
 

@@ -8,6 +8,7 @@ import events.domain.SubscriptionRequest;
 import events.domain.WebhookSecret;
 import events.ports.SubscriptionStore;
 import events.testkit.InMemorySubscriptionStore;
+import events.testkit.MutableClock;
 import events.testkit.TestEvents;
 import java.lang.reflect.Proxy;
 import java.security.SecureRandom;
@@ -27,8 +28,9 @@ class SubscriptionLookupTest {
     /** Runs nothing until the test says so: what the lookup left to the background. */
     private final Queue<Runnable> background = new ArrayDeque<>();
     private final Executor later = background::add;
+    private final MutableClock clock = new MutableClock(NOW);
     private final SubscriptionLookup lookup = new SubscriptionLookup(
-            new SubscriptionIndex(store, expression -> null), store, later);
+            new SubscriptionIndex(store, expression -> null), store, later, clock);
     private final WebhookSecret first = WebhookSecret.generate(RANDOM);
     private final UUID id = subscribe(first);
 
@@ -57,6 +59,7 @@ class SubscriptionLookupTest {
         assertThat(lookup.secrets(id, stale)).containsExactly(first);
         assertThat(background).as("one read for both lookups").hasSize(1);
 
+        clock.advance(SubscriptionLookup.SECRETS_FRESH);
         runBackground();
 
         assertThat(lookup.secrets(id, stale)).containsExactly(second, first);
@@ -86,7 +89,7 @@ class SubscriptionLookupTest {
                     return result;
                 });
         SubscriptionLookup lookup = new SubscriptionLookup(new SubscriptionIndex(overtaken, expression -> null),
-                overtaken, later);
+                overtaken, later, clock);
         lookup.secrets(id, NOW);
         Instant stale = NOW.plus(SubscriptionLookup.SECRETS_FRESH);
         lookup.secrets(id, stale);
@@ -104,16 +107,39 @@ class SubscriptionLookupTest {
     }
 
     @Test
-    void afterABackgroundReadFailsTheNextLookupTriesAgain() {
-        lookup.secrets(id, NOW);
-        SubscriptionLookup failing = new SubscriptionLookup(new SubscriptionIndex(store, expression -> null), store,
-                r -> {
-                    throw new java.util.concurrent.RejectedExecutionException("closing");
+    void afterABackgroundReadFailsTheNextStaleLookupReadsAgain() {
+        java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean();
+        SubscriptionStore flaky = (SubscriptionStore) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {SubscriptionStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("secrets") && failing.get()) {
+                        throw new IllegalStateException("database gone");
+                    }
+                    return method.invoke(store, args);
                 });
-        failing.secrets(id, NOW);
+        SubscriptionLookup lookup = new SubscriptionLookup(new SubscriptionIndex(flaky, expression -> null), flaky,
+                later, clock);
+        lookup.secrets(id, NOW);
+        Instant stale = NOW.plus(SubscriptionLookup.SECRETS_FRESH);
+        failing.set(true);
 
-        assertThat(failing.secrets(id, NOW.plus(SubscriptionLookup.SECRETS_FRESH))).containsExactly(first);
-        assertThat(failing.secrets(id, NOW.plus(SubscriptionLookup.SECRETS_FRESH))).as("not stuck refreshing")
-                .containsExactly(first);
+        assertThat(lookup.secrets(id, stale)).containsExactly(first);
+        runBackground(); // fails
+        failing.set(false);
+        assertThat(lookup.secrets(id, stale)).as("the copy, while it is read again").containsExactly(first);
+
+        assertThat(background).as("read again, not stuck").hasSize(1);
+    }
+
+    @Test
+    void secretsChangedElsewhereAreReadAgainWhileTheCopySigns() {
+        lookup.secrets(id, NOW);
+        WebhookSecret second = WebhookSecret.generate(RANDOM);
+        store.rotateSecret(id, second, NOW.plusSeconds(3600));
+
+        lookup.forgetAllSecrets();
+
+        assertThat(lookup.secrets(id, NOW)).as("the copy signs meanwhile").containsExactly(first);
+        runBackground();
+        assertThat(lookup.secrets(id, NOW)).containsExactly(second, first);
     }
 }
