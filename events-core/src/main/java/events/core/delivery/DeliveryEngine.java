@@ -91,6 +91,8 @@ public final class DeliveryEngine implements AutoCloseable {
     private final NodeMembership membership;
     private final OutcomeRecorder recorder;
     private final ExecutorService attempts;
+    /** Reads secrets again in the background: one thread, so that a thousand stale copies never hold up attempts. */
+    private final ExecutorService secretsReader;
     private final Pusher pusher;
     private final Scheduler scheduler;
     private final Dispatcher dispatcher;
@@ -112,7 +114,8 @@ public final class DeliveryEngine implements AutoCloseable {
         this.deliveries = deliveries;
         this.index = index;
         this.attempts = Executors.newFixedThreadPool(ATTEMPT_THREADS, daemon("events-delivery-attempt"));
-        this.lookup = new SubscriptionLookup(index, subscriptions, attempts, clock);
+        this.secretsReader = Executors.newSingleThreadExecutor(daemon("events-secrets-reader"));
+        this.lookup = new SubscriptionLookup(index, subscriptions, secretsReader, clock);
         this.signals = signals;
         this.clock = clock;
         this.settings = settings;
@@ -189,6 +192,7 @@ public final class DeliveryEngine implements AutoCloseable {
             LOG.info("{} attempts still in flight at shutdown: attempted again after their lease", unfinished);
         }
         attempts.shutdown();
+        secretsReader.shutdown();
         recorder.close();
         membership.leave();
     }
