@@ -209,7 +209,7 @@ final class Dispatcher {
         } finally {
             // held but not pushed (queueing failed, or not queued by it: another process queued it first, or its
             // subscription was deleted meanwhile): let go; the store has what it needs
-            pushing.keySet().forEach(inFlight::release);
+            pushing.values().forEach(job -> job.release(inFlight));
             // pushed while stored, and not stored by this dispatch: not its outcome to record, nor its hold to keep
             // (whoever dispatches it holds it anew)
             pushed.values().forEach(job -> {

@@ -632,6 +632,14 @@ class DeliveryEngineTest {
         assertThat(f.events.readAlls()).isEmpty();
     }
 
+    /** A subscription to {@link #A}, and a dispatcher that has owned its partitions long enough to push while storing. */
+    private Subscription subscribedPushingWhileStoring() {
+        Subscription s = f.subscribe(A);
+        f.publish(anEvent().build()); // the dispatcher's first round: it begins owning here
+        keepOwning(Dispatcher.STORE_FIRST);
+        return s;
+    }
+
     /** Lets {@code time} pass with a heartbeat every second, as the running engine's. */
     private void keepOwning(Duration time) {
         Duration beat = NodeMembership.HEARTBEAT;
@@ -655,10 +663,8 @@ class DeliveryEngineTest {
 
     @Test
     void onceAProcessHasDispatchedItsPartitionsForAWhileItPushesDeliveriesWhileTheyAreStored() {
-        Subscription s = f.subscribe(A);
-        f.publish(anEvent().build()); // the dispatcher's first round: it begins here
+        Subscription s = subscribedPushingWhileStoring();
         int before = f.sender.sentTo(A).size();
-        keepOwning(Dispatcher.STORE_FIRST);
         List<Integer> sentWhileStoring = new ArrayList<>();
         f.engineDeliveries.beforeQueue(() -> {
             awaitSent(f, A, before + 1); // the push does not wait for the store
@@ -677,9 +683,7 @@ class DeliveryEngineTest {
 
     @Test
     void aDeliveryPushedWhileStoredThatAnotherDispatchQueuedFirstIsLeftToThatOne() {
-        Subscription s = f.subscribe(A);
-        f.publish(anEvent().build());
-        keepOwning(Dispatcher.STORE_FIRST);
+        Subscription s = subscribedPushingWhileStoring();
         CloudEvent event = anEvent().build();
         long sequence = f.events.append(List.of(event)).get(0).sequence();
         java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
@@ -705,9 +709,7 @@ class DeliveryEngineTest {
 
     @Test
     void aDeliveryPushedWhileItsStoringFailsIsLetGoAtOnceThoughItsAttemptIsUnderWay() {
-        Subscription s = f.subscribe(A);
-        f.publish(anEvent().build());
-        keepOwning(Dispatcher.STORE_FIRST);
+        Subscription s = subscribedPushingWhileStoring();
         CompletableFuture<WebhookResponse> answer = new CompletableFuture<>();
         f.sender.answer(A, m -> answer);
         int before = f.sender.sentTo(A).size();
@@ -733,9 +735,7 @@ class DeliveryEngineTest {
 
     @Test
     void afterItsHeartbeatsLapsedAProcessStoresDeliveriesBeforePushingThemAgain() {
-        f.subscribe(A);
-        f.publish(anEvent().build());
-        keepOwning(Dispatcher.STORE_FIRST);
+        subscribedPushingWhileStoring();
         f.publish(anEvent().build()); // pushed while stored
         int sent = f.sender.sentTo(A).size();
         // a pause (a stalled process, say) longer than a process stays alive without heartbeats
