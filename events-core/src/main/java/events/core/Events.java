@@ -17,6 +17,7 @@ import events.ports.PublishEvents;
 import events.ports.QueryEvents;
 import events.ports.SubscriptionStore;
 import events.ports.WebhookSender;
+import events.support.SecretBox;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -157,6 +158,7 @@ public final class Events implements AutoCloseable {
         private ChangeSignals changeSignals = ChangeSignals.NONE;
         private Duration pollInterval = Duration.ofSeconds(1);
         private Duration retention = DEFAULT_RETENTION;
+        private SecretBox secretBox;
 
         private Builder() {
         }
@@ -193,6 +195,17 @@ public final class Events implements AutoCloseable {
                 throw new IllegalArgumentException("retention must be at least a minute");
             }
             this.retention = period;
+            return this;
+        }
+
+        /**
+         * The keys this service seals with: poll cursors are sealed under them, so that a cursor tells its
+         * holder nothing about the events it stepped over. Every process serving one storage needs the same keys
+         * (a cursor from one must open in another). Default: a fresh random key, good for one process only:
+         * its cursors stop opening when it restarts.
+         */
+        public Builder secretBox(SecretBox box) {
+            this.secretBox = Objects.requireNonNull(box, "box");
             return this;
         }
 
