@@ -81,7 +81,8 @@ public final class Events implements AutoCloseable {
                 signals.announce(ChangeSignals.Change.EVENTS);
             }
         });
-        this.queryEvents = new EventQueries(b.eventStore, b.authorizer, b.maxScanPerQuery);
+        this.queryEvents = new EventQueries(b.eventStore, b.authorizer, b.maxScanPerQuery,
+                new PollCursors(b.secretBox == null ? SecretBox.random() : b.secretBox));
         this.managePolicies = b.policyStore == null ? null
                 : new PolicyAdministration(b.policyStore, b.policyLanguage, b.authorizer, signals);
         signals.listen(ChangeSignals.Change.POLICIES, b.authorizer::policiesChanged);
@@ -234,7 +235,10 @@ public final class Events implements AutoCloseable {
             return this;
         }
 
-        /** The most events one poll request examines when policy hides some. Default 10 000. */
+        /**
+         * The most stored events one poll request examines, whatever the caller may see: past it the page is
+         * answered as it stands and its {@code next} continues from there. Default 10 000.
+         */
         public Builder maxScanPerQuery(int max) {
             if (max < 1) {
                 throw new IllegalArgumentException("maxScanPerQuery must be positive");

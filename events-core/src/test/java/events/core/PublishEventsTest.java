@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import events.domain.AccessDeniedException;
 import events.domain.CloudEvent;
-import events.domain.EventPage;
+import events.domain.EventFilter;
 import events.domain.EventQuery;
 import events.domain.InvalidEventException;
 import events.domain.StoredEvent;
@@ -16,9 +16,11 @@ import events.domain.Violation;
 import events.ports.AccessRequest;
 import events.ports.Action;
 import events.ports.Caller;
+import events.ports.EventScan;
 import events.ports.EventStore;
 import events.testkit.InMemoryEventStore;
 import events.testkit.RecordingAuthorizer;
+import events.testkit.EventStoreContract;
 import events.testkit.TestEvents;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +42,7 @@ class PublishEventsTest {
     }
 
     private List<CloudEvent> stored() {
-        return store.read(EventQuery.from(TestEvents.RESOURCE, 0).withSize(EventQuery.MAX_SIZE)).events().stream()
+        return EventStoreContract.read(store, EventFilter.of(TestEvents.RESOURCE), 0, EventQuery.MAX_SIZE).events().stream()
                 .map(StoredEvent::event).toList();
     }
 
@@ -99,8 +101,8 @@ class PublishEventsTest {
             }
 
             @Override
-            public EventPage read(EventQuery query) {
-                return new EventPage(List.of(), query.after());
+            public EventScan read(EventFilter filter, long after, int size, int examineAtMost) {
+                return new EventScan(List.of(), after, 0);
             }
 
             @Override

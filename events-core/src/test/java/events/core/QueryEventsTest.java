@@ -2,10 +2,13 @@ package events.core;
 
 import static events.testkit.TestEvents.anEvent;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import events.domain.CloudEvent;
+import events.domain.EventFilter;
 import events.domain.EventPage;
 import events.domain.EventQuery;
+import events.domain.InvalidEventException;
 import events.domain.StoredEvent;
 import events.ports.AccessRequest;
 import events.ports.Action;
@@ -14,6 +17,7 @@ import events.testkit.InMemoryEventStore;
 import events.testkit.RecordingAuthorizer;
 import events.testkit.RecordingEventStore;
 import events.testkit.TestEvents;
+import events.support.SecretBox;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,13 +36,30 @@ class QueryEventsTest {
     private final RecordingAuthorizer authorizer =
             RecordingAuthorizer.permitting(r -> VISIBLE.equals(r.event().subject()));
 
+    private final SecretBox keys = SecretBox.random();
+
     private EventPage query(long after, int size) {
+        return query(String.valueOf(after), size, 10_000);
+    }
+
+    private EventPage query(String after, int size) {
         return query(after, size, 10_000);
     }
 
     private EventPage query(long after, int size, int maxScan) {
-        Events events = Events.builder().eventStore(store).authorizer(authorizer).maxScanPerQuery(maxScan).build();
-        return events.queryEvents().query(SUBSCRIBER, EventQuery.from(TestEvents.RESOURCE, after).withSize(size));
+        return query(String.valueOf(after), size, maxScan);
+    }
+
+    private EventPage query(String after, int size, int maxScan) {
+        Events events = Events.builder().eventStore(store).authorizer(authorizer).maxScanPerQuery(maxScan)
+                .secretBox(keys).build();
+        return events.queryEvents().query(SUBSCRIBER, EventQuery.from(TestEvents.RESOURCE).withAfter(after)
+                .withSize(size));
+    }
+
+    /** The position a page's sealed {@code next} stands for (the test holds the keys). */
+    private long position(EventPage page) {
+        return new PollCursors(keys).open(SUBSCRIBER.consumer(), EventFilter.of(TestEvents.RESOURCE), page.next());
     }
 
     /** Stores {@code count} events about {@code subject}; returns their sequences. */
@@ -58,7 +79,7 @@ class QueryEventsTest {
         EventPage page = query(0, 50);
 
         assertThat(sequences(page)).isEqualTo(stored);
-        assertThat(page.next()).isEqualTo(5);
+        assertThat(position(page)).isEqualTo(5);
     }
 
     @Test
@@ -86,7 +107,7 @@ class QueryEventsTest {
         EventPage page = query(0, 50);
 
         assertThat(sequences(page)).containsExactly(1L, 3L, 5L);
-        assertThat(page.next()).isEqualTo(5);
+        assertThat(position(page)).isEqualTo(5);
     }
 
     @Test
@@ -97,7 +118,7 @@ class QueryEventsTest {
         EventPage page = query(0, 5);
 
         assertThat(sequences(page)).isEqualTo(visible.subList(0, 5));
-        assertThat(page.next()).isEqualTo(visible.get(4));
+        assertThat(position(page)).isEqualTo(visible.get(4));
     }
 
     @Test
@@ -120,7 +141,7 @@ class QueryEventsTest {
 
         assertThat(page.events()).isEmpty();
         assertThat(store.examined()).isEqualTo(25);
-        assertThat(page.next()).isEqualTo(25);
+        assertThat(position(page)).isEqualTo(25);
     }
 
     @Test
@@ -131,7 +152,7 @@ class QueryEventsTest {
 
         assertThat(store.examined()).isEqualTo(20);
         assertThat(sequences(page)).hasSize(20);
-        assertThat(page.next()).isEqualTo(20);
+        assertThat(position(page)).isEqualTo(20);
     }
 
     @Test
@@ -143,27 +164,27 @@ class QueryEventsTest {
         EventPage page = query(empty.next(), 5);
 
         assertThat(empty.events()).isEmpty();
-        assertThat(empty.next()).isEqualTo(7);
+        assertThat(position(empty)).isEqualTo(7);
         assertThat(sequences(page)).isEqualTo(later);
-        assertThat(page.next()).isEqualTo(later.get(1));
+        assertThat(position(page)).isEqualTo(later.get(1));
     }
 
     @Test
     void callerWithNoGrantGetsAnEmptyPageWithNext() {
         append(120, VISIBLE);
         RecordingAuthorizer nothing = RecordingAuthorizer.denyAll();
-        Events events = Events.builder().eventStore(store).authorizer(nothing).build();
+        Events events = Events.builder().eventStore(store).authorizer(nothing).secretBox(keys).build();
 
-        EventPage page = events.queryEvents().query(SUBSCRIBER, EventQuery.from(TestEvents.RESOURCE, 0));
+        EventPage page = events.queryEvents().query(SUBSCRIBER, EventQuery.from(TestEvents.RESOURCE));
 
         assertThat(page.events()).isEmpty();
-        assertThat(page.next()).isEqualTo(120);
+        assertThat(position(page)).isEqualTo(120);
     }
 
     @Test
     void emptyStoreKeepsTheCursor() {
-        assertThat(query(0, 50).next()).isZero();
-        assertThat(query(42, 50).next()).isEqualTo(42);
+        assertThat(position(query(0, 50))).isZero();
+        assertThat(position(query(42, 50))).isEqualTo(42);
     }
 
     @Test
@@ -208,7 +229,7 @@ class QueryEventsTest {
         EventPage page = query(0, 10);
 
         assertThat(page.events()).hasSize(10);
-        assertThat(page.next()).isEqualTo(last.get(0));
+        assertThat(position(page)).isEqualTo(last.get(0));
         assertThat(authorizer.calls().size()).isEqualTo(store.reads().size()).isLessThanOrEqualTo(2);
         assertThat(authorizer.requests()).hasSize(store.examined());
     }
@@ -222,18 +243,93 @@ class QueryEventsTest {
         }
 
         List<Long> seen = new ArrayList<>();
-        long cursor = 0;
+        String cursor = "0";
+        long position = 0;
         for (int request = 0; request < 1_000; request++) {
             EventPage page = query(cursor, 7, 20);
             seen.addAll(sequences(page));
-            assertThat(page.next()).isGreaterThanOrEqualTo(cursor);
-            if (page.next() == cursor) {
+            assertThat(position(page)).isGreaterThanOrEqualTo(position);
+            if (position(page) == position) {
                 break;
             }
             cursor = page.next();
+            position = position(page);
         }
 
         assertThat(seen).isEqualTo(expected);
-        assertThat(cursor).isEqualTo(300);
+        assertThat(position).isEqualTo(300);
+    }
+
+    // ---------------------------------------------------------------- what a cursor tells
+
+    /**
+     * The leak: a plain {@code next} pointed past hidden events, so a caller with no grant told "there are
+     * events about this subject" ({@code after=6}) from "there are none" ({@code after=0}).
+     */
+    @Test
+    void nextTellsACallerWithNoGrantNothingAboutTheEventsItStepsOver() {
+        Events none = Events.builder().eventStore(new InMemoryEventStore()).authorizer(RecordingAuthorizer.denyAll())
+                .secretBox(keys).build();
+        InMemoryEventStore six = new InMemoryEventStore();
+        six.append(IntStream.range(0, 6).mapToObj(i -> anEvent().subject(HIDDEN).build()).toList());
+        Events hidden = Events.builder().eventStore(six).authorizer(RecordingAuthorizer.denyAll())
+                .secretBox(keys).build();
+        EventQuery aboutHidden = new EventQuery(new EventFilter(TestEvents.RESOURCE, HIDDEN, null, List.of()), "0", 50);
+
+        EventPage overNothing = none.queryEvents().query(SUBSCRIBER, aboutHidden);
+        EventPage overSix = hidden.queryEvents().query(SUBSCRIBER, aboutHidden);
+        EventPage overSixAgain = hidden.queryEvents().query(SUBSCRIBER, aboutHidden);
+
+        assertThat(overNothing.events()).isEmpty();
+        assertThat(overSix.events()).isEmpty();
+        assertThat(overSix.next()).hasSameSizeAs(overNothing.next())
+                .isNotEqualTo(overSixAgain.next());
+        assertThat(overNothing.next()).startsWith("c1.");
+        assertThat(overSix.next()).startsWith("c1.");
+    }
+
+    @Test
+    void aCursorOpensOnlyForTheCallerAndTheFilterItWasMadeFor() {
+        append(3, VISIBLE);
+        EventPage page = query(0, 50);
+        Events events = Events.builder().eventStore(store).authorizer(authorizer).secretBox(keys).build();
+        Caller someoneElse = new Caller("/org/other", Set.of(Caller.SCOPE_SUBSCRIBE), Map.of());
+        EventQuery otherFilter = new EventQuery(new EventFilter(TestEvents.RESOURCE, VISIBLE, null, List.of()),
+                page.next(), 50);
+
+        assertThat(events.queryEvents().query(SUBSCRIBER, EventQuery.from(TestEvents.RESOURCE)
+                .withAfter(page.next())).events()).isEmpty();
+        assertThatThrownBy(() -> events.queryEvents().query(someoneElse,
+                EventQuery.from(TestEvents.RESOURCE).withAfter(page.next())))
+                .isInstanceOf(InvalidEventException.class).hasMessageContaining("after");
+        assertThatThrownBy(() -> events.queryEvents().query(SUBSCRIBER, otherFilter))
+                .isInstanceOf(InvalidEventException.class);
+    }
+
+    @Test
+    void refusesCursorsItDidNotGiveOutAndThoseOfOtherKeys() {
+        append(3, VISIBLE);
+        String sealedElsewhere = new PollCursors(SecretBox.random())
+                .seal(SUBSCRIBER.consumer(), EventFilter.of(TestEvents.RESOURCE), 2);
+
+        for (String cursor : List.of("c1.AAAA", "c1.!!!", "abc", "-1", "1e3", "99999999999999999999", sealedElsewhere)) {
+            assertThatThrownBy(() -> query(cursor, 50)).as(cursor).isInstanceOf(InvalidEventException.class);
+        }
+        assertThat(sequences(query("1", 50))).hasSize(2);
+    }
+
+    /** Whatever the caller may see, one request examines at most maxScanPerQuery events of a subject. */
+    @Test
+    void aSubjectWithManyHiddenEventsCostsAtMostTheScanBudget() {
+        append(500, HIDDEN);
+        Events events = Events.builder().eventStore(store).authorizer(RecordingAuthorizer.denyAll())
+                .secretBox(keys).maxScanPerQuery(120).build();
+
+        EventPage page = events.queryEvents().query(SUBSCRIBER,
+                new EventQuery(new EventFilter(TestEvents.RESOURCE, HIDDEN, null, List.of()), "0", 50));
+
+        assertThat(page.events()).isEmpty();
+        assertThat(store.examined()).isEqualTo(120);
+        assertThat(store.reads()).allSatisfy(r -> assertThat(r.examineAtMost()).isLessThanOrEqualTo(120));
     }
 }

@@ -1,8 +1,7 @@
 package events.ports;
 
 import events.domain.CloudEvent;
-import events.domain.EventPage;
-import events.domain.EventQuery;
+import events.domain.EventFilter;
 import events.domain.StoredEvent;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -12,7 +11,7 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Cursor contract: sequences grow with commit order, so once {@link #read} has returned an event with
  * sequence {@code n}, no event with a sequence {@code <= n} can appear later. A reader that follows
- * {@link EventPage#next()} therefore sees every event exactly once, whatever the concurrency of writers.
+ * {@link EventScan#next()} therefore sees every event exactly once, whatever the concurrency of writers.
  */
 public interface EventStore {
 
@@ -39,12 +38,16 @@ public interface EventStore {
     }
 
     /**
-     * Up to {@code query.size()} matching events with sequence greater than {@code query.after()}, in
-     * sequence order.
+     * Examines, in sequence order, the events of {@code filter.resource()} with sequence greater than
+     * {@code after} that have the filter's subject and alternative subject (when it names them), at most
+     * {@code examineAtMost} of them, and returns those whose type matches the filter, stopping at the
+     * {@code size}th. {@link EventScan#next()} is the sequence of the last event examined ({@code after} when
+     * none was), so whatever the caller's filter, hidden or not, a store read costs at most
+     * {@code examineAtMost} events, however many are stored.
      *
      * @throws events.domain.UnableToReadEventsException when storage cannot answer
      */
-    EventPage read(EventQuery query);
+    EventScan read(EventFilter filter, long after, int size, int examineAtMost);
 
     /**
      * Up to {@code limit} events of every resource with sequence greater than {@code after}, in sequence

@@ -156,27 +156,43 @@ class AuthorizationTest {
         assertThat(ids(List.of(listOf(json(own.body()))))).containsExactly("p1337");
     }
 
+    /**
+     * The leak this closes: {@code next} pointed past the hidden events examined, so a caller with no grant told
+     * a subject with events ({@code after=20}) from one without ({@code after=0}), and with type wildcards learnt
+     * their types a character at a time. Now both links are sealed, fresh each time, and look alike.
+     */
     @Test
-    void aCallerWithoutAnyGrantPollsEmptyPagesWithANextLinkThatComesToRest() {
+    void aCallerWithoutAnyGrantLearnsNothingFromTheNextLink() {
         String ttd = token("ttd", PUBLISH);
         for (int i = 0; i < 20; i++) {
             assertThat(api.publish(ttd, event("e" + i, RESOURCE, "/party/1337")).statusCode()).isEqualTo(200);
         }
         String nav = token("nav", SUBSCRIBE);
 
-        HttpResponse<String> page = api.poll(nav, RESOURCE, "");
+        HttpResponse<String> withEvents = api.poll(nav, RESOURCE, "&subject=/party/1337&type=a%25");
+        HttpResponse<String> without = api.poll(nav, RESOURCE, "&subject=/party/4242&type=a%25");
 
-        assertThat(page.statusCode()).isEqualTo(200);
-        assertThat(page.body()).isEqualTo("[]");
-        assertThat(page.headers().firstValue("Content-Type"))
-                .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/cloudevents-batch+json"));
-        String next = page.headers().firstValue("next").orElseThrow();
-        assertThat(next).startsWith(server.baseUrl() + EventsHttpClient.EVENTS_PATH + "?resource=" + RESOURCE + "&after=");
-        HttpResponse<String> following = api.getUrl(next, nav);
+        for (HttpResponse<String> page : List.of(withEvents, without)) {
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.body()).isEqualTo("[]");
+            assertThat(page.headers().firstValue("Content-Type"))
+                    .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/cloudevents-batch+json"));
+        }
+        String afterEvents = cursorOf(withEvents);
+        String afterNothing = cursorOf(without);
+        assertThat(afterEvents).matches("c1\\.[A-Za-z0-9_-]{55}");
+        assertThat(afterNothing).matches("c1\\.[A-Za-z0-9_-]{55}");
+        HttpResponse<String> following = api.getUrl(withEvents.headers().firstValue("next").orElseThrow(), nav);
         assertThat(following.statusCode()).isEqualTo(200);
         assertThat(following.body()).isEqualTo("[]");
-        assertThat(following.headers().firstValue("next")).as("the link stops moving once everything was examined")
-                .hasValue(next);
+        assertThat(cursorOf(following)).isNotEqualTo(afterEvents).matches("c1\\.[A-Za-z0-9_-]{55}");
+    }
+
+    private static String cursorOf(HttpResponse<String> page) {
+        String next = page.headers().firstValue("next").orElseThrow();
+        java.util.regex.Matcher after = java.util.regex.Pattern.compile("[?&]after=([^&]*)").matcher(next);
+        assertThat(after.find()).as(next).isTrue();
+        return after.group(1);
     }
 
     /**

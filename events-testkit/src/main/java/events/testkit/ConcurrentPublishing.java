@@ -3,9 +3,9 @@ package events.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import events.domain.CloudEvent;
-import events.domain.EventPage;
-import events.domain.EventQuery;
+import events.domain.EventFilter;
 import events.domain.StoredEvent;
+import events.ports.EventScan;
 import events.ports.EventStore;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -135,7 +135,7 @@ final class ConcurrentPublishing {
         try {
             start.await();
             while (true) {
-                EventPage page = store.read(EventQuery.from(TestEvents.RESOURCE, cursor).withSize(200));
+                EventScan page = store.read(EventFilter.of(TestEvents.RESOURCE), cursor, 200, Integer.MAX_VALUE);
                 long now = System.nanoTime();
                 for (StoredEvent s : page.events()) {
                     if (s.sequence() <= lastSequence) {

@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import events.domain.CloudEvent;
 import events.domain.EventData;
-import events.domain.EventPage;
+import events.domain.EventFilter;
 import events.domain.EventQuery;
 import events.domain.StoredEvent;
 import events.domain.TypePattern;
+import events.ports.EventScan;
 import events.ports.EventStore;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -259,9 +260,9 @@ public abstract class EventStoreContract {
         CloudEvent prefixed = TestEvents.anEvent().resource(TestEvents.RESOURCE + "-2").build();
         store.append(List.of(mine, other, prefixed));
 
-        assertThat(events(store.read(EventQuery.from(TestEvents.RESOURCE, 0)))).containsExactly(mine);
-        assertThat(events(store.read(EventQuery.from("urn:altinn:resource:other", 0)))).containsExactly(other);
-        assertThat(events(store.read(EventQuery.from("urn:altinn:resource:none", 0)))).isEmpty();
+        assertThat(events(read(store, EventFilter.of(TestEvents.RESOURCE), 0, 50))).containsExactly(mine);
+        assertThat(events(read(store, EventFilter.of("urn:altinn:resource:other"), 0, 50))).containsExactly(other);
+        assertThat(events(read(store, EventFilter.of("urn:altinn:resource:none"), 0, 50))).isEmpty();
     }
 
     @Test
@@ -274,9 +275,9 @@ public abstract class EventStoreContract {
         CloudEvent longer = TestEvents.anEvent().subject("/party/10").build();
         store.append(List.of(p1, p2, none, p1Again, longer));
 
-        EventQuery query = new EventQuery(TestEvents.RESOURCE, 0, "/party/1", null, List.of(), 50);
+        EventFilter filter = new EventFilter(TestEvents.RESOURCE, "/party/1", null, List.of());
 
-        assertThat(events(store.read(query))).containsExactly(p1, p1Again);
+        assertThat(events(read(store, filter, 0, 50))).containsExactly(p1, p1Again);
     }
 
     @Test
@@ -288,9 +289,9 @@ public abstract class EventStoreContract {
         CloudEvent subjectOnly = TestEvents.anEvent().subject("/person/1").build();
         store.append(List.of(a, b, none, subjectOnly));
 
-        EventQuery query = new EventQuery(TestEvents.RESOURCE, 0, null, "/person/1", List.of(), 50);
+        EventFilter filter = new EventFilter(TestEvents.RESOURCE, null, "/person/1", List.of());
 
-        assertThat(events(store.read(query))).containsExactly(a);
+        assertThat(events(read(store, filter, 0, 50))).containsExactly(a);
     }
 
     @Test
@@ -305,11 +306,11 @@ public abstract class EventStoreContract {
         CloudEvent unrelated = typed("no.match");
         store.append(List.of(created, deleted, other, otherLonger, abc, abbc, unrelated));
 
-        assertThat(events(store.read(typeQuery("app.instance.%", "app.other", "a_c"))))
+        assertThat(events(read(store, typeFilter("app.instance.%", "app.other", "a_c"), 0, 50)))
                 .containsExactly(created, deleted, other, abc);
-        assertThat(events(store.read(typeQuery("%.created")))).containsExactly(created);
-        assertThat(events(store.read(typeQuery("app.instance.d_____d")))).containsExactly(deleted);
-        assertThat(events(store.read(typeQuery("app")))).isEmpty();
+        assertThat(events(read(store, typeFilter("%.created"), 0, 50))).containsExactly(created);
+        assertThat(events(read(store, typeFilter("app.instance.d_____d"), 0, 50))).containsExactly(deleted);
+        assertThat(events(read(store, typeFilter("app"), 0, 50))).isEmpty();
     }
 
     @Test
@@ -323,12 +324,12 @@ public abstract class EventStoreContract {
         CloudEvent upper = typed("A.B");
         store.append(List.of(backslash, bracket, bang, dotted, axb, upper));
 
-        assertThat(events(store.read(typeQuery("a\\b")))).containsExactly(backslash);
-        assertThat(events(store.read(typeQuery("a\\%")))).containsExactly(backslash);
-        assertThat(events(store.read(typeQuery("a[b]%")))).containsExactly(bracket);
-        assertThat(events(store.read(typeQuery("a!%")))).containsExactly(bang);
-        assertThat(events(store.read(typeQuery("a.b")))).containsExactly(dotted);
-        assertThat(events(store.read(typeQuery("a._")))).containsExactly(dotted);
+        assertThat(events(read(store, typeFilter("a\\b"), 0, 50))).containsExactly(backslash);
+        assertThat(events(read(store, typeFilter("a\\%"), 0, 50))).containsExactly(backslash);
+        assertThat(events(read(store, typeFilter("a[b]%"), 0, 50))).containsExactly(bracket);
+        assertThat(events(read(store, typeFilter("a!%"), 0, 50))).containsExactly(bang);
+        assertThat(events(read(store, typeFilter("a.b"), 0, 50))).containsExactly(dotted);
+        assertThat(events(read(store, typeFilter("a._"), 0, 50))).containsExactly(dotted);
     }
 
     @Test
@@ -339,10 +340,10 @@ public abstract class EventStoreContract {
         CloudEvent wrongSubject = TestEvents.anEvent().subject("/party/2").type("a.created").build();
         store.append(List.of(wanted, wrongType, wrongSubject));
 
-        EventQuery query = new EventQuery(TestEvents.RESOURCE, 0, "/party/1", null,
-                List.of(new TypePattern("%.created")), 50);
+        EventFilter filter = new EventFilter(TestEvents.RESOURCE, "/party/1", null,
+                List.of(new TypePattern("%.created")));
 
-        assertThat(events(store.read(query))).containsExactly(wanted);
+        assertThat(events(read(store, filter, 0, 50))).containsExactly(wanted);
     }
 
     // ---------------------------------------------------------------- paging
@@ -352,10 +353,10 @@ public abstract class EventStoreContract {
         EventStore store = newStore();
         List<StoredEvent> stored = store.append(events(10, i -> TestEvents.anEvent().build()));
 
-        EventPage first = store.read(EventQuery.from(TestEvents.RESOURCE, 0).withSize(4));
-        EventPage second = store.read(EventQuery.from(TestEvents.RESOURCE, first.next()).withSize(4));
-        EventPage third = store.read(EventQuery.from(TestEvents.RESOURCE, second.next()).withSize(4));
-        EventPage fourth = store.read(EventQuery.from(TestEvents.RESOURCE, third.next()).withSize(4));
+        EventScan first = read(store, EventFilter.of(TestEvents.RESOURCE), 0, 4);
+        EventScan second = read(store, EventFilter.of(TestEvents.RESOURCE), first.next(), 4);
+        EventScan third = read(store, EventFilter.of(TestEvents.RESOURCE), second.next(), 4);
+        EventScan fourth = read(store, EventFilter.of(TestEvents.RESOURCE), third.next(), 4);
 
         assertThat(first.events()).containsExactlyElementsOf(stored.subList(0, 4));
         assertThat(first.next()).isEqualTo(stored.get(3).sequence());
@@ -372,7 +373,7 @@ public abstract class EventStoreContract {
         EventStore store = newStore();
         List<StoredEvent> stored = store.append(events(5, i -> TestEvents.anEvent().build()));
 
-        EventPage page = store.read(EventQuery.from(TestEvents.RESOURCE, stored.get(1).sequence()));
+        EventScan page = read(store, EventFilter.of(TestEvents.RESOURCE), stored.get(1).sequence(), 50);
 
         assertThat(page.events()).containsExactlyElementsOf(stored.subList(2, 5));
     }
@@ -380,15 +381,15 @@ public abstract class EventStoreContract {
     @Test
     void keepsTheCursorWhereItWasWhenNothingMatches() {
         EventStore store = newStore();
-        assertThat(store.read(EventQuery.from(TestEvents.RESOURCE, 0))).isEqualTo(new EventPage(List.of(), 0));
-        assertThat(store.read(EventQuery.from(TestEvents.RESOURCE, 42))).isEqualTo(new EventPage(List.of(), 42));
+        assertThat(read(store, EventFilter.of(TestEvents.RESOURCE), 0, 50)).isEqualTo(new EventScan(List.of(), 0, 0));
+        assertThat(read(store, EventFilter.of(TestEvents.RESOURCE), 42, 50)).isEqualTo(new EventScan(List.of(), 42, 0));
 
         List<StoredEvent> stored = store.append(events(3, i -> TestEvents.anEvent().subject("/party/1").build()));
-        EventQuery noSuchSubject = new EventQuery(TestEvents.RESOURCE, 0, "/party/2", null, List.of(), 50);
+        EventFilter noSuchSubject = new EventFilter(TestEvents.RESOURCE, "/party/2", null, List.of());
         long last = stored.get(2).sequence();
 
-        assertThat(store.read(noSuchSubject).next()).isZero();
-        assertThat(store.read(EventQuery.from(TestEvents.RESOURCE, last))).isEqualTo(new EventPage(List.of(), last));
+        assertThat(read(store, noSuchSubject, 0, 50).next()).isZero();
+        assertThat(read(store, EventFilter.of(TestEvents.RESOURCE), last, 50)).isEqualTo(new EventScan(List.of(), last, 0));
     }
 
     @Test
@@ -403,18 +404,67 @@ public abstract class EventStoreContract {
                 .filter(s -> "/party/0".equals(s.event().subject())).collect(Collectors.toList());
 
         List<StoredEvent> visited = new ArrayList<>();
-        EventQuery query = new EventQuery(TestEvents.RESOURCE, 0, "/party/0", null, List.of(), 2);
+        EventFilter filter = new EventFilter(TestEvents.RESOURCE, "/party/0", null, List.of());
+        long after = 0;
         for (int pages = 0; pages < 100; pages++) {
-            EventPage page = store.read(query);
+            EventScan page = read(store, filter, after, 2);
             if (page.events().isEmpty()) {
                 break;
             }
             assertThat(page.next()).isEqualTo(page.events().get(page.events().size() - 1).sequence());
             visited.addAll(page.events());
-            query = query.withAfter(page.next());
+            after = page.next();
         }
 
         assertThat(visited).containsExactlyElementsOf(expected);
+    }
+
+    // ---------------------------------------------------------------- bounded reads
+
+    @Test
+    void examinesAtMostTheBudgetAndContinuesFromTheLastEventExamined() {
+        EventStore store = newStore();
+        List<StoredEvent> stored = store.append(events(10, i -> typed("a.x")));
+        EventFilter noType = typeFilter("b.%");
+
+        EventScan first = store.read(noType, 0, 50, 4);
+        EventScan rest = store.read(noType, first.next(), 50, 100);
+
+        assertThat(first.events()).isEmpty();
+        assertThat(first.examined()).isEqualTo(4);
+        assertThat(first.next()).isEqualTo(stored.get(3).sequence());
+        assertThat(rest.examined()).isEqualTo(6);
+        assertThat(rest.next()).isEqualTo(stored.get(9).sequence());
+    }
+
+    @Test
+    void examinesOnlyEventsWithTheFilteredSubjects() {
+        EventStore store = newStore();
+        List<StoredEvent> stored = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            stored.addAll(store.append(List.of(TestEvents.anEvent().subject("/party/1").build())));
+            store.append(events(5, n -> TestEvents.anEvent().subject("/party/2").build()));
+        }
+        EventFilter party1 = new EventFilter(TestEvents.RESOURCE, "/party/1", null, List.of());
+
+        EventScan scan = store.read(party1, 0, 50, 2);
+
+        assertThat(scan.events()).containsExactlyElementsOf(stored.subList(0, 2));
+        assertThat(scan.examined()).isEqualTo(2);
+        assertThat(scan.next()).isEqualTo(stored.get(1).sequence());
+    }
+
+    @Test
+    void stopsAtTheSizethMatchWithinTheBudget() {
+        EventStore store = newStore();
+        List<StoredEvent> stored = store.append(List.of(typed("a.x"), typed("b.x"), typed("a.y"), typed("b.y"),
+                typed("b.z")));
+
+        EventScan scan = store.read(typeFilter("b.%"), 0, 2, 100);
+
+        assertThat(scan.events()).containsExactly(stored.get(1), stored.get(3));
+        assertThat(scan.examined()).isEqualTo(4);
+        assertThat(scan.next()).isEqualTo(stored.get(3).sequence());
     }
 
     // ---------------------------------------------------------------- every resource, by sequence
@@ -540,18 +590,23 @@ public abstract class EventStoreContract {
     /** Every event of {@link TestEvents#RESOURCE}, following {@code next} through pages of 1000. */
     public static List<StoredEvent> readAll(EventStore store) {
         List<StoredEvent> all = new ArrayList<>();
-        EventQuery query = EventQuery.from(TestEvents.RESOURCE, 0).withSize(EventQuery.MAX_SIZE);
+        long after = 0;
         while (true) {
-            EventPage page = store.read(query);
+            EventScan page = read(store, EventFilter.of(TestEvents.RESOURCE), after, EventQuery.MAX_SIZE);
             if (page.events().isEmpty()) {
                 return all;
             }
             all.addAll(page.events());
-            query = query.withAfter(page.next());
+            after = page.next();
         }
     }
 
-    private static List<CloudEvent> events(EventPage page) {
+    /** A store read without an examination budget to speak of. */
+    public static EventScan read(EventStore store, EventFilter filter, long after, int size) {
+        return store.read(filter, after, size, Integer.MAX_VALUE);
+    }
+
+    private static List<CloudEvent> events(EventScan page) {
         return page.events().stream().map(StoredEvent::event).collect(Collectors.toList());
     }
 
@@ -563,8 +618,8 @@ public abstract class EventStoreContract {
         return TestEvents.anEvent().type(type).build();
     }
 
-    private static EventQuery typeQuery(String... patterns) {
-        return new EventQuery(TestEvents.RESOURCE, 0, null, null,
-                Arrays.stream(patterns).map(TypePattern::new).collect(Collectors.toList()), 50);
+    private static EventFilter typeFilter(String... patterns) {
+        return new EventFilter(TestEvents.RESOURCE, null, null,
+                Arrays.stream(patterns).map(TypePattern::new).collect(Collectors.toList()));
     }
 }

@@ -1,9 +1,9 @@
 package events.testkit;
 
 import events.domain.CloudEvent;
-import events.domain.EventPage;
-import events.domain.EventQuery;
+import events.domain.EventFilter;
 import events.domain.StoredEvent;
+import events.ports.EventScan;
 import events.ports.EventStore;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -55,19 +55,27 @@ public final class InMemoryEventStore implements EventStore {
     }
 
     @Override
-    public EventPage read(EventQuery query) {
+    public EventScan read(EventFilter filter, long after, int size, int examineAtMost) {
         List<StoredEvent> page = new ArrayList<>();
-        long next = query.after();
-        for (Map.Entry<Long, StoredEvent> e : events.tailMap(query.after(), false).entrySet()) {
-            if (query.matches(e.getValue().event())) {
-                page.add(e.getValue());
+        long next = after;
+        int examined = 0;
+        for (Map.Entry<Long, StoredEvent> e : events.tailMap(after, false).entrySet()) {
+            CloudEvent event = e.getValue().event();
+            if (examined == examineAtMost || page.size() == size) {
+                break;
+            }
+            if (filter.resource().equals(event.resource())
+                    && (filter.subject() == null || filter.subject().equals(event.subject()))
+                    && (filter.alternativeSubject() == null
+                            || filter.alternativeSubject().equals(event.alternativeSubject()))) {
+                examined++;
                 next = e.getKey();
-                if (page.size() == query.size()) {
-                    break;
+                if (filter.matchesType(event.type())) {
+                    page.add(e.getValue());
                 }
             }
         }
-        return new EventPage(page, next);
+        return new EventScan(page, next, examined);
     }
 
     @Override

@@ -1,9 +1,9 @@
 package events.testkit;
 
 import events.domain.CloudEvent;
-import events.domain.EventPage;
-import events.domain.EventQuery;
+import events.domain.EventFilter;
 import events.domain.StoredEvent;
+import events.ports.EventScan;
 import events.ports.EventStore;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** Delegates to a working store and records every read with what it returned. */
 public final class RecordingEventStore implements EventStore {
-    public record Read(EventQuery query, EventPage page) {
+    public record Read(EventFilter filter, long after, int size, int examineAtMost, EventScan scan) {
     }
 
     private final EventStore delegate;
@@ -29,10 +29,10 @@ public final class RecordingEventStore implements EventStore {
     }
 
     @Override
-    public EventPage read(EventQuery query) {
-        EventPage page = delegate.read(query);
-        reads.add(new Read(query, page));
-        return page;
+    public EventScan read(EventFilter filter, long after, int size, int examineAtMost) {
+        EventScan scan = delegate.read(filter, after, size, examineAtMost);
+        reads.add(new Read(filter, after, size, examineAtMost, scan));
+        return scan;
     }
 
     @Override
@@ -77,8 +77,8 @@ public final class RecordingEventStore implements EventStore {
         return lastSequenceReads.get();
     }
 
-    /** How many events the store handed out over all reads: what the use case examined. */
+    /** How many events the store examined over all reads. */
     public int examined() {
-        return reads.stream().mapToInt(r -> r.page().events().size()).sum();
+        return reads.stream().mapToInt(r -> r.scan().examined()).sum();
     }
 }

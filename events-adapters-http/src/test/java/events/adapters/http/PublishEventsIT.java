@@ -9,8 +9,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import events.domain.CloudEvent;
 import events.domain.EventData;
-import events.domain.EventQuery;
+import events.domain.EventFilter;
 import events.domain.StoredEvent;
+import events.testkit.EventStoreContract;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -402,7 +403,7 @@ class PublishEventsIT {
     }
 
     static CloudEvent storedEvent(String resource, String id) {
-        return server.store.read(EventQuery.from(resource, 0).withSize(1000)).events().stream()
+        return EventStoreContract.read(server.store, EventFilter.of(resource), 0, 1000).events().stream()
                 .map(StoredEvent::event).filter(e -> e.id().equals(id)).findFirst()
                 .orElseThrow(() -> new AssertionError("not stored: " + id));
     }

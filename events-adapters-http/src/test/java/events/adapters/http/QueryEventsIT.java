@@ -77,8 +77,9 @@ class QueryEventsIT {
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).isEqualTo("[]");
-        assertThat(response.headers().firstValue("next"))
-                .hasValue(TestServer.BASE_URL + "/events/api/v1/events?resource=urn:altinn:resource:nothing&after=0");
+        assertThat(response.headers().firstValue("next").orElseThrow())
+                .matches(java.util.regex.Pattern.quote(TestServer.BASE_URL
+                        + "/events/api/v1/events?resource=urn:altinn:resource:nothing&after=") + "c1\\.[A-Za-z0-9_-]+");
     }
 
     @Test
@@ -111,8 +112,9 @@ class QueryEventsIT {
         HttpResponse<String> response = server.get("/events/api/v1/events?resource=" + FILTERED
                 + "&after=0&subject=/party/1&type=a.%25&type=x%20y&size=2", subscriber());
 
-        assertThat(response.headers().firstValue("next").orElseThrow()).isEqualTo(TestServer.BASE_URL
-                + "/events/api/v1/events?resource=" + FILTERED + "&after=8&subject=/party/1&type=a.%25&type=x%20y&size=2");
+        assertThat(response.headers().firstValue("next").orElseThrow()).matches(java.util.regex.Pattern.quote(
+                TestServer.BASE_URL + "/events/api/v1/events?resource=" + FILTERED + "&after=") + "c1\\.[A-Za-z0-9_-]+"
+                + java.util.regex.Pattern.quote("&subject=/party/1&type=a.%25&type=x%20y&size=2"));
     }
 
     @Test
@@ -134,16 +136,19 @@ class QueryEventsIT {
 
     @Test
     void rejectsBadQueryParametersNamingEachOne() {
-        Map<String, String> cases = Map.of(
-                "after=0", "resource",
-                "resource=" + RESOURCE, "after",
-                "resource=" + RESOURCE + "&after=-1", "after",
-                "resource=" + RESOURCE + "&after=abc", "after",
-                "resource=" + RESOURCE + "&after=99999999999999999999", "after",
-                "resource=" + RESOURCE + "&after=0&size=0", "size",
-                "resource=" + RESOURCE + "&after=0&size=1001", "size",
-                "resource=" + RESOURCE + "&after=0&size=ten", "size",
-                "resource=" + RESOURCE + "&after=0&type=", "type");
+        Map<String, String> cases = new java.util.LinkedHashMap<>();
+        cases.put("after=0", "resource");
+        cases.put("resource=" + RESOURCE, "after");
+        cases.put("resource=" + RESOURCE + "&after=-1", "after");
+        cases.put("resource=" + RESOURCE + "&after=abc", "after");
+        cases.put("resource=" + RESOURCE + "&after=c1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "after");
+        cases.put("resource=" + RESOURCE + "&after=0&type=" + "%25a".repeat(9), "type");
+        cases.put("resource=" + RESOURCE + "&after=0" + "&type=a".repeat(21), "type");
+        cases.put("resource=" + RESOURCE + "&after=99999999999999999999", "after");
+        cases.put("resource=" + RESOURCE + "&after=0&size=0", "size");
+        cases.put("resource=" + RESOURCE + "&after=0&size=1001", "size");
+        cases.put("resource=" + RESOURCE + "&after=0&size=ten", "size");
+        cases.put("resource=" + RESOURCE + "&after=0&type=", "type");
         cases.forEach((query, attribute) -> {
             HttpResponse<String> response = server.get("/events/api/v1/events?" + query, subscriber());
             assertThat(response.statusCode()).as(query).isEqualTo(400);

@@ -2,12 +2,11 @@ package events.adapters.jdbc;
 
 import events.domain.CloudEvent;
 import events.domain.EventData;
-import events.domain.EventPage;
-import events.domain.EventQuery;
+import events.domain.EventFilter;
 import events.domain.StoredEvent;
-import events.domain.TypePattern;
 import events.domain.UnableToReadEventsException;
 import events.domain.UnableToStoreEventException;
+import events.ports.EventScan;
 import events.ports.EventStore;
 import events.support.GroupCommit;
 import java.nio.ByteBuffer;
@@ -68,7 +67,8 @@ final class JdbcEventStore implements EventStore, AutoCloseable {
     static final int LINGER_EVENTS = 64;
     /** How long {@link #close} waits for the appends taken before it to be written. */
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
-    private static final char LIKE_ESCAPE = '!';
+    /** Rows of sequence and type read at a time when type patterns are matched. */
+    private static final int TYPED_CHUNK = 1000;
 
     private static final String COLUMNS = "seq, spec_version, event_id, source, event_type, subject, event_time,"
             + " data_content_type, data_schema, resource, resource_instance, alternative_subject, extensions,"
@@ -385,49 +385,92 @@ final class JdbcEventStore implements EventStore, AutoCloseable {
     // ------------------------------------------------------------------ read
 
     @Override
-    public EventPage read(EventQuery query) {
-        StringBuilder sql = new StringBuilder("SELECT ").append(COLUMNS)
-                .append(" FROM events WHERE resource = :resource AND seq > :after");
-        if (query.subject() != null) {
-            sql.append(" AND subject = :subject");
+    public EventScan read(EventFilter filter, long after, int size, int examineAtMost) {
+        if (size < 1 || examineAtMost < 1) {
+            throw new IllegalArgumentException("size and examineAtMost must be positive");
         }
-        if (query.alternativeSubject() != null) {
-            sql.append(" AND alternative_subject = :alternativeSubject");
+        try {
+            return filter.types().isEmpty()
+                    ? readUntyped(filter, after, Math.min(size, examineAtMost))
+                    : readTyped(filter, after, size, examineAtMost);
+        } catch (RuntimeException e) {
+            throw new UnableToReadEventsException("unable to read events of " + filter.resource(), e);
         }
-        List<TypePattern> types = query.types();
-        if (!types.isEmpty()) {
-            sql.append(" AND (");
-            for (int i = 0; i < types.size(); i++) {
-                sql.append(i == 0 ? "" : " OR ").append("event_type ")
-                        .append(types.get(i).hasWildcards() ? "LIKE :type" + i + " ESCAPE '" + LIKE_ESCAPE + "'" : "= :type" + i);
+    }
+
+    /** Every event examined matches: one query of at most {@code limit} rows. */
+    private EventScan readUntyped(EventFilter filter, long after, int limit) {
+        List<StoredEvent> events = jdbi.withHandle(handle -> bindFilter(handle.createQuery("SELECT " + COLUMNS
+                        + " FROM events WHERE " + whereOf(filter) + orderOf(filter) + " LIMIT :limit"), filter, after)
+                .bind("limit", limit)
+                .map((rs, ctx) -> toStoredEvent(rs))
+                .list());
+        long next = events.isEmpty() ? after : events.get(events.size() - 1).sequence();
+        return new EventScan(events, next, events.size());
+    }
+
+    /**
+     * Type patterns are matched here, not by the database ({@link events.domain.TypePattern} never backtracks;
+     * a {@code LIKE} may): the sequences and types of at most {@code examineAtMost} rows are read, in chunks,
+     * and then the whole rows of the matches.
+     */
+    private EventScan readTyped(EventFilter filter, long after, int size, int examineAtMost) {
+        List<Long> matches = new ArrayList<>();
+        long next = after;
+        int examined = 0;
+        String sql = "SELECT seq, event_type FROM events WHERE " + whereOf(filter) + orderOf(filter) + " LIMIT :limit";
+        while (examined < examineAtMost && matches.size() < size) {
+            int chunk = Math.min(TYPED_CHUNK, examineAtMost - examined);
+            long from = next;
+            List<Object[]> rows = jdbi.withHandle(handle -> bindFilter(handle.createQuery(sql), filter, from)
+                    .bind("limit", chunk)
+                    .map((rs, ctx) -> new Object[] {rs.getLong(1), rs.getString(2)})
+                    .list());
+            for (Object[] row : rows) {
+                examined++;
+                next = (Long) row[0];
+                if (filter.matchesType((String) row[1])) {
+                    matches.add(next);
+                    if (matches.size() == size) {
+                        break;
+                    }
+                }
             }
-            sql.append(')');
+            if (rows.size() < chunk) {
+                break;
+            }
+        }
+        return new EventScan(get(matches), next, examined);
+    }
+
+    private static String whereOf(EventFilter filter) {
+        return "resource = :resource"
+                + (filter.subject() != null ? " AND subject = :subject" : "")
+                + (filter.alternativeSubject() != null ? " AND alternative_subject = :alternativeSubject" : "")
+                + " AND seq > :after";
+    }
+
+    /** The order of the index that serves the filter, so that the database reads it in order (no sort). */
+    private static String orderOf(EventFilter filter) {
+        if (filter.subject() != null) {
+            return " ORDER BY resource, subject, seq";
+        }
+        if (filter.alternativeSubject() != null) {
+            return " ORDER BY resource, alternative_subject, seq";
         }
         // "resource, seq" (not just "seq") lets H2 read the index in order instead of sorting every later row.
-        sql.append(" ORDER BY resource, seq LIMIT :size");
-        try {
-            List<StoredEvent> events = jdbi.withHandle(handle -> {
-                Query q = handle.createQuery(sql.toString())
-                        .bind("resource", query.resource())
-                        .bind("after", query.after())
-                        .bind("size", query.size());
-                if (query.subject() != null) {
-                    q.bind("subject", query.subject());
-                }
-                if (query.alternativeSubject() != null) {
-                    q.bind("alternativeSubject", query.alternativeSubject());
-                }
-                for (int i = 0; i < types.size(); i++) {
-                    TypePattern t = types.get(i);
-                    q.bind("type" + i, t.hasWildcards() ? escapeLike(t.pattern()) : t.pattern());
-                }
-                return q.map((rs, ctx) -> toStoredEvent(rs)).list();
-            });
-            long next = events.isEmpty() ? query.after() : events.get(events.size() - 1).sequence();
-            return new EventPage(events, next);
-        } catch (RuntimeException e) {
-            throw new UnableToReadEventsException("unable to read events of " + query.resource(), e);
+        return " ORDER BY resource, seq";
+    }
+
+    private static Query bindFilter(Query query, EventFilter filter, long after) {
+        query.bind("resource", filter.resource()).bind("after", after);
+        if (filter.subject() != null) {
+            query.bind("subject", filter.subject());
         }
+        if (filter.alternativeSubject() != null) {
+            query.bind("alternativeSubject", filter.alternativeSubject());
+        }
+        return query;
     }
 
     @Override
@@ -487,11 +530,6 @@ final class JdbcEventStore implements EventStore, AutoCloseable {
         } catch (RuntimeException e) {
             throw new UnableToReadEventsException("unable to read events by sequence", e);
         }
-    }
-
-    /** Keeps {@code %} and {@code _} as wildcards and makes the escape character itself literal. */
-    private static String escapeLike(String pattern) {
-        return pattern.replace(String.valueOf(LIKE_ESCAPE), "" + LIKE_ESCAPE + LIKE_ESCAPE);
     }
 
     private static StoredEvent toStoredEvent(ResultSet rs) throws SQLException {

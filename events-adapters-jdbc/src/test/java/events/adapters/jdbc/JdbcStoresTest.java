@@ -3,11 +3,12 @@ package events.adapters.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import events.domain.EventQuery;
+import events.domain.EventFilter;
 import events.domain.EventsException;
 import events.domain.StoredEvent;
 import events.domain.UnableToStoreEventException;
 import events.ports.EventStore;
+import events.testkit.EventStoreContract;
 import events.testkit.TestEvents;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +44,7 @@ class JdbcStoresTest {
 
             assertThat(store.append(List.of(first.event()))).isEmpty();
             assertThat(second.sequence()).isGreaterThan(first.sequence());
-            assertThat(store.read(EventQuery.from(TestEvents.RESOURCE, 0)).events()).containsExactly(first, second);
+            assertThat(EventStoreContract.read(store, EventFilter.of(TestEvents.RESOURCE), 0, 50).events()).containsExactly(first, second);
         }
     }
 
@@ -64,7 +65,7 @@ class JdbcStoresTest {
             EventStore store = stores.eventStore();
             store.append(List.of(TestEvents.anEvent().build()));
 
-            assertThat(store.read(EventQuery.from(TestEvents.RESOURCE, 0)).events()).hasSize(1);
+            assertThat(EventStoreContract.read(store, EventFilter.of(TestEvents.RESOURCE), 0, 50).events()).hasSize(1);
             assertThat(store.isAvailable()).isTrue();
         }
     }

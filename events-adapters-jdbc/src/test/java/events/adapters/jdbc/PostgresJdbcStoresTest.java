@@ -6,11 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import events.domain.CloudEvent;
-import events.domain.EventQuery;
+import events.domain.EventFilter;
 import events.domain.StoredEvent;
 import events.domain.UnableToReadEventsException;
 import events.domain.UnableToStoreEventException;
 import events.ports.EventStore;
+import events.testkit.EventStoreContract;
 import events.testkit.TestEvents;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,7 +62,7 @@ class PostgresJdbcStoresTest {
                 assertThat(store.isAvailable()).isFalse();
                 assertThatThrownBy(() -> store.append(List.of(TestEvents.anEvent().build())))
                         .isInstanceOf(UnableToStoreEventException.class);
-                assertThatThrownBy(() -> store.read(EventQuery.from(TestEvents.RESOURCE, 0)))
+                assertThatThrownBy(() -> EventStoreContract.read(store, EventFilter.of(TestEvents.RESOURCE), 0, 50))
                         .isInstanceOf(UnableToReadEventsException.class);
             }
         }
@@ -109,7 +110,7 @@ class PostgresJdbcStoresTest {
                 threads.shutdownNow();
             }
 
-            List<CloudEvent> stored = store.read(EventQuery.from(TestEvents.RESOURCE, 0).withSize(1000)).events()
+            List<CloudEvent> stored = EventStoreContract.read(store, EventFilter.of(TestEvents.RESOURCE), 0, 1000).events()
                     .stream().map(StoredEvent::event).collect(Collectors.toList());
             assertThat(stored).containsExactlyInAnyOrderElementsOf(good);
         }
@@ -131,7 +132,7 @@ class PostgresJdbcStoresTest {
                 for (JdbcStores node : opened) {
                     node.eventStore().append(List.of(TestEvents.anEvent().build()));
                 }
-                assertThat(opened.get(0).eventStore().read(EventQuery.from(TestEvents.RESOURCE, 0)).events())
+                assertThat(EventStoreContract.read(opened.get(0).eventStore(), EventFilter.of(TestEvents.RESOURCE), 0, 50).events())
                         .hasSize(3);
                 opened.forEach(JdbcStores::close);
             } finally {
@@ -153,7 +154,7 @@ class PostgresJdbcStoresTest {
                 List<StoredEvent> stored = store.append(List.of(first, second, TestEvents.anEvent().build()));
 
                 assertThat(stored).extracting(StoredEvent::event).doesNotContain(first).contains(second).hasSize(2);
-                assertThat(store.read(EventQuery.from(TestEvents.RESOURCE, 0)).events()).hasSize(3);
+                assertThat(EventStoreContract.read(store, EventFilter.of(TestEvents.RESOURCE), 0, 50).events()).hasSize(3);
             }
         }
     }

@@ -2,7 +2,8 @@ package events.adapters.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import events.domain.EventQuery;
+import events.domain.EventFilter;
+import events.testkit.EventStoreContract;
 import events.testkit.TestEvents;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,7 +32,7 @@ class StatementEventsTest {
             recording.start();
             try (JdbcStores stores = JdbcStores.h2(directory.resolve("data"))) {
                 stores.eventStore().append(List.of(TestEvents.anEvent().build()));
-                stores.eventStore().read(EventQuery.from(TestEvents.RESOURCE, 0));
+                EventStoreContract.read(stores.eventStore(), EventFilter.of(TestEvents.RESOURCE), 0, 50);
             }
             new Marker().commit();
             recording.stop();

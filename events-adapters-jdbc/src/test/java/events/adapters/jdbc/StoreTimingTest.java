@@ -3,8 +3,9 @@ package events.adapters.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import events.domain.CloudEvent;
-import events.domain.EventQuery;
+import events.domain.EventFilter;
 import events.ports.EventStore;
+import events.testkit.EventStoreContract;
 import events.testkit.TestEvents;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -99,7 +100,7 @@ class StoreTimingTest {
         for (int i = 0; i < micros.length; i++) {
             long after = (long) (random.nextDouble() * (loaded.get() - 200));
             long t0 = System.nanoTime();
-            int size = store.read(EventQuery.from(TestEvents.RESOURCE, after).withSize(100)).events().size();
+            int size = EventStoreContract.read(store, EventFilter.of(TestEvents.RESOURCE), after, 100).events().size();
             micros[i] = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - t0);
             assertThat(size).isEqualTo(100);
         }

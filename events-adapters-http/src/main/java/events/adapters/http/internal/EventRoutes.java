@@ -1,6 +1,7 @@
 package events.adapters.http.internal;
 
 import events.domain.CloudEvent;
+import events.domain.EventFilter;
 import events.domain.EventPage;
 import events.domain.EventQuery;
 import events.domain.InvalidEventException;
@@ -35,7 +36,8 @@ public final class EventRoutes {
     public static final String BASE_PATH = "/events/api/v1";
     static final String EVENTS_PATH = BASE_PATH + "/events";
     static final String ALTERNATIVE_SUBJECT_HEADER = "Altinn-AlternativeSubject";
-    private static final Pattern CURSOR = Pattern.compile("\\d{1,19}");
+    /** What a cursor may look like: the service's own are {@code c1.} and base64url, under 60 characters. */
+    private static final Pattern CURSOR = Pattern.compile("[A-Za-z0-9._-]{1," + EventQuery.MAX_CURSOR_LENGTH + "}");
     private static final Pattern SIZE = Pattern.compile("\\d{1,9}");
 
     private final PublishEvents publishEvents;
@@ -123,18 +125,11 @@ public final class EventRoutes {
         if (resource == null || resource.isEmpty()) {
             violations.add(new Violation("resource", "is required"));
         }
-        String afterText = Requests.single(ctx, "after", violations);
-        long after = -1;
-        if (afterText == null) {
+        String after = Requests.single(ctx, "after", violations);
+        if (after == null) {
             violations.add(new Violation("after", "is required: 0 to start, then the cursor of the next link"));
-        } else if (!CURSOR.matcher(afterText).matches()) {
-            violations.add(new Violation("after", "must be 0 or a cursor from a previous page"));
-        } else {
-            try {
-                after = Long.parseLong(afterText);
-            } catch (NumberFormatException e) {
-                violations.add(new Violation("after", "must be 0 or a cursor from a previous page"));
-            }
+        } else if (!CURSOR.matcher(after).matches()) {
+            violations.add(new Violation("after", "must be 0 or the cursor of a previous page's next link"));
         }
         String sizeText = Requests.single(ctx, "size", violations);
         int size = EventQuery.DEFAULT_SIZE;
@@ -163,17 +158,25 @@ public final class EventRoutes {
         }
         List<String> typeTexts = ctx.queryParams("type");
         List<TypePattern> types = new ArrayList<>();
-        for (String t : typeTexts) {
-            if (t.isEmpty()) {
-                violations.add(new Violation("type", "must not be empty when given"));
-            } else {
-                types.add(new TypePattern(t));
+        if (typeTexts.size() > EventFilter.MAX_TYPES) {
+            violations.add(new Violation("type", "may be given at most " + EventFilter.MAX_TYPES + " times"));
+        } else {
+            for (String t : typeTexts) {
+                if (t.isEmpty()) {
+                    violations.add(new Violation("type", "must not be empty when given"));
+                } else {
+                    try {
+                        types.add(new TypePattern(t));
+                    } catch (InvalidEventException e) {
+                        violations.addAll(e.violations());
+                    }
+                }
             }
         }
         if (!violations.isEmpty()) {
             throw new InvalidEventException(CloudEventJsonReader.distinct(violations));
         }
-        EventQuery query = new EventQuery(resource, after, subject, alternativeSubject, types, size);
+        EventQuery query = new EventQuery(new EventFilter(resource, subject, alternativeSubject, types), after, size);
         EventPage page = queryEvents.query(caller, query);
 
         ctx.header("next", nextLink(ctx, resource, page.next(), subject, typeTexts, sizeText));
@@ -199,7 +202,7 @@ public final class EventRoutes {
         return Scopes.require(authenticator, ctx, scope, alternatives);
     }
 
-    private String nextLink(Context ctx, String resource, long next, String subject, List<String> types,
+    private String nextLink(Context ctx, String resource, String next, String subject, List<String> types,
                             String size) {
         StringBuilder url = new StringBuilder(Requests.baseUrl(ctx, baseUrl)).append(EVENTS_PATH)
                 .append("?resource=").append(encode(resource))
