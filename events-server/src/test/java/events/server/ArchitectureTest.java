@@ -39,7 +39,8 @@ class ArchitectureTest {
     @Test
     void supportDependsOnlyOnTheJdkAndLogging() {
         classes().that().resideInAPackage("events.support..")
-                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "events.support..", "org.slf4j..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "javax.crypto..", "events.support..",
+                        "org.slf4j..")
                 .check(classes);
     }
 
