@@ -45,9 +45,11 @@ import org.w3c.dom.Element;
  * {@link PolicyStore#revision()} every {@code refreshInterval}), drops both caches.
  *
  * <p>Also the {@link PolicyLanguage}: {@link #check} refuses documents that are not well-formed XML, longer or
- * more deeply nested than the builder's limits, not an XACML 3.0 Policy, not accepted by Balana, or with a literal
- * regular-expression pattern that does not compile. A stored policy is held to the same limits, but not to the
- * pattern check, when loaded. Close it to stop the refresh thread.
+ * more deeply nested than the builder's limits, not an XACML 3.0 Policy, not accepted by Balana, with an element
+ * outside the XACML 3.0 namespace (see {@code XacmlNamespace}), or with a literal regular-expression pattern that
+ * does not compile. A stored policy is held to the same limits, but not to the namespace or pattern checks, when
+ * loaded: it was checked when written, and one stored before those checks existed still gets a safe cache key.
+ * Close it to stop the refresh thread.
  */
 public final class XacmlAuthorizer implements Authorizer, PolicyLanguage, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(XacmlAuthorizer.class);
@@ -141,6 +143,7 @@ public final class XacmlAuthorizer implements Authorizer, PolicyLanguage, AutoCl
         }
         Element root = Balanas.parseXml(document, limits);
         CompiledPolicy.compile(resource, root, 0);
+        XacmlNamespace.check(root);
         RegexpPatterns.check(root);
     }
 
