@@ -2,7 +2,6 @@ package events.authz.xacml;
 
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
 
@@ -41,17 +40,18 @@ final class AttributeReads {
         return uncacheableBecause == null;
     }
 
-    /** Why the policy's answers are not cached; empty if they are. */
-    Optional<String> uncacheableBecause() {
-        return Optional.ofNullable(uncacheableBecause);
-    }
-
     /**
      * The attributes read, sorted: a key holds their values by position, so every compilation of a policy must list
      * them alike, whatever order they were found in.
      */
     List<Name> names() {
         return List.copyOf(names);
+    }
+
+    /** The attributes, or why the policy is not cacheable: for logs and test failures. */
+    @Override
+    public String toString() {
+        return cacheable() ? "reads " + names : "not cacheable: " + uncacheableBecause;
     }
 
     /** An attribute as a designator names it. */
