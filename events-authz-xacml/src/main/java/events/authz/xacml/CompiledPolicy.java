@@ -3,14 +3,13 @@ package events.authz.xacml;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import org.w3c.dom.Element;
-import org.w3c.dom.NodeList;
+import org.wso2.balana.AbstractPolicy;
 import org.wso2.balana.PDP;
 import org.wso2.balana.XACMLConstants;
 import org.wso2.balana.attr.AttributeValue;
@@ -22,8 +21,14 @@ import org.wso2.balana.ctx.xacml3.RequestCtx;
 import org.wso2.balana.xacml3.Attributes;
 
 /**
- * One resource's policy, parsed and ready to evaluate, with the list of request attributes it can look at:
- * only those can change its answer, so only those go into a decision's cache key.
+ * One resource's policy, parsed and ready to evaluate, with the request attributes it can read: only those can
+ * change its answer, so only their values go into a decision's cache key.
+ *
+ * <p>A key that leaves out an attribute the policy reads hands one caller's answer to another, so the attributes
+ * are found in what Balana evaluates ({@link ParsedPolicyReads}) and, as a cross-check and for obligation and
+ * advice expressions, in every designator element of the document whatever its namespace ({@link DocumentReads}),
+ * and the key holds both. A policy with anything neither can name as an attribute (an attribute selector, an XPath
+ * function, an element of a kind not known) is not cached, nor is one that reads the environment (the time).
  */
 final class CompiledPolicy {
     private static final URI STRING = URI.create(StringAttribute.identifier);
@@ -31,12 +36,13 @@ final class CompiledPolicy {
     private final String resource;
     private final long revision;
     private final PDP pdp;
-    /** (category, attribute id) of every AttributeDesignator in the policy, in document order. */
-    private final List<String[]> referenced;
-    /** False when the policy reads the environment (e.g. the current time): its answers cannot be cached. */
+    /** Every attribute the policy can read, sorted. */
+    private final List<AttributeReads.Name> referenced;
+    /** False when the policy's answers may change with more than those attributes: they are not cached. */
     private final boolean cacheable;
 
-    private CompiledPolicy(String resource, long revision, PDP pdp, List<String[]> referenced, boolean cacheable) {
+    private CompiledPolicy(String resource, long revision, PDP pdp, List<AttributeReads.Name> referenced,
+            boolean cacheable) {
         this.resource = resource;
         this.revision = revision;
         this.pdp = pdp;
@@ -49,21 +55,11 @@ final class CompiledPolicy {
      * if unusable.
      */
     static CompiledPolicy compile(String resource, Element root, long revision) {
-        PDP pdp = Balanas.pdpFor(Balanas.parsePolicy(root));
-        Set<List<String>> designators = new LinkedHashSet<>();
-        NodeList found = root.getElementsByTagNameNS(XACMLConstants.XACML_3_0_IDENTIFIER, "AttributeDesignator");
-        boolean readsEnvironment = false;
-        for (int i = 0; i < found.getLength(); i++) {
-            Element designator = (Element) found.item(i);
-            String category = designator.getAttribute("Category");
-            designators.add(List.of(category, designator.getAttribute("AttributeId")));
-            readsEnvironment |= RequestAttributes.ENVIRONMENT.equals(category);
-        }
-        List<String[]> referenced = new ArrayList<>();
-        for (List<String> d : designators) {
-            referenced.add(new String[] {d.get(0), d.get(1)});
-        }
-        return new CompiledPolicy(resource, revision, pdp, List.copyOf(referenced), !readsEnvironment);
+        AbstractPolicy policy = Balanas.parsePolicy(root);
+        AttributeReads reads = new AttributeReads();
+        ParsedPolicyReads.collect(policy, reads);
+        DocumentReads.collect(root, reads);
+        return new CompiledPolicy(resource, revision, Balanas.pdpFor(policy), reads.names(), reads.cacheable());
     }
 
     boolean cacheable() {
@@ -73,8 +69,8 @@ final class CompiledPolicy {
     /** What decides this policy's answer for these attributes: equal keys, equal answers. */
     DecisionKey keyFor(SortedMap<String, SortedMap<String, SortedSet<String>>> attributes) {
         List<Set<String>> values = new ArrayList<>(referenced.size());
-        for (String[] r : referenced) {
-            values.add(RequestAttributes.values(attributes, r[0], r[1]));
+        for (AttributeReads.Name name : referenced) {
+            values.add(RequestAttributes.values(attributes, name.category(), name.id()));
         }
         return new DecisionKey(resource, revision, values);
     }

@@ -13,7 +13,8 @@ import org.wso2.balana.attr.StringAttribute;
  * refuses. A pattern is literal as the {@code AttributeValue} of a {@code Match}, or as the first argument of an
  * {@code Apply} of the function, or of a higher-order {@code Apply} ({@code any-of} and the like) after the
  * function, where a {@code string-bag} of {@code AttributeValue}s is literal too. Other patterns, computed from
- * attributes or variables, can only fail at evaluation.
+ * attributes or variables, can only fail at evaluation. Reads the XACML namespace only: it runs after
+ * {@link XacmlNamespace#check}, which refuses elements anywhere else.
  */
 final class RegexpPatterns {
     private static final String STRING_BAG = "urn:oasis:names:tc:xacml:1.0:function:string-bag";

@@ -35,15 +35,21 @@ import org.w3c.dom.Element;
  * {@code RegexpMatch}), that request alone is denied, uncached, with a warning naming the resource.
  *
  * <p>Parsed policies and decisions are cached. A decision's cache key holds the resource, the policy's revision
- * and the values of exactly the attributes the policy reads (its AttributeDesignators), so a cached answer is
- * the answer the policy would give; policies that read the environment (such as the current time) are never
- * cached. Any policy change, here ({@link #policiesChanged()}) or by another process sharing the store
- * (noticed by checking {@link PolicyStore#revision()} every {@code refreshInterval}), drops both caches.
+ * and the values of every attribute the policy can read, so a cached answer is the answer the policy would give.
+ * A key may be too wide (a cache miss) but never too narrow (one caller's answer given to another), so the
+ * attributes are taken both from the policy Balana parsed, which is what it evaluates, and from every designator
+ * element of the document in any namespace, since Balana reads elements by local name whatever their namespace
+ * (see {@code CompiledPolicy}). Policies that read the environment (such as the current time), or anything that
+ * cannot be named as an attribute (an attribute selector, an XPath function), are never cached. Any policy change,
+ * here ({@link #policiesChanged()}) or by another process sharing the store (noticed by checking
+ * {@link PolicyStore#revision()} every {@code refreshInterval}), drops both caches.
  *
  * <p>Also the {@link PolicyLanguage}: {@link #check} refuses documents that are not well-formed XML, longer or
- * more deeply nested than the builder's limits, not an XACML 3.0 Policy, not accepted by Balana, or with a literal
- * regular-expression pattern that does not compile. A stored policy is held to the same limits, but not to the
- * pattern check, when loaded. Close it to stop the refresh thread.
+ * more deeply nested than the builder's limits, not an XACML 3.0 Policy, not accepted by Balana, with an element
+ * outside the XACML 3.0 namespace (see {@code XacmlNamespace}), or with a literal regular-expression pattern that
+ * does not compile. A stored policy is held to the same limits, but not to the namespace or pattern checks, when
+ * loaded: it was checked when written, and one stored before those checks existed still gets a safe cache key.
+ * Close it to stop the refresh thread.
  */
 public final class XacmlAuthorizer implements Authorizer, PolicyLanguage, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(XacmlAuthorizer.class);
@@ -137,6 +143,7 @@ public final class XacmlAuthorizer implements Authorizer, PolicyLanguage, AutoCl
         }
         Element root = Balanas.parseXml(document, limits);
         CompiledPolicy.compile(resource, root, 0);
+        XacmlNamespace.check(root);
         RegexpPatterns.check(root);
     }
 

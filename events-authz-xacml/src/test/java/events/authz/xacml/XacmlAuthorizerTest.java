@@ -3,6 +3,7 @@ package events.authz.xacml;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import events.authz.xacml.ForeignNamespacePolicies.Children;
 import events.domain.CloudEvent;
 import events.domain.InvalidPolicyException;
 import events.domain.ResourcePolicy;
@@ -12,6 +13,9 @@ import events.ports.Caller;
 import events.ports.PolicyStore;
 import events.testkit.InMemoryPolicyStore;
 import events.testkit.TestEvents;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,10 +28,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvFileSource;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class XacmlAuthorizerTest {
@@ -197,6 +204,69 @@ class XacmlAuthorizerTest {
         XacmlAuthorizer authorizer = open(new InMemoryPolicyStore());
 
         authorizer.check(EXAMPLE, Policies.document(EXAMPLE));
+    }
+
+    static Stream<Path> shippedPolicyFiles() throws IOException {
+        List<Path> dirs = new ArrayList<>(List.of(Policies.TEST_POLICIES, Policies.EXAMPLE_POLICIES));
+        try (Stream<Path> bench = Files.list(Path.of("../bench"))) {
+            bench.filter(d -> Files.isDirectory(d) && d.getFileName().toString().endsWith("policies")).forEach(dirs::add);
+        }
+        List<Path> files = new ArrayList<>();
+        for (Path dir : dirs) {
+            try (Stream<Path> inDir = Files.list(dir)) {
+                inDir.filter(f -> f.getFileName().toString().endsWith(".xml")).sorted().forEach(files::add);
+            }
+        }
+        assertThat(files).as("policy files found").hasSizeGreaterThanOrEqualTo(10);
+        return files.stream();
+    }
+
+    @ParameterizedTest
+    @MethodSource("shippedPolicyFiles")
+    void acceptsEveryShippedPolicyFile(Path file) throws IOException {
+        XacmlAuthorizer authorizer = open(new InMemoryPolicyStore());
+        String name = file.getFileName().toString();
+
+        authorizer.check(name.substring(0, name.length() - ".xml".length()), Files.readString(file));
+    }
+
+    @Test
+    void acceptsADocumentWithTheXacmlNamespaceAsItsDefaultAndAttributesInOtherNamespaces() {
+        XacmlAuthorizer authorizer = open(new InMemoryPolicyStore());
+
+        authorizer.check(EXAMPLE, HostilePolicies.permittingDigdirWhen(HostilePolicies.typeMatches("^app\\.")));
+        authorizer.check(EXAMPLE, Children.IN_THE_XACML_NAMESPACE.digdirSubscribesToParty1());
+        authorizer.check(EXAMPLE, Policies.document(EXAMPLE).replace("<xacml3:Policy ",
+                "<xacml3:Policy xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\""
+                        + " xsi:schemaLocation=\"urn:oasis:names:tc:xacml:3.0:core:schema:wd-17 xacml.xsd\" "));
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Children.class, names = {"IN_NO_NAMESPACE", "IN_ANOTHER_NAMESPACE"})
+    void refusesADocumentWithElementsOutsideTheXacmlNamespaceSayingWhich(Children children) {
+        XacmlAuthorizer authorizer = open(new InMemoryPolicyStore());
+
+        assertThatThrownBy(() -> authorizer.check(EXAMPLE, children.digdirSubscribesToParty1()))
+                .isInstanceOf(InvalidPolicyException.class)
+                .hasMessageContaining("outside the XACML 3.0 namespace")
+                .hasMessageContaining(children == Children.IN_NO_NAMESPACE ? "<Target> is in no namespace"
+                        : "<o:Target> is in urn:example:not-xacml")
+                .hasMessageContaining("urn:oasis:names:tc:xacml:3.0:core:schema:wd-17");
+    }
+
+    @Test
+    void refusesXmlContentInAnAttributeValue() {
+        XacmlAuthorizer authorizer = open(new InMemoryPolicyStore());
+        String document = HostilePolicies.permittingDigdirWhen("""
+                <Apply FunctionId="urn:oasis:names:tc:xacml:1.0:function:string-is-in">
+                  <AttributeValue DataType="http://www.w3.org/2001/XMLSchema#string">x<b xmlns="urn:example:markup">y</b></AttributeValue>
+                  <AttributeDesignator AttributeId="urn:altinn:eventtype" Category="%s" DataType="%s"
+                      MustBePresent="false"/>
+                </Apply>""".formatted(HostilePolicies.RESOURCE, HostilePolicies.STRING));
+
+        assertThatThrownBy(() -> authorizer.check(EXAMPLE, document))
+                .isInstanceOf(InvalidPolicyException.class)
+                .hasMessageContaining("<b> is in urn:example:markup");
     }
 
     @ParameterizedTest
