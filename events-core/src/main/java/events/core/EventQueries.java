@@ -28,7 +28,7 @@ import java.util.List;
  */
 final class EventQueries implements QueryEvents {
     /** Smallest store read once policy has hidden something; bounds reads per request when pages are small. */
-    static final int MIN_SCAN_CHUNK = 100;
+    static final int MIN_SCAN_CHUNK = 500;
 
     private final EventStore store;
     private final Authorizer authorizer;
@@ -49,7 +49,8 @@ final class EventQueries implements QueryEvents {
         List<StoredEvent> permitted = new ArrayList<>();
         int examined = 0;
         while (true) {
-            int wanted = examined == 0 ? query.size() : Math.min(Math.max(query.size(), MIN_SCAN_CHUNK), EventQuery.MAX_SIZE);
+            int wanted = examined == 0 ? query.size()
+                    : Math.min(Math.max(query.size(), MIN_SCAN_CHUNK), EventQuery.MAX_SIZE);
             int budget = maxScan - examined;
             EventScan scan = store.read(filter, position, wanted, budget);
             List<StoredEvent> candidates = scan.events();
