@@ -205,6 +205,37 @@ class AuthorizationTest {
         assertThat(ids(List.of(listOf(json(second.body()))))).containsExactly("visible");
     }
 
+    // ------------------------------------------------------------------ subscribe
+
+    @Test
+    void creatingWithoutAGrantGetsTheSame403WhateverTheEndpointSoItRevealsNoAddress() {
+        String nav = token("nav", SUBSCRIBE);
+
+        HttpResponse<String> loopback = api.createSubscription(nav, subscription("https://localhost/hook", null));
+        HttpResponse<String> publicLooking =
+                api.createSubscription(nav, subscription("https://hooks.example.com/hook", null));
+
+        JsonNode problem = assertProblem(loopback, 403, "forbidden");
+        assertThat(problem.path("detail").asText()).contains(RESOURCE).doesNotContain("localhost", "127.0.0.1");
+        assertThat(publicLooking.statusCode()).isEqualTo(403);
+        assertThat(publicLooking.body()).isEqualTo(loopback.body());
+    }
+
+    @Test
+    void creatingWithAGrantStillChecksTheEndpointsAddresses() {
+        HttpResponse<String> refused = api.createSubscription(token("digdir", SUBSCRIBE),
+                subscription("https://localhost/hook", "/party/1337"));
+
+        assertProblem(refused, 400, "invalid-request");
+        assertThat(json(refused.body()).path("errors").path("endPoint").toString()).contains("localhost", "loopback");
+    }
+
+    private static String subscription(String endPoint, String subject) {
+        return """
+                {"endPoint":"%s","resourceFilter":"%s"%s}""".formatted(endPoint, RESOURCE,
+                subject == null ? "" : ",\"subjectFilter\":\"" + subject + "\"");
+    }
+
     // ------------------------------------------------------------------ authentication and scopes
 
     /** Every protected endpoint, with a token that is valid but lacks the scope the endpoint needs. */
