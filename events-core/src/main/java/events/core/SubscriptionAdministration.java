@@ -34,8 +34,8 @@ import java.util.UUID;
 
 /**
  * Subscription management: checks a request (policy first, then endpoint rules and filters), stores it, and tells
- * the delivery engine; every other operation is for the subscription's owner only. Not an API: {@link Events} builds it (public
- * for the delivery engine's tests).
+ * the delivery engine; every other operation is for the subscription's owner only. Not an API: {@link Events}
+ * builds it (public for the delivery engine's tests).
  */
 public final class SubscriptionAdministration implements ManageSubscriptions {
     /** How long secrets replaced by a rotation keep signing. */

@@ -27,10 +27,10 @@ import java.util.regex.Pattern;
  * which miss carrier-grade NAT, benchmarking, reserved, unique-local and the IPv6 forms that embed an
  * IPv4 address. The tables also name the few cloud host addresses that sit outside every special-purpose
  * range (Azure's 168.63.129.16), and name the metadata addresses that sit inside one, so the reason says
- * what was protected. IPv6 forms that carry an IPv4 address the sender cannot see through (Teredo's
- * obfuscated client and server, NAT64 local-use prefixes whose embedding offset depends on the prefix length)
- * are refused whole; forms with a fixed position are judged by the IPv4 address they carry. Immutable and
- * thread-safe.
+ * what was protected. IPv6 forms that carry an IPv4 address that cannot be read off reliably (Teredo, whose
+ * client address is obfuscated; NAT64 local-use prefixes, whose embedding offset depends on the network's prefix
+ * length) are refused whole; forms with a fixed position are judged by the IPv4 address they carry. Immutable
+ * and thread-safe.
  */
 public final class WebhookEndpoints {
 
