@@ -33,9 +33,9 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Subscription management: checks a request (endpoint rules, filters, policy), stores it, and tells the delivery
- * engine; every other operation is for the subscription's owner only. Not an API: {@link Events} builds it (public
- * for the delivery engine's tests).
+ * Subscription management: checks a request (policy first, then endpoint rules and filters), stores it, and tells
+ * the delivery engine; every other operation is for the subscription's owner only. Not an API: {@link Events}
+ * builds it (public for the delivery engine's tests).
  */
 public final class SubscriptionAdministration implements ManageSubscriptions {
     /** How long secrets replaced by a rotation keep signing. */
@@ -73,16 +73,16 @@ public final class SubscriptionAdministration implements ManageSubscriptions {
         this.clock = clock;
     }
 
+    /**
+     * Authorizes before anything else is looked at: the endpoint check resolves the host and its refusal names the
+     * addresses, so run first it would let anyone with a token probe this network's DNS and address rules. A caller
+     * the policy does not permit gets one answer, whatever the endpoint, and no lookup is made for it.
+     */
     @Override
     public CreatedSubscription create(Caller caller, SubscriptionRequest request) {
+        authorize(caller, request);
         checkEndpoint(request.endPoint());
         checkFilters(request.filters());
-        AccessRequest access = AccessRequest.forResource(caller, Action.SUBSCRIBE, request.resourceFilter(),
-                request.subjectFilter());
-        if (!Boolean.TRUE.equals(authorizer.decide(List.of(access)).get(0))) {
-            throw new AccessDeniedException("not allowed to subscribe to events of " + request.resourceFilter()
-                    + (request.subjectFilter() == null ? "" : " about " + request.subjectFilter()));
-        }
         Instant now = clock.instant();
         WebhookSecret secret = WebhookSecret.generate(random);
         SubscriptionStore.Created result = store.createIfAbsent(
@@ -142,6 +142,16 @@ public final class SubscriptionAdministration implements ManageSubscriptions {
             engine.wakeScheduler();
         }
         return n;
+    }
+
+    /** The policy must permit {@code subscribe} on the resource, for the subject filter when there is one. */
+    private void authorize(Caller caller, SubscriptionRequest request) {
+        AccessRequest access = AccessRequest.forResource(caller, Action.SUBSCRIBE, request.resourceFilter(),
+                request.subjectFilter());
+        if (!Boolean.TRUE.equals(authorizer.decide(List.of(access)).get(0))) {
+            throw new AccessDeniedException("not allowed to subscribe to events of " + request.resourceFilter()
+                    + (request.subjectFilter() == null ? "" : " about " + request.subjectFilter()));
+        }
     }
 
     private Subscription owned(Caller caller, UUID id) {

@@ -25,14 +25,25 @@ import java.util.regex.Pattern;
  *
  * <p>The address rules are explicit CIDR tables, not {@code InetAddress.isSiteLocalAddress()} and friends,
  * which miss carrier-grade NAT, benchmarking, reserved, unique-local and the IPv6 forms that embed an
- * IPv4 address. Immutable and thread-safe.
+ * IPv4 address. The tables also name the few cloud host addresses that sit outside every special-purpose
+ * range (Azure's 168.63.129.16), and name the metadata addresses that sit inside one, so the reason says
+ * what was protected. IPv6 forms that carry an IPv4 address that cannot be read off reliably (Teredo, whose
+ * client address is obfuscated; NAT64 local-use prefixes, whose embedding offset depends on the network's prefix
+ * length) are refused whole; forms with a fixed position are judged by the IPv4 address they carry. Immutable
+ * and thread-safe.
  */
 public final class WebhookEndpoints {
 
     /** Longest endpoint URL accepted, in characters. */
     public static final int MAX_LENGTH = 2048;
 
+    /**
+     * IPv4 ranges refused, the first match naming the reason: the cloud host addresses come before the ranges
+     * that contain them, so a refusal says "metadata" rather than only "carrier-grade NAT".
+     */
     private static final List<Cidr> FORBIDDEN_IPV4 = List.of(
+            Cidr.of("168.63.129.16/32", "Azure host services (WireServer, metadata and health probes)"),
+            Cidr.of("100.100.100.200/32", "Alibaba Cloud instance metadata"),
             Cidr.of("0.0.0.0/8", "\"this network\" (unspecified)"),
             Cidr.of("10.0.0.0/8", "private-use"),
             Cidr.of("100.64.0.0/10", "shared address space (carrier-grade NAT)"),
@@ -46,17 +57,32 @@ public final class WebhookEndpoints {
             Cidr.of("255.255.255.255/32", "limited broadcast"),
             Cidr.of("240.0.0.0/4", "reserved"));
 
+    /** IPv6 ranges refused whole, checked before {@link #IPV4_EMBEDDINGS}; specific addresses first, as for IPv4. */
     private static final List<Cidr> FORBIDDEN_IPV6 = List.of(
+            Cidr.of("fd00:ec2::254/128", "AWS instance metadata (IPv6)"),
             Cidr.of("::/128", "unspecified"),
             Cidr.of("::1/128", "loopback"),
+            Cidr.of("100::/64", "discard-only"),
+            // Teredo: a relay forwards to the client's IPv4 address, stored XORed in the last 32 bits, so any
+            // IPv4 target, private ones included, can hide behind a Teredo address.
+            Cidr.of("2001::/32", "Teredo (embeds an obfuscated IPv4 address)"),
+            Cidr.of("2001:2::/48", "benchmarking"),
+            // RFC 8215: the IPv4 address sits at an offset set by each network's prefix length, unknowable here.
+            Cidr.of("64:ff9b:1::/48", "NAT64 local-use"),
             Cidr.of("fe80::/10", "link-local"),
             Cidr.of("fec0::/10", "site-local (deprecated)"),
             Cidr.of("fc00::/7", "unique local"),
             Cidr.of("ff00::/8", "multicast"));
 
-    /** IPv6 prefixes that carry an IPv4 address; it is checked against {@link #FORBIDDEN_IPV4}. */
+    /**
+     * IPv6 prefixes that carry an IPv4 address at a fixed place; it is checked against {@link #FORBIDDEN_IPV4}.
+     * The JDK turns IPv4-mapped text ({@code ::ffff:a.b.c.d}) into an {@code Inet4Address} but keeps
+     * IPv4-translated ({@code ::ffff:0:a.b.c.d}) and the others as IPv6, and an {@code Inet6Address} built from
+     * bytes can still hold the mapped form: all of them are judged here.
+     */
     private static final List<Embedding> IPV4_EMBEDDINGS = List.of(
             new Embedding(Cidr.of("::ffff:0:0/96", "IPv4-mapped"), 12),
+            new Embedding(Cidr.of("::ffff:0:0:0/96", "IPv4-translated (SIIT)"), 12),
             new Embedding(Cidr.of("::/96", "IPv4-compatible (deprecated)"), 12),
             new Embedding(Cidr.of("64:ff9b::/96", "NAT64"), 12),
             new Embedding(Cidr.of("2002::/16", "6to4"), 2));

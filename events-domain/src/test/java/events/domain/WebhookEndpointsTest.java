@@ -65,6 +65,15 @@ class WebhookEndpointsTest {
         assertThat(STRICT.isForbidden(mapped(jdk))).isTrue();
     }
 
+    @ParameterizedTest(name = "{0} via InetAddress.getByName")
+    @ValueSource(strings = {"::ffff:0:127.0.0.1", "::ffff:0:7f00:1", "::ffff:0:10.0.0.1", "0:0:0:0:ffff:0:a9fe:a9fe"})
+    void refusesTranslatedAddressesThatTheJdkKeepsAsIpv6(String text) throws Exception {
+        InetAddress jdk = InetAddress.getByName(text);
+
+        assertThat(jdk).isInstanceOf(Inet6Address.class);
+        assertThat(STRICT.whyForbidden(jdk)).hasValueSatisfying(why -> assertThat(why).startsWith("::ffff:0:0:0/96"));
+    }
+
     @Test
     void namesTheRangeAndTheEmbeddedAddressInTheReason() throws Exception {
         assertThat(STRICT.whyForbidden(InetAddress.getByName("169.254.169.254")))
@@ -73,6 +82,16 @@ class WebhookEndpointsTest {
                 .hasValue("64:ff9b::/96 NAT64 embedding 10.1.2.3 in 10.0.0.0/8 private-use");
         assertThat(STRICT.whyForbidden(address("::ffff:127.0.0.1")))
                 .hasValue("::ffff:0:0/96 IPv4-mapped embedding 127.0.0.1 in 127.0.0.0/8 loopback");
+        assertThat(STRICT.whyForbidden(address("::ffff:0:127.0.0.1")))
+                .hasValue("::ffff:0:0:0/96 IPv4-translated (SIIT) embedding 127.0.0.1 in 127.0.0.0/8 loopback");
+        assertThat(STRICT.whyForbidden(address("2001:0:4136:e378:8000:63bf:3fff:fdd2")))
+                .hasValue("2001::/32 Teredo (embeds an obfuscated IPv4 address)");
+        assertThat(STRICT.whyForbidden(address("64:ff9b:1::808:808"))).hasValue("64:ff9b:1::/48 NAT64 local-use");
+        assertThat(STRICT.whyForbidden(InetAddress.getByName("168.63.129.16")))
+                .hasValue("168.63.129.16/32 Azure host services (WireServer, metadata and health probes)");
+        assertThat(STRICT.whyForbidden(InetAddress.getByName("100.100.100.200")))
+                .hasValue("100.100.100.200/32 Alibaba Cloud instance metadata");
+        assertThat(STRICT.whyForbidden(address("fd00:ec2::254"))).hasValue("fd00:ec2::254/128 AWS instance metadata (IPv6)");
     }
 
     @Test
@@ -95,6 +114,9 @@ class WebhookEndpointsTest {
             https://[2606:4700:4700::1111]:8443/         | https://[2606:4700:4700::1111]:8443/
             https://[2001:4860:4860::8888]/              | https://[2001:4860:4860::8888]/
             https://[::ffff:8.8.8.8]/                    | https://[::ffff:8.8.8.8]/
+            https://[::ffff:0:808:808]/                  | https://[::ffff:0:808:808]/
+            https://[2002:808:808::1]/                   | https://[2002:808:808::1]/
+            https://168.63.129.17/                       | https://168.63.129.17/
             https://xn--bcher-kva.example/               | https://xn--bcher-kva.example/
             https://my-host.example.com/path?q           | https://my-host.example.com/path?q
             https://example.com./                        | https://example.com./
@@ -164,6 +186,15 @@ class WebhookEndpointsTest {
             https://[ff02::1]/                     | is in ff00::/8 multicast
             https://[64:ff9b::a9fe:a9fe]/          | 64:ff9b::/96 NAT64 embedding 169.254.169.254
             https://[2002:7f00:1::]/               | 2002::/16 6to4 embedding 127.0.0.1
+            https://[::ffff:0:7f00:1]/             | is in ::ffff:0:0:0/96 IPv4-translated (SIIT) embedding 127.0.0.1
+            https://[::ffff:0:10.0.0.1]/           | is in ::ffff:0:0:0/96 IPv4-translated (SIIT) embedding 10.0.0.1
+            https://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/ | is in 2001::/32 Teredo
+            https://[64:ff9b:1::808:808]/          | is in 64:ff9b:1::/48 NAT64 local-use
+            https://[2001:2::1]/                   | is in 2001:2::/48 benchmarking
+            https://[100::1]/                      | is in 100::/64 discard-only
+            https://168.63.129.16/                 | host 168.63.129.16 is in 168.63.129.16/32 Azure host services
+            https://100.100.100.200/latest/meta-data/ | is in 100.100.100.200/32 Alibaba Cloud instance metadata
+            https://[fd00:ec2::254]/latest/meta-data/ | is in fd00:ec2::254/128 AWS instance metadata
             """)
     void refusesBadUrlsSayingWhatIsWrong(String endpoint, String reason) {
         assertThat(refusal(STRICT, endpoint).reason()).contains(reason);
@@ -229,7 +260,9 @@ class WebhookEndpointsTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"https://127.0.0.1/", "https://10.0.0.1:8443/x", "https://169.254.169.254/",
-            "https://[::1]/", "https://[::ffff:10.0.0.1]/", "https://[fd00::1]/", "https://[2002:7f00:1::]/"})
+            "https://[::1]/", "https://[::ffff:10.0.0.1]/", "https://[fd00::1]/", "https://[2002:7f00:1::]/",
+            "https://[::ffff:0:a00:1]/", "https://[2001::1]/", "https://[64:ff9b:1::1]/", "https://168.63.129.16/",
+            "https://[fd00:ec2::254]/"})
     void acceptsPrivateIpLiteralsWhenTheOperatorAllowsThem(String endpoint) {
         assertThat(ALLOW_PRIVATE.checkUrl(endpoint)).isEqualTo(URI.create(endpoint));
         assertThat(refusal(ALLOW_PRIVATE, endpoint.replace("https:", "http:")).reason()).startsWith("must use https");

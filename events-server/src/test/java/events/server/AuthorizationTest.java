@@ -221,7 +221,41 @@ class AuthorizationTest {
         assertThat(ids(List.of(listOf(json(second.body()))))).containsExactly("visible");
     }
 
+    // ------------------------------------------------------------------ subscribe
+
+    @Test
+    void creatingWithoutAGrantGetsTheSame403WhateverTheEndpointSoItRevealsNoAddress() {
+        String nav = token("nav", SUBSCRIBE);
+
+        HttpResponse<String> loopback = api.createSubscription(nav, subscription("https://localhost/hook", null));
+        HttpResponse<String> publicLooking =
+                api.createSubscription(nav, subscription("https://hooks.example.com/hook", null));
+
+        JsonNode problem = assertProblem(loopback, 403, "forbidden");
+        assertThat(problem.path("detail").asText()).contains(RESOURCE).doesNotContain("localhost", "127.0.0.1");
+        assertThat(publicLooking.statusCode()).isEqualTo(403);
+        assertThat(publicLooking.body()).isEqualTo(loopback.body());
+    }
+
+    @Test
+    void creatingWithAGrantStillChecksTheEndpointsAddresses() {
+        HttpResponse<String> refused = api.createSubscription(token("digdir", SUBSCRIBE),
+                subscription("https://localhost/hook", "/party/1337"));
+
+        assertProblem(refused, 400, "invalid-request");
+        assertThat(json(refused.body()).path("errors").path("endPoint").toString()).contains("localhost", "loopback");
+    }
+
+    private static String subscription(String endPoint, String subject) {
+        return """
+                {"endPoint":"%s","resourceFilter":"%s"%s}""".formatted(endPoint, RESOURCE,
+                subject == null ? "" : ",\"subjectFilter\":\"" + subject + "\"");
+    }
+
     // ------------------------------------------------------------------ authentication and scopes
+
+    /** A subscription id nobody has: without the scope the answer is 403, not the 404 an unknown id would get. */
+    static final String SOME_SUBSCRIPTION = "5f0c6b3e-2a47-4d1e-9c8b-7d2e4f1a0b93";
 
     /** Every protected endpoint, with a token that is valid but lacks the scope the endpoint needs. */
     enum Endpoint {
@@ -236,7 +270,23 @@ class AuthorizationTest {
         DELETE_POLICY(ADMIN, PUBLISH + " " + PUBLISH_ADMIN + " " + SUBSCRIBE,
                 (api, token) -> api.deletePolicy(token, RESOURCE)),
         LIST_POLICIES(ADMIN, PUBLISH + " " + PUBLISH_ADMIN + " " + SUBSCRIBE,
-                (api, token) -> api.listPolicies(token));
+                (api, token) -> api.listPolicies(token)),
+        CREATE_SUBSCRIPTION(SUBSCRIBE, PUBLISH + " " + PUBLISH_ADMIN + " " + ADMIN,
+                (api, token) -> api.createSubscription(token, subscription("https://hooks.example.com/hook", null))),
+        LIST_SUBSCRIPTIONS(SUBSCRIBE, PUBLISH + " " + PUBLISH_ADMIN + " " + ADMIN,
+                (api, token) -> api.subscriptions("GET", "", token)),
+        GET_SUBSCRIPTION(SUBSCRIBE, PUBLISH + " " + PUBLISH_ADMIN + " " + ADMIN,
+                (api, token) -> api.subscriptions("GET", "/" + SOME_SUBSCRIPTION, token)),
+        DELETE_SUBSCRIPTION(SUBSCRIBE, PUBLISH + " " + PUBLISH_ADMIN + " " + ADMIN,
+                (api, token) -> api.subscriptions("DELETE", "/" + SOME_SUBSCRIPTION, token)),
+        ROTATE_SECRET(SUBSCRIBE, PUBLISH + " " + PUBLISH_ADMIN + " " + ADMIN,
+                (api, token) -> api.subscriptions("POST", "/" + SOME_SUBSCRIPTION + "/secret/rotate", token)),
+        LIST_DELIVERIES(SUBSCRIBE, PUBLISH + " " + PUBLISH_ADMIN + " " + ADMIN,
+                (api, token) -> api.subscriptions("GET", "/" + SOME_SUBSCRIPTION + "/deliveries", token)),
+        LIST_DEAD_LETTERS(SUBSCRIBE, PUBLISH + " " + PUBLISH_ADMIN + " " + ADMIN,
+                (api, token) -> api.subscriptions("GET", "/" + SOME_SUBSCRIPTION + "/deadletters", token)),
+        REDRIVE_DEAD_LETTERS(SUBSCRIBE, PUBLISH + " " + PUBLISH_ADMIN + " " + ADMIN,
+                (api, token) -> api.subscriptions("POST", "/" + SOME_SUBSCRIPTION + "/deadletters/redrive", token));
 
         final String requiredScope;
         final String otherScopes;

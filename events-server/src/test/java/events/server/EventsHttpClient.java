@@ -29,6 +29,7 @@ final class EventsHttpClient {
 
     static final String EVENTS_PATH = "/events/api/v1/events";
     static final String POLICIES_PATH = "/events/api/v1/policies";
+    static final String SUBSCRIPTIONS_PATH = "/events/api/v1/subscriptions";
 
     private static final HttpClient HTTP = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -114,6 +115,19 @@ final class EventsHttpClient {
     /** The ids of everything {@code token} can poll from {@code resource}. */
     List<String> pollIds(String token, String resource) {
         return ids(pollPages(token, resource, 100));
+    }
+
+    // ------------------------------------------------------------------ subscriptions
+
+    /** {@code POST /subscriptions} with {@code subscription} as its JSON body. */
+    HttpResponse<String> createSubscription(String token, String subscription) {
+        return send(request(SUBSCRIPTIONS_PATH, token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(subscription)));
+    }
+
+    /** {@code method} without a body on {@code /subscriptions} followed by {@code path} (empty, or {@code /{id}/...}). */
+    HttpResponse<String> subscriptions(String method, String path, String token) {
+        return send(request(SUBSCRIPTIONS_PATH + path, token).method(method, HttpRequest.BodyPublishers.noBody()));
     }
 
     // ------------------------------------------------------------------ policies

@@ -104,8 +104,8 @@ public final class EventsApi {
         }
 
         /**
-         * Optional: mounts the webhook subscription endpoints ({@code POST /subscriptions} with scope
-         * {@code altinn:events.subscribe}; the rest for the subscription's owner).
+         * Optional: mounts the webhook subscription endpoints (all with scope {@code altinn:events.subscribe};
+         * those of one subscription for its owner only).
          */
         public Builder manageSubscriptions(ManageSubscriptions manageSubscriptions) {
             this.manageSubscriptions = Objects.requireNonNull(manageSubscriptions, "manageSubscriptions");

@@ -208,18 +208,7 @@ class SubscriptionsIT {
     @Test
     void everyRouteNeedsAToken() {
         String id = createOne("https://hooks.example.com/auth");
-        List<HttpRequest.Builder> requests = List.of(
-                HttpRequest.newBuilder(server.uri(PATH)).header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("{}")),
-                HttpRequest.newBuilder(server.uri(PATH)).GET(),
-                HttpRequest.newBuilder(server.uri(PATH + "/" + id)).GET(),
-                HttpRequest.newBuilder(server.uri(PATH + "/" + id)).DELETE(),
-                HttpRequest.newBuilder(server.uri(PATH + "/" + id + "/secret/rotate")).POST(HttpRequest.BodyPublishers.noBody()),
-                HttpRequest.newBuilder(server.uri(PATH + "/" + id + "/deliveries")).GET(),
-                HttpRequest.newBuilder(server.uri(PATH + "/" + id + "/deadletters")).GET(),
-                HttpRequest.newBuilder(server.uri(PATH + "/" + id + "/deadletters/redrive"))
-                        .POST(HttpRequest.BodyPublishers.noBody()));
-        for (HttpRequest.Builder request : requests) {
+        for (HttpRequest.Builder request : everyRoute(id)) {
             HttpResponse<String> response = server.send(request, null);
             assertThat(response.statusCode()).as(response.request().toString()).isEqualTo(401);
             assertThat(response.headers().firstValue("WWW-Authenticate")).isPresent();
@@ -238,11 +227,39 @@ class SubscriptionsIT {
         assertThat(json(response.body()).get("type").asText()).isEqualTo("urn:events:problem:insufficient-scope");
     }
 
+    /**
+     * The owner's own token is not enough without the scope: a token ttd got for publishing and administration
+     * must not list or read its subscriptions, delete one, take a new secret or redrive dead letters. An unknown id
+     * gets the same 403, not a 404.
+     */
     @Test
-    void listsWithAnyValidToken() {
+    void everyRouteNeedsTheSubscribeScopeEvenForTheOwner() {
+        String id = createOne("https://hooks.example.com/scoped");
+        subscriptions.deadLetter(UUID.fromString(id), 2);
+        String ownerWithoutTheScope = TestServer.token(Caller.SCOPE_PUBLISH, Caller.SCOPE_PUBLISH_ADMIN, Caller.SCOPE_ADMIN);
+
+        List<HttpResponse<String>> responses = new ArrayList<>();
+        for (String anId : List.of(id, UUID.randomUUID().toString())) {
+            everyRoute(anId).forEach(request -> responses.add(server.send(request, ownerWithoutTheScope)));
+        }
+
+        assertThat(responses).hasSize(16).allSatisfy(response -> {
+            assertThat(response.statusCode()).as(response.request().toString()).isEqualTo(403);
+            assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            assertThat(json(response.body()).get("type").asText()).isEqualTo("urn:events:problem:insufficient-scope");
+            assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
+                    challenge -> assertThat(challenge).contains("insufficient_scope", Caller.SCOPE_SUBSCRIBE));
+        });
+        assertThat(server.get(PATH + "/" + id, TestServer.subscriber()).statusCode()).isEqualTo(200);
+        assertThat(json(server.get(PATH + "/" + id + "/deadletters", TestServer.subscriber()).body())
+                .get("deadletters")).hasSize(2);
+    }
+
+    @Test
+    void listsTheCallersOwnWithTheSubscribeScope() {
         createOne("https://hooks.example.com/listed");
 
-        HttpResponse<String> response = server.get(PATH, TestServer.publisher());
+        HttpResponse<String> response = server.get(PATH, TestServer.subscriber());
 
         assertThat(response.statusCode()).isEqualTo(200);
         JsonNode body = json(response.body());
@@ -405,6 +422,24 @@ class SubscriptionsIT {
         try (TestServer plain = TestServer.start()) {
             assertThat(plain.get(PATH, TestServer.subscriber()).statusCode()).isEqualTo(404);
         }
+    }
+
+    /**
+     * One request to each subscription route, without a token; those of one subscription for {@code id}. Delete is
+     * last, so that a wrongly accepted delete does not hide what the other routes would have answered.
+     */
+    private static List<HttpRequest.Builder> everyRoute(String id) {
+        return List.of(
+                HttpRequest.newBuilder(server.uri(PATH)).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{}")),
+                HttpRequest.newBuilder(server.uri(PATH)).GET(),
+                HttpRequest.newBuilder(server.uri(PATH + "/" + id)).GET(),
+                HttpRequest.newBuilder(server.uri(PATH + "/" + id + "/secret/rotate")).POST(HttpRequest.BodyPublishers.noBody()),
+                HttpRequest.newBuilder(server.uri(PATH + "/" + id + "/deliveries")).GET(),
+                HttpRequest.newBuilder(server.uri(PATH + "/" + id + "/deadletters")).GET(),
+                HttpRequest.newBuilder(server.uri(PATH + "/" + id + "/deadletters/redrive"))
+                        .POST(HttpRequest.BodyPublishers.noBody()),
+                HttpRequest.newBuilder(server.uri(PATH + "/" + id)).DELETE());
     }
 
     private static HttpResponse<String> create(String body) {

@@ -53,6 +53,8 @@ final class DeliveryFixture implements AutoCloseable {
     final AtomicReference<Predicate<AccessRequest>> policy = new AtomicReference<>(r -> true);
     final RecordingAuthorizer authorizer = RecordingAuthorizer.permitting(r -> policy.get().test(r));
     final Map<String, List<InetAddress>> dns = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Every host name {@link #admin} asked {@link #dns} about, in order. */
+    final List<String> lookups = new java.util.concurrent.CopyOnWriteArrayList<>();
     final DeliveryEngine engine;
     final SubscriptionAdministration admin;
 
@@ -76,6 +78,7 @@ final class DeliveryFixture implements AutoCloseable {
                 () -> 0.5, ChangeSignals.NONE);
         admin = new SubscriptionAdministration(subscriptions, deliveries, authorizer, new CesqlFilterExpressions(),
                 endpoints, host -> {
+                    lookups.add(host);
                     List<InetAddress> a = dns.get(host);
                     if (a == null) {
                         throw new java.net.UnknownHostException(host);

@@ -5,6 +5,7 @@ import static events.core.delivery.DeliveryFixture.NAV;
 import static events.core.delivery.DeliveryFixture.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import events.domain.AccessDeniedException;
 import events.domain.InvalidFilterException;
@@ -68,6 +69,25 @@ class ManageSubscriptionsTest {
             assertThat(r.subject()).isEqualTo("/party/1");
             assertThat(r.event()).isNull();
         });
+    }
+
+    @Test
+    void aCallerWithoutTheGrantIsRefusedAlikeWhateverTheEndpointAndNothingIsResolved() throws Exception {
+        f.policy.set(r -> false);
+        f.dns.put("loopback.example.com", List.of(InetAddress.getByName("127.0.0.1")));
+        f.dns.put("hooks.example.com", List.of(InetAddress.getByName("93.184.216.34")));
+        List<String> endpoints = List.of("https://loopback.example.com/x", "https://hooks.example.com/x",
+                "https://nowhere.invalid/x", "https://127.0.0.1/x", "http://hooks.example.com/x");
+
+        List<String> refusals = endpoints.stream().map(endpoint -> {
+            Throwable refused = catchThrowable(() -> f.admin.create(DIGDIR, to(endpoint)));
+            assertThat(refused).as(endpoint).isExactlyInstanceOf(AccessDeniedException.class);
+            return refused.getMessage();
+        }).toList();
+
+        assertThat(refusals).containsOnly("not allowed to subscribe to events of " + TestEvents.RESOURCE);
+        assertThat(f.lookups).isEmpty();
+        assertThat(f.subscriptions.byConsumer("/org/digdir")).isEmpty();
     }
 
     @Test

@@ -22,10 +22,12 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
- * The webhook subscription endpoints (SPEC section 4): create with scope {@value Caller#SCOPE_SUBSCRIBE}; list,
- * read, delete, rotate the secret, and inspect deliveries and dead letters with any valid token, the
- * {@link ManageSubscriptions} port deciding who owns what (403 for another consumer's, 404 for none). Use
- * through {@code events.adapters.http.EventsApi}.
+ * The webhook subscription endpoints (SPEC section 4). Every one needs scope {@value Caller#SCOPE_SUBSCRIBE}:
+ * create, and list, read, delete, rotate the secret, and inspect deliveries and dead letters, the
+ * {@link ManageSubscriptions} port deciding who owns what (403 for another consumer's, 404 for none). Owning a
+ * subscription is not enough: a token the owner got for something else (publishing, say) must not read its
+ * endpoint, take a new signing secret or redrive its dead letters. Use through
+ * {@code events.adapters.http.EventsApi}.
  */
 public final class SubscriptionRoutes {
     static final String SUBSCRIPTIONS_PATH = EventRoutes.BASE_PATH + "/subscriptions";
@@ -65,7 +67,7 @@ public final class SubscriptionRoutes {
     }
 
     void create(Context ctx) {
-        Caller caller = Scopes.require(authenticator, ctx, Caller.SCOPE_SUBSCRIBE);
+        Caller caller = subscriber(ctx);
         // The raw header: the servlet's getContentType() throws on an unknown charset.
         MediaType type = MediaType.parse(ctx.req().getHeader("Content-Type"));
         if (type == null || !type.essence().equals(JSON)) {
@@ -86,23 +88,23 @@ public final class SubscriptionRoutes {
     }
 
     void list(Context ctx) {
-        Caller caller = authenticate(ctx);
+        Caller caller = subscriber(ctx);
         respond(ctx, SubscriptionJson.subscriptions(subscriptions.list(caller)));
     }
 
     void get(Context ctx) {
-        Caller caller = authenticate(ctx);
+        Caller caller = subscriber(ctx);
         respond(ctx, SubscriptionJson.subscription(subscriptions.get(caller, id(ctx)), null));
     }
 
     void delete(Context ctx) {
-        Caller caller = authenticate(ctx);
+        Caller caller = subscriber(ctx);
         subscriptions.delete(caller, id(ctx));
         ctx.status(200);
     }
 
     void rotateSecret(Context ctx) {
-        Caller caller = authenticate(ctx);
+        Caller caller = subscriber(ctx);
         respond(ctx, SubscriptionJson.secret(subscriptions.rotateSecret(caller, id(ctx))));
     }
 
@@ -129,7 +131,7 @@ public final class SubscriptionRoutes {
      */
     private <T> void page(Context ctx, String what, String cursorName, long absent, PageReader<T> reader,
             ToLongFunction<T> idOf, BiFunction<List<T>, String, byte[]> json) {
-        Caller caller = authenticate(ctx);
+        Caller caller = subscriber(ctx);
         UUID id = id(ctx);
         List<Violation> violations = new ArrayList<>();
         long cursor = cursor(ctx, cursorName, absent, violations);
@@ -145,13 +147,16 @@ public final class SubscriptionRoutes {
     }
 
     void redrive(Context ctx) {
-        Caller caller = authenticate(ctx);
+        Caller caller = subscriber(ctx);
         respond(ctx, SubscriptionJson.redriven(subscriptions.redrive(caller, id(ctx))));
     }
 
-    /** Any valid token: what the caller may do with a subscription is ownership, decided by the port. */
-    private Caller authenticate(Context ctx) {
-        return authenticator.apply(ctx.header("Authorization"));
+    /**
+     * A valid token with the subscribe scope, checked before the path's id is looked at (so a token without it
+     * learns nothing of which ids exist); which subscriptions the caller may touch is ownership, decided by the port.
+     */
+    private Caller subscriber(Context ctx) {
+        return Scopes.require(authenticator, ctx, Caller.SCOPE_SUBSCRIBE);
     }
 
     /** The subscription id of the path; anything but a UUID names no subscription (404). */
