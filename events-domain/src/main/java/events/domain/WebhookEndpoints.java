@@ -38,12 +38,21 @@ public final class WebhookEndpoints {
     public static final int MAX_LENGTH = 2048;
 
     /**
+     * Cloud instance metadata and host services: refused even when private addresses are allowed (a receiver on
+     * this machine or network is a test or an internal service; the metadata service hands out credentials).
+     */
+    private static final List<Cidr> METADATA_IPV4 = List.of(
+            Cidr.of("169.254.169.254/32", "cloud instance metadata (AWS, GCP, Azure, OpenStack, ...)"),
+            Cidr.of("168.63.129.16/32", "Azure host services (WireServer, metadata and health probes)"),
+            Cidr.of("100.100.100.200/32", "Alibaba Cloud instance metadata"));
+    private static final List<Cidr> METADATA_IPV6 = List.of(
+            Cidr.of("fd00:ec2::254/128", "AWS instance metadata (IPv6)"));
+
+    /**
      * IPv4 ranges refused, the first match naming the reason: the cloud host addresses come before the ranges
      * that contain them, so a refusal says "metadata" rather than only "carrier-grade NAT".
      */
-    private static final List<Cidr> FORBIDDEN_IPV4 = List.of(
-            Cidr.of("168.63.129.16/32", "Azure host services (WireServer, metadata and health probes)"),
-            Cidr.of("100.100.100.200/32", "Alibaba Cloud instance metadata"),
+    private static final List<Cidr> FORBIDDEN_IPV4 = concat(METADATA_IPV4, List.of(
             Cidr.of("0.0.0.0/8", "\"this network\" (unspecified)"),
             Cidr.of("10.0.0.0/8", "private-use"),
             Cidr.of("100.64.0.0/10", "shared address space (carrier-grade NAT)"),
@@ -55,11 +64,10 @@ public final class WebhookEndpoints {
             Cidr.of("198.18.0.0/15", "benchmarking"),
             Cidr.of("224.0.0.0/4", "multicast"),
             Cidr.of("255.255.255.255/32", "limited broadcast"),
-            Cidr.of("240.0.0.0/4", "reserved"));
+            Cidr.of("240.0.0.0/4", "reserved")));
 
     /** IPv6 ranges refused whole, checked before {@link #IPV4_EMBEDDINGS}; specific addresses first, as for IPv4. */
-    private static final List<Cidr> FORBIDDEN_IPV6 = List.of(
-            Cidr.of("fd00:ec2::254/128", "AWS instance metadata (IPv6)"),
+    private static final List<Cidr> FORBIDDEN_IPV6 = concat(METADATA_IPV6, List.of(
             Cidr.of("::/128", "unspecified"),
             Cidr.of("::1/128", "loopback"),
             Cidr.of("100::/64", "discard-only"),
@@ -72,7 +80,7 @@ public final class WebhookEndpoints {
             Cidr.of("fe80::/10", "link-local"),
             Cidr.of("fec0::/10", "site-local (deprecated)"),
             Cidr.of("fc00::/7", "unique local"),
-            Cidr.of("ff00::/8", "multicast"));
+            Cidr.of("ff00::/8", "multicast")));
 
     /**
      * IPv6 prefixes that carry an IPv4 address at a fixed place; it is checked against {@link #FORBIDDEN_IPV4}.
@@ -217,21 +225,20 @@ public final class WebhookEndpoints {
      */
     public Optional<String> whyForbidden(InetAddress address) {
         Objects.requireNonNull(address, "address");
-        if (allowPrivate) {
-            return Optional.empty();
-        }
+        List<Cidr> forbiddenIpv4 = allowPrivate ? METADATA_IPV4 : FORBIDDEN_IPV4;
+        List<Cidr> forbiddenIpv6 = allowPrivate ? METADATA_IPV6 : FORBIDDEN_IPV6;
         byte[] bytes = address.getAddress();
         if (address instanceof Inet4Address) {
-            return find(FORBIDDEN_IPV4, bytes).map(Cidr::toString);
+            return find(forbiddenIpv4, bytes).map(Cidr::toString);
         }
-        Optional<Cidr> v6 = find(FORBIDDEN_IPV6, bytes);
+        Optional<Cidr> v6 = find(forbiddenIpv6, bytes);
         if (v6.isPresent()) {
             return v6.map(Cidr::toString);
         }
         for (Embedding embedding : IPV4_EMBEDDINGS) {
             if (embedding.prefix().contains(bytes)) {
                 byte[] ipv4 = Arrays.copyOfRange(bytes, embedding.offset(), embedding.offset() + 4);
-                return find(FORBIDDEN_IPV4, ipv4)
+                return find(forbiddenIpv4, ipv4)
                         .map(inner -> embedding.prefix() + " embedding " + dotted(ipv4) + " in " + inner);
             }
         }
@@ -255,9 +262,9 @@ public final class WebhookEndpoints {
         for (InetAddress address : addresses) {
             Optional<String> why = whyForbidden(address);
             if (why.isPresent()) {
-                throw new InvalidEndpointException("the host " + host + " resolves to " + address.getHostAddress()
-                        + ", which is in " + why.get() + "; private, loopback and other internal addresses are not"
-                        + " allowed");
+                // The address itself is left out: it would tell a caller what this network's DNS says.
+                throw new InvalidEndpointException("the host " + host + " resolves to an address in " + why.get()
+                        + "; private, loopback and other internal addresses are not allowed");
             }
         }
     }
@@ -494,4 +501,12 @@ public final class WebhookEndpoints {
             return 31 * Arrays.hashCode(network) + prefixLength;
         }
     }
+
+    /** {@code first}, then {@code ranges}: a refusal names the metadata service rather than its range. */
+    private static List<Cidr> concat(List<Cidr> first, List<Cidr> ranges) {
+        List<Cidr> all = new java.util.ArrayList<>(first);
+        all.addAll(ranges);
+        return List.copyOf(all);
+    }
+
 }

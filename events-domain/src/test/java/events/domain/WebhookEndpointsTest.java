@@ -48,11 +48,14 @@ class WebhookEndpointsTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvFileSource(resources = ADDRESSES, numLinesToSkip = 1)
-    void allowsEveryAddressWhenPrivateAddressesAreAllowed(String address, String ignored) throws Exception {
+    void allowsEveryAddressButCloudMetadataWhenPrivateAddressesAreAllowed(String address, String forbiddenBy)
+            throws Exception {
         InetAddress inet = address(address);
+        boolean metadata = forbiddenBy != null && java.util.stream.Stream.of("169.254.169.254/32", "168.63.129.16/32",
+                "100.100.100.200/32", "fd00:ec2::254/128").anyMatch(forbiddenBy::contains);
 
-        assertThat(ALLOW_PRIVATE.isForbidden(inet)).isFalse();
-        assertThat(ALLOW_PRIVATE.whyForbidden(inet)).isEmpty();
+        assertThat(ALLOW_PRIVATE.isForbidden(inet)).as(address).isEqualTo(metadata);
+        assertThat(ALLOW_PRIVATE.whyForbidden(inet).isPresent()).isEqualTo(metadata);
     }
 
     @ParameterizedTest(name = "{0} via InetAddress.getByName")
@@ -77,6 +80,8 @@ class WebhookEndpointsTest {
     @Test
     void namesTheRangeAndTheEmbeddedAddressInTheReason() throws Exception {
         assertThat(STRICT.whyForbidden(InetAddress.getByName("169.254.169.254")))
+                .hasValue("169.254.169.254/32 cloud instance metadata (AWS, GCP, Azure, OpenStack, ...)");
+        assertThat(STRICT.whyForbidden(InetAddress.getByName("169.254.1.1")))
                 .hasValue("169.254.0.0/16 link-local (includes cloud metadata)");
         assertThat(STRICT.whyForbidden(address("64:ff9b::10.1.2.3")))
                 .hasValue("64:ff9b::/96 NAT64 embedding 10.1.2.3 in 10.0.0.0/8 private-use");
@@ -170,7 +175,7 @@ class WebhookEndpointsTest {
             https://127.0.0.1:8443/hook            | host 127.0.0.1 is in 127.0.0.0/8 loopback
             https://10.1.2.3/                      | host 10.1.2.3 is in 10.0.0.0/8 private-use
             https://100.64.0.1/                    | is in 100.64.0.0/10
-            https://169.254.169.254/latest/meta-data/ | is in 169.254.0.0/16 link-local
+            https://169.254.169.254/latest/meta-data/ | is in 169.254.169.254/32 cloud instance metadata
             https://172.16.0.1/                    | is in 172.16.0.0/12
             https://192.168.1.1/                   | is in 192.168.0.0/16
             https://0.0.0.0/                       | is in 0.0.0.0/8
@@ -259,13 +264,21 @@ class WebhookEndpointsTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"https://127.0.0.1/", "https://10.0.0.1:8443/x", "https://169.254.169.254/",
+    @ValueSource(strings = {"https://127.0.0.1/", "https://10.0.0.1:8443/x", "https://169.254.1.1/",
             "https://[::1]/", "https://[::ffff:10.0.0.1]/", "https://[fd00::1]/", "https://[2002:7f00:1::]/",
-            "https://[::ffff:0:a00:1]/", "https://[2001::1]/", "https://[64:ff9b:1::1]/", "https://168.63.129.16/",
-            "https://[fd00:ec2::254]/"})
+            "https://[::ffff:0:a00:1]/", "https://[2001::1]/", "https://[64:ff9b:1::1]/", "https://[fd00:ec2::253]/"})
     void acceptsPrivateIpLiteralsWhenTheOperatorAllowsThem(String endpoint) {
         assertThat(ALLOW_PRIVATE.checkUrl(endpoint)).isEqualTo(URI.create(endpoint));
         assertThat(refusal(ALLOW_PRIVATE, endpoint.replace("https:", "http:")).reason()).startsWith("must use https");
+    }
+
+    /** The metadata services hand out the host's credentials: no operator setting opens them to webhooks. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"https://169.254.169.254/latest/meta-data/", "https://168.63.129.16/",
+            "https://100.100.100.200/", "https://[fd00:ec2::254]/", "https://[::ffff:169.254.169.254]/",
+            "https://[64:ff9b::a9fe:a9fe]/"})
+    void refusesCloudMetadataEvenWhenPrivateAddressesAreAllowed(String endpoint) {
+        assertThat(refusal(ALLOW_ALL, endpoint).reason()).contains("metadata");
     }
 
     @Test
@@ -344,7 +357,7 @@ class WebhookEndpointsTest {
 
         InvalidEndpointException e = catchThrowableOfType(InvalidEndpointException.class,
                 () -> strict.checkResolved("hooks.example.com", List.of(publicAddress, privateAddress)));
-        assertThat(e.reason()).contains("hooks.example.com", "10.1.2.3", "10.0.0.0/8");
+        assertThat(e.reason()).contains("hooks.example.com", "10.0.0.0/8").doesNotContain("10.1.2.3");
         WebhookEndpoints.builder().allowPrivate(true).build()
                 .checkResolved("hooks.example.com", List.of(publicAddress, privateAddress));
     }
