@@ -35,9 +35,9 @@ import org.slf4j.LoggerFactory;
  * ({@code ON CONFLICT DO NOTHING}), rolls back its revision and returns the existing subscription.
  * The unique key holds even for writers that would not take the counter first.
  *
- * <p>Signing secrets are written as {@link SecretsAtRest} says (sealed, when the stores have keys). A secret that
- * does not open makes {@link #secrets} fail, every time, rather than sign with something else; it is logged once
- * per subscription, without its value.
+ * <p>Signing secrets are written as {@link SecretsAtRest} says (sealed, when the stores have keys). A newest secret
+ * that does not open makes {@link #secrets} fail, every time, rather than sign with something else (a retiring one
+ * is left out); it is logged once per subscription, without its value.
  */
 final class JdbcSubscriptionStore implements SubscriptionStore {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcSubscriptionStore.class);
@@ -233,8 +233,11 @@ final class JdbcSubscriptionStore implements SubscriptionStore {
     /**
      * {@inheritDoc}
      *
-     * @throws UnableToAccessSubscriptionsException also when one of them does not open (see {@link SecretsAtRest}):
-     *     signing with the others only would have the endpoint refuse pushes it may well check with that one
+     * <p>A retiring secret (not the newest) that does not open is left out, logged once: it cannot sign anyway, and
+     * this is how a subscription whose secret was sealed under a lost key recovers, by rotating its secret.
+     *
+     * @throws UnableToAccessSubscriptionsException also when the newest secret does not open (see
+     *     {@link SecretsAtRest}): nothing is signed for the subscription until it does
      */
     @Override
     public List<WebhookSecret> secrets(UUID id, Instant now) {
@@ -253,22 +256,24 @@ final class JdbcSubscriptionStore implements SubscriptionStore {
             throw new UnableToAccessSubscriptionsException("unable to read the secrets of subscription " + id, e);
         }
         List<WebhookSecret> secrets = new ArrayList<>(stored.size());
-        for (String value : stored) {
+        for (int i = 0; i < stored.size(); i++) {
             Optional<WebhookSecret> secret;
             try {
-                secret = secretsAtRest.read(id, value);
+                secret = secretsAtRest.read(id, stored.get(i));
             } catch (IllegalArgumentException notASecret) {
-                throw new UnableToAccessSubscriptionsException("a stored signing secret of subscription " + id
-                        + " is not one: " + notASecret.getMessage(), null);
+                secret = Optional.empty(); // a value written by hand, say; its text is not repeated
             }
-            if (secret.isEmpty()) {
-                String why = secretsAtRest.unreadable(id);
-                if (reportedUnreadable.add(id)) {
-                    LOG.error("{}", why);
-                }
+            if (secret.isPresent()) {
+                secrets.add(secret.get());
+                continue;
+            }
+            String why = secretsAtRest.unreadable(id);
+            if (reportedUnreadable.add(id)) {
+                LOG.error("{}{}", why, i == 0 ? "" : " (a retiring secret, left out: the newest signs alone)");
+            }
+            if (i == 0) {
                 throw new UnableToAccessSubscriptionsException(why, null);
             }
-            secrets.add(secret.get());
         }
         return secrets;
     }

@@ -28,8 +28,8 @@ final class SecretsAtRest {
 
     /** What an operator does about a secret that does not open (no value in it: it goes to logs). */
     static final String REMEDY = "if the server's key changed, give the key it was sealed under as a previous key"
-            + " (EVENTS_SECRET_KEY_PREVIOUS) and restart; until then nothing is signed with it and pushes to the"
-            + " subscription wait";
+            + " (EVENTS_SECRET_KEY_PREVIOUS) and restart; if that key is lost, rotate the subscription's secret;"
+            + " until then nothing is signed with it and pushes to the subscription wait";
 
     private final SecretBox box;
 

@@ -138,6 +138,20 @@ abstract class SealedSecretsContract {
     }
 
     @Test
+    void aSubscriptionWhoseSecretWasSealedUnderALostKeyRecoversByRotatingIt() {
+        JdbcStores underA = stores(keyA);
+        WebhookSecret lost = WebhookSecret.generate(RANDOM);
+        Subscription s = create(underA.subscriptionStore(), lost);
+        underA.close();
+        SubscriptionStore store = stores(keyB).subscriptionStore();
+        WebhookSecret fresh = WebhookSecret.generate(RANDOM);
+
+        assertThat(store.rotateSecret(s.id(), fresh, T0.plusSeconds(86_400))).isTrue();
+
+        assertThat(store.secrets(s.id(), T0)).containsExactly(fresh);
+    }
+
+    @Test
     void secretsStoredInPlainTextBeforeAreSealedWhenTheStoresOpenWithAKey() throws Exception {
         JdbcStores plain = stores();
         WebhookSecret secret = WebhookSecret.generate(RANDOM);
