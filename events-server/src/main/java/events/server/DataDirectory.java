@@ -47,8 +47,11 @@ final class DataDirectory {
                 } catch (UnsupportedOperationException notPosix) {
                     Files.createDirectory(dir);
                 } catch (FileAlreadyExistsException raced) {
-                    // another process made it: narrowed below if need be
+                    // another process made it (narrowed below if need be), or it is not a directory (below)
                 }
+            }
+            if (!Files.isDirectory(dir)) {
+                throw new IOException("it exists and is not a directory");
             }
             narrow(dir, OWNER_ONLY_DIRECTORY, "the data directory");
             return dir;
