@@ -20,6 +20,8 @@ CHILD_PIDS=()
 PG_SCHEMA=""
 # The secret every server started by start_server signs and checks tokens with (64 hex characters).
 JWT_SECRET="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+# The key every server started by start_server seals webhook signing secrets with (nodes on one database share it).
+SECRET_KEY="$(head -c 32 /dev/urandom | base64 | tr -d '\n')"
 
 # build_bench CLASS [server]: packages events-bench (with "server", events-server too) when BENCH_BUILD=1 or
 # events.bench.CLASS, the benchmark classpath (written by the events-bench pom) or the server jar is missing; sets
@@ -128,8 +130,8 @@ create_schema() {
 }
 
 # start_server NAME PORT JAR POLICY_DIR [existing-schema]: the server JAR as a child JVM (-Xmx256m) in $WORK/NAME
-# with the policies of POLICY_DIR and the secret JWT_SECRET, on embedded H2 (NAME h2...; its data in
-# $WORK/NAME/data) or on a fresh PostgreSQL schema (NAME pg...: PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD;
+# with the policies of POLICY_DIR, the secret JWT_SECRET and the key SECRET_KEY, on embedded H2 (NAME h2...; its
+# data in $WORK/NAME/data) or on a fresh PostgreSQL schema (NAME pg...: PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD;
 # with existing-schema, on the schema create_schema made instead), listening on PORT. Sets STARTED_PID.
 # BENCH_SERVER_JAVA_OPTS: more JVM options for the server (a profiler, a flight recording, another collector).
 start_server() {
@@ -138,7 +140,7 @@ start_server() {
   case "$name" in
     h2*)
       (cd "$WORK/$name" && exec env -u EVENTS_DB_URL -u EVENTS_DB_USER -u EVENTS_DB_PASSWORD -u EVENTS_DATA_DIR \
-        EVENTS_PORT="$port" EVENTS_JWT_SECRET="$JWT_SECRET" EVENTS_POLICY_DIR="$policies" \
+        EVENTS_PORT="$port" EVENTS_JWT_SECRET="$JWT_SECRET" EVENTS_SECRET_KEY="$SECRET_KEY" EVENTS_POLICY_DIR="$policies" \
         java -Xmx256m ${BENCH_SERVER_JAVA_OPTS:-} -jar "$jar") >"$WORK/$name.log" 2>&1 &
       ;;
     pg*)
@@ -150,7 +152,7 @@ start_server() {
       local password=()
       [[ -n "${PGPASSWORD:-}" ]] && password=(EVENTS_DB_PASSWORD="$PGPASSWORD")
       (cd "$WORK/$name" && exec env -u EVENTS_DATA_DIR -u EVENTS_DB_PASSWORD \
-        EVENTS_PORT="$port" EVENTS_JWT_SECRET="$JWT_SECRET" EVENTS_POLICY_DIR="$policies" \
+        EVENTS_PORT="$port" EVENTS_JWT_SECRET="$JWT_SECRET" EVENTS_SECRET_KEY="$SECRET_KEY" EVENTS_POLICY_DIR="$policies" \
         EVENTS_DB_URL="jdbc:postgresql://$PGHOST:$PGPORT/$PGDATABASE?currentSchema=$PG_SCHEMA" \
         EVENTS_DB_USER="$PGUSER" ${password[@]+"${password[@]}"} \
         java -Xmx256m ${BENCH_SERVER_JAVA_OPTS:-} -jar "$jar") >"$WORK/$name.log" 2>&1 &

@@ -9,7 +9,10 @@ import events.core.Events;
 import events.domain.WebhookEndpoints;
 import events.filter.cesql.CesqlFilterExpressions;
 import events.ports.ManagePolicies;
+import events.support.SecretBox;
 import io.javalin.Javalin;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -42,7 +45,12 @@ public final class EventsServer implements AutoCloseable {
 
     /** Opens storage (running migrations), starts HTTP, and returns once the server accepts requests. */
     public static EventsServer start(ServerSettings settings) {
+        Path dataDir = settings.dataDir();
+        if (Files.isDirectory(dataDir)) {
+            DataDirectory.prepare(dataDir); // one an older version left open to group or others is closed
+        }
         Optional<byte[]> hs256Secret = JwtSecrets.resolve(settings);
+        SecretBox box = SecretKeys.resolve(settings);
         JwtAuthenticator.Builder jwt = JwtAuthenticator.builder();
         hs256Secret.ifPresent(jwt::hs256Secret);
         settings.jwtJwks().ifPresent(jwt::jwks);
@@ -51,8 +59,12 @@ public final class EventsServer implements AutoCloseable {
         JwtAuthenticator authenticator = jwt.build();
 
         JdbcStores stores = settings.dbUrl()
-                .map(url -> JdbcStores.open(url, settings.dbUser().orElse(null), settings.dbPassword().orElse(null)))
-                .orElseGet(() -> JdbcStores.h2(settings.dataDir()));
+                .map(url -> JdbcStores.open(url, settings.dbUser().orElse(null), settings.dbPassword().orElse(null),
+                        box))
+                .orElseGet(() -> JdbcStores.h2(DataDirectory.prepare(dataDir), box));
+        if (Files.isDirectory(dataDir)) {
+            DataDirectory.restrictFiles(dataDir); // H2 made its files with the process's umask
+        }
         XacmlAuthorizer authorizer = null;
         OkHttpWebhookSender sender = null;
         Events events = null;
@@ -81,6 +93,7 @@ public final class EventsServer implements AutoCloseable {
                     .maxConcurrencyPerHost(settings.webhookHostConcurrency())
                     .baseUrl(publicUrl)
                     .changeSignals(stores.changeSignals())
+                    .secretBox(box)
                     .retention(settings.retention())
                     .build();
             ManagePolicies policies = events.managePolicies().orElseThrow();

@@ -34,7 +34,7 @@ final class JwtSecrets {
     private static byte[] loadOrCreate(Path file) {
         try {
             if (!Files.exists(file)) {
-                Files.createDirectories(file.toAbsolutePath().getParent());
+                DataDirectory.prepare(file.toAbsolutePath().getParent());
                 byte[] random = new byte[32];
                 new SecureRandom().nextBytes(random);
                 String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(random);

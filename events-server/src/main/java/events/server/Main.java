@@ -19,7 +19,9 @@ public final class Main {
                                                [--db-user USER] [--jwt-jwks FILE_OR_URL] [--jwt-issuer ISS] [--jwt-audience AUD]
                    java -jar events-server.jar token [--org ORG | --user ID | --org-number NO | --sub SUB]
                                                [--scope "SCOPE ..."] [--claim NAME=VALUE]... [--ttl 1h] [--data-dir DIR]
-            Settings also come from EVENTS_* environment variables (see README).""";
+            Settings also come from EVENTS_* environment variables (see README); secrets only from them:
+            EVENTS_JWT_SECRET, EVENTS_DB_PASSWORD, EVENTS_SECRET_KEY (base64 of 32 bytes; default: generated into
+            DIR/secret-key) and EVENTS_SECRET_KEY_PREVIOUS (older keys, comma-separated, while rotating).""";
 
     private Main() {
     }

@@ -28,6 +28,8 @@ public record ServerSettings(
         Optional<String> jwtJwks,
         Optional<String> jwtIssuer,
         Optional<String> jwtAudience,
+        Optional<byte[]> secretKey,
+        List<byte[]> previousSecretKeys,
         int maxEventBytes,
         int maxBatchBytes,
         int maxPublishesInFlight,
@@ -57,6 +59,12 @@ public record ServerSettings(
         Optional<String> dbUrl = s.get("EVENTS_DB_URL", "--db-url").map(ServerSettings::checkDbUrl);
         Optional<String> secret = s.get("EVENTS_JWT_SECRET", null).map(ServerSettings::checkSecret);
         Optional<String> jwks = s.get("EVENTS_JWT_JWKS", "--jwt-jwks");
+        // Keys, like the other secrets, have no flag: a command line is visible to every user of the machine.
+        Optional<byte[]> secretKey = s.get("EVENTS_SECRET_KEY", null)
+                .map(v -> SecretKeys.parse("EVENTS_SECRET_KEY", v));
+        List<byte[]> previousKeys = s.get("EVENTS_SECRET_KEY_PREVIOUS", null)
+                .map(v -> SecretKeys.parseList("EVENTS_SECRET_KEY_PREVIOUS", v)).orElse(List.of());
+        SecretKeys.requireDistinct(secretKey, previousKeys);
         int maxEventBytes = s.get("EVENTS_MAX_EVENT_SIZE", "--max-event-size")
                 .map(v -> parseSize("EVENTS_MAX_EVENT_SIZE", v)).orElse(256 * 1024);
         int maxBatchBytes = s.get("EVENTS_MAX_BATCH_SIZE", "--max-batch-size")
@@ -94,7 +102,7 @@ public record ServerSettings(
         }
         s.rejectUnknownFlags();
         return new ServerSettings(port, baseUrl, dataDir, dbUrl,
-                dbUser, s.get("EVENTS_DB_PASSWORD", null), secret, jwks, issuer, audience,
+                dbUser, s.get("EVENTS_DB_PASSWORD", null), secret, jwks, issuer, audience, secretKey, previousKeys,
                 maxEventBytes, maxBatchBytes, maxPublishesInFlight, maxPublishBytesInFlight, policyDir, allowHttp,
                 allowPrivate, timeout, concurrency, hostConcurrency, schedule, retention);
     }
@@ -246,7 +254,10 @@ public record ServerSettings(
     public String toString() {
         return "ServerSettings[port=" + port + ", baseUrl=" + baseUrl.orElse("(default)") + ", dataDir=" + dataDir
                 + ", db=" + dbUrl.orElse("embedded H2") + ", jwt=" + (jwtSecret.isPresent() ? "HS256 " : "")
-                + jwtJwks.map(j -> "JWKS " + j).orElse("") + policyDir.map(d -> ", policyDir=" + d).orElse("")
+                + jwtJwks.map(j -> "JWKS " + j).orElse("") + ", secretKey="
+                + (secretKey.isPresent() ? "EVENTS_SECRET_KEY" : "generated file")
+                + (previousSecretKeys.isEmpty() ? "" : " and " + previousSecretKeys.size() + " previous")
+                + policyDir.map(d -> ", policyDir=" + d).orElse("")
                 + ", webhooks[allowHttp=" + webhookAllowHttp + ", allowPrivate=" + webhookAllowPrivate + ", timeout="
                 + webhookTimeout + ", concurrency=" + webhookConcurrency + ", hostConcurrency="
                 + webhookHostConcurrency + ", retries=" + retrySchedule.delays() + "]]";

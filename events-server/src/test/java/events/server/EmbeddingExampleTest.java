@@ -12,6 +12,7 @@ import events.core.Events;
 import events.domain.CloudEvent;
 import events.filter.cesql.CesqlFilterExpressions;
 import events.ports.Caller;
+import events.support.SecretBox;
 import io.javalin.Javalin;
 import java.io.IOException;
 import java.net.URI;
@@ -40,8 +41,10 @@ class EmbeddingExampleTest {
         byte[] secret = "embedding-example-secret-0123456789".getBytes(StandardCharsets.UTF_8);
         int port = 0;
         Path examplePolicy = EventsServerTest.EXAMPLE_POLICIES.resolve("urn:altinn:resource:ttd-svc.xml");
+        byte[] key = SecretBox.generateKey();
         // README:begin
-        JdbcStores stores = JdbcStores.h2(dataDir);                // or JdbcStores.postgres(dataSource)
+        SecretBox box = SecretBox.of(List.of(key));                // 32 bytes you keep, the same on every node
+        JdbcStores stores = JdbcStores.h2(dataDir, box);           // or JdbcStores.postgres(dataSource, box)
         XacmlAuthorizer xacml = XacmlAuthorizer.builder(stores.policyStore()).build();
         OkHttpWebhookSender webhooks = OkHttpWebhookSender.builder().build(); // public https endpoints only
         Events events = Events.builder()
@@ -51,6 +54,7 @@ class EmbeddingExampleTest {
                 .subscriptions(stores.subscriptionStore(), stores.deliveryStore(), webhooks) // optional: webhooks
                 .filterExpressions(new CesqlFilterExpressions())    // optional: sql filters
                 .changeSignals(stores.changeSignals())              // several nodes on one PostgreSQL
+                .secretBox(box)                                     // what the service seals
                 .build();                                           // close() stops delivery
         events.managePolicies().orElseThrow()
                 .put("urn:altinn:resource:ttd-svc", Files.readString(examplePolicy));

@@ -59,6 +59,8 @@ class PostgresClusterIT {
                 env.put("EVENTS_DB_PASSWORD", schema.password());
             }
             env.put("EVENTS_JWT_SECRET", "cluster-test-secret-cluster-test-secret!");
+            env.put("EVENTS_SECRET_KEY", java.util.Base64.getEncoder().encodeToString(
+                    events.support.SecretBox.generateKey())); // the same on every node, as the README says
             env.put("EVENTS_WEBHOOK_ALLOW_HTTP", "true");
             env.put("EVENTS_WEBHOOK_ALLOW_PRIVATE", "true");
             env.put("EVENTS_WEBHOOK_TIMEOUT", "2s");

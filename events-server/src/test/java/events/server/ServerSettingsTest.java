@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -131,6 +132,72 @@ class ServerSettingsTest {
                 .isInstanceOf(SettingsException.class).hasMessageContaining("EVENTS_WEBHOOK_TIMEOUT");
         assertThatThrownBy(() -> ServerSettings.from(Map.of("EVENTS_WEBHOOK_CONCURRENCY", "0"), List.of()))
                 .isInstanceOf(SettingsException.class).hasMessageContaining("EVENTS_WEBHOOK_CONCURRENCY");
+    }
+
+    @Test
+    void readsTheSecretKeyAndThePreviousOnesInBase64OrBase64Url() {
+        byte[] current = events.support.SecretBox.generateKey();
+        byte[] old = events.support.SecretBox.generateKey();
+        byte[] older = events.support.SecretBox.generateKey();
+        ServerSettings s = ServerSettings.from(Map.of(
+                "EVENTS_SECRET_KEY", Base64.getEncoder().encodeToString(current),
+                "EVENTS_SECRET_KEY_PREVIOUS", Base64.getUrlEncoder().withoutPadding().encodeToString(old) + ", "
+                        + Base64.getEncoder().encodeToString(older) + ","), List.of());
+
+        assertThat(s.secretKey()).hasValueSatisfying(k -> assertThat(k).isEqualTo(current));
+        assertThat(s.previousSecretKeys()).satisfiesExactly(k -> assertThat(k).isEqualTo(old),
+                k -> assertThat(k).isEqualTo(older));
+        assertThat(ServerSettings.from(Map.of(), List.of()).secretKey()).isEmpty();
+    }
+
+    static Stream<Arguments> badKeys() {
+        byte[] key = events.support.SecretBox.generateKey();
+        String good = Base64.getEncoder().encodeToString(key);
+        return Stream.of(
+                Arguments.of("EVENTS_SECRET_KEY", "correct horse battery staple", "EVENTS_SECRET_KEY is not"),
+                Arguments.of("EVENTS_SECRET_KEY", Base64.getEncoder().encodeToString(new byte[16]), "EVENTS_SECRET_KEY"),
+                Arguments.of("EVENTS_SECRET_KEY", Base64.getEncoder().encodeToString(new byte[33]), "EVENTS_SECRET_KEY"),
+                Arguments.of("EVENTS_SECRET_KEY", good.replace('A', '-') + "+/", "EVENTS_SECRET_KEY"),
+                Arguments.of("EVENTS_SECRET_KEY_PREVIOUS", good + "," + good.substring(1),
+                        "EVENTS_SECRET_KEY_PREVIOUS (key 2 of 2)"),
+                Arguments.of("EVENTS_SECRET_KEY_PREVIOUS", good + "," + good, "give each key once"));
+    }
+
+    @ParameterizedTest(name = "{0}: {2}")
+    @MethodSource("badKeys")
+    void refusesAKeyThatIsNotTheBase64OfThirtyTwoBytesWithoutShowingIt(String name, String value, String expected) {
+        assertThatThrownBy(() -> ServerSettings.from(Map.of(name, value), List.of()))
+                .isInstanceOf(SettingsException.class)
+                .hasMessageContaining(expected)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"))
+                .satisfies(e -> {
+                    for (String part : value.split(",")) {
+                        assertThat(e.getMessage()).doesNotContain(part.trim());
+                    }
+                });
+    }
+
+    @Test
+    void refusesTheCurrentKeyAmongThePreviousOnes() {
+        String key = Base64.getEncoder().encodeToString(events.support.SecretBox.generateKey());
+        assertThatThrownBy(() -> ServerSettings.from(Map.of("EVENTS_SECRET_KEY", key,
+                "EVENTS_SECRET_KEY_PREVIOUS", key), List.of()))
+                .isInstanceOf(SettingsException.class).hasMessageContaining("give each key once");
+    }
+
+    @Test
+    void keysHaveNoFlagAndNeverShowInTheSettingsText() {
+        String key = Base64.getEncoder().encodeToString(events.support.SecretBox.generateKey());
+        String old = Base64.getEncoder().encodeToString(events.support.SecretBox.generateKey());
+        ServerSettings s = ServerSettings.from(Map.of("EVENTS_SECRET_KEY", key, "EVENTS_SECRET_KEY_PREVIOUS", old),
+                List.of());
+
+        assertThat(s.toString()).contains("secretKey=EVENTS_SECRET_KEY and 1 previous")
+                .doesNotContain(key).doesNotContain(old);
+        assertThat(ServerSettings.from(Map.of(), List.of()).toString()).contains("secretKey=generated file");
+        assertThatThrownBy(() -> ServerSettings.from(Map.of(), List.of("--secret-key", key)))
+                .isInstanceOf(SettingsException.class).hasMessageContaining("unknown flag --secret-key")
+                .hasMessageNotContaining(key);
     }
 
     @Test

@@ -8,6 +8,7 @@ import events.ports.DeliveryStore;
 import events.ports.EventStore;
 import events.ports.PolicyStore;
 import events.ports.SubscriptionStore;
+import events.support.SecretBox;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -19,6 +20,7 @@ import java.util.Locale;
 import java.util.Objects;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
 
 /**
  * The stores of one database (embedded H2 or PostgreSQL). Opening migrates the schema (Flyway). Closing stops
@@ -26,11 +28,16 @@ import org.flywaydb.core.Flyway;
  * it; the other stores hold no resources of their own and work for as long as the pool does.
  *
  * <pre>{@code
- * try (JdbcStores stores = JdbcStores.h2(Path.of("data"))) {
+ * try (JdbcStores stores = JdbcStores.h2(Path.of("data"), box)) {
  *     EventStore events = stores.eventStore();
  *     PolicyStore policies = stores.policyStore();
  * }
  * }</pre>
+ *
+ * <p>Given a {@link SecretBox}, the subscription store seals webhook signing secrets under its keys (see
+ * {@link SecretsAtRest}), and opening seals again every secret not sealed under the box's first key: those
+ * stored in plain text and those sealed under an older key ({@link SecretResealing}). Every process sharing the
+ * database needs the same keys. Without a box, secrets are stored as given: for tools and tests only.
  */
 public final class JdbcStores implements AutoCloseable {
     static final String MIGRATIONS = "classpath:events/adapters/jdbc/migration";
@@ -57,7 +64,7 @@ public final class JdbcStores implements AutoCloseable {
     /** For an embedded H2 file, what H2's background thread would do if commits were not written at once. */
     private final H2Housekeeping h2Housekeeping;
 
-    private JdbcStores(DataSource dataSource, HikariDataSource ownedPool) {
+    private JdbcStores(DataSource dataSource, HikariDataSource ownedPool, SecretsAtRest secrets) {
         this.ownedPool = ownedPool;
         this.dataSource = dataSource;
         StatementEvents.keepOutOfRecordings();
@@ -71,30 +78,57 @@ public final class JdbcStores implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new EventsException("Unable to migrate the database schema: " + e.getMessage(), e);
         }
+        try {
+            SecretResealing.run(Jdbi.create(dataSource), secrets);
+        } catch (RuntimeException e) {
+            throw new EventsException("Unable to seal the stored webhook signing secrets again: " + e.getMessage(), e);
+        }
         this.eventStore = new JdbcEventStore(dataSource);
         this.policyStore = new JdbcPolicyStore(dataSource, Clock.systemUTC());
-        this.subscriptionStore = new JdbcSubscriptionStore(dataSource);
+        this.subscriptionStore = new JdbcSubscriptionStore(dataSource, secrets);
         this.deliveryStore = new JdbcDeliveryStore(dataSource);
         this.postgres = JdbcDeliveryStore.isPostgres(dataSource);
         this.h2Housekeeping = postgres ? null : H2Housekeeping.start(dataSource);
     }
 
-    /** An embedded H2 database in files under {@code directory}, which is created if missing. */
+    /**
+     * An embedded H2 database in files under {@code directory}, which is created if missing, whose webhook signing
+     * secrets are sealed with {@code box}. Who else may read the directory is the caller's to decide (the server
+     * makes it its owner's only).
+     */
+    public static JdbcStores h2(Path directory, SecretBox box) {
+        return h2(directory, SecretsAtRest.sealedWith(Objects.requireNonNull(box, "box")));
+    }
+
+    /** {@link #h2(Path, SecretBox)} keeping webhook signing secrets as given (tools and tests). */
     public static JdbcStores h2(Path directory) {
+        return h2(directory, SecretsAtRest.plain());
+    }
+
+    private static JdbcStores h2(Path directory, SecretsAtRest secrets) {
         Objects.requireNonNull(directory, "directory");
         try {
             Files.createDirectories(directory);
         } catch (IOException e) {
             throw new UncheckedIOException("Unable to create the data directory " + directory, e);
         }
-        return open("jdbc:h2:file:" + directory.toAbsolutePath().resolve("events"), "sa", "");
+        return open("jdbc:h2:file:" + directory.toAbsolutePath().resolve("events"), "sa", "", secrets);
     }
 
     /**
      * A database by JDBC URL ({@code jdbc:h2:...} or {@code jdbc:postgresql:...}) with a connection pool of
-     * its own, closed by {@link #close()}.
+     * its own, closed by {@link #close()}; webhook signing secrets are sealed with {@code box}.
      */
+    public static JdbcStores open(String jdbcUrl, String user, String password, SecretBox box) {
+        return open(jdbcUrl, user, password, SecretsAtRest.sealedWith(Objects.requireNonNull(box, "box")));
+    }
+
+    /** {@link #open(String, String, String, SecretBox)} keeping webhook signing secrets as given (tools and tests). */
     public static JdbcStores open(String jdbcUrl, String user, String password) {
+        return open(jdbcUrl, user, password, SecretsAtRest.plain());
+    }
+
+    private static JdbcStores open(String jdbcUrl, String user, String password, SecretsAtRest secrets) {
         Objects.requireNonNull(jdbcUrl, "jdbcUrl");
         HikariConfig config = new HikariConfig();
         config.setPoolName("events-jdbc");
@@ -116,7 +150,7 @@ public final class JdbcStores implements AutoCloseable {
                     + e.getMessage(), e);
         }
         try {
-            return new JdbcStores(pool, pool);
+            return new JdbcStores(pool, pool, secrets);
         } catch (RuntimeException e) {
             pool.close();
             throw e;
@@ -127,9 +161,16 @@ public final class JdbcStores implements AutoCloseable {
      * PostgreSQL through a pool the caller owns (and closes after this). Its connections must default to READ
      * COMMITTED (PostgreSQL's default; with HikariCP, {@code transactionIsolation=TRANSACTION_READ_COMMITTED} makes
      * sure): the stores' transactions rely on it and do not set it each time (asking costs a round trip).
+     * Webhook signing secrets are sealed with {@code box}.
      */
+    public static JdbcStores postgres(DataSource dataSource, SecretBox box) {
+        return new JdbcStores(Objects.requireNonNull(dataSource, "dataSource"), null,
+                SecretsAtRest.sealedWith(Objects.requireNonNull(box, "box")));
+    }
+
+    /** {@link #postgres(DataSource, SecretBox)} keeping webhook signing secrets as given (tools and tests). */
     public static JdbcStores postgres(DataSource dataSource) {
-        return new JdbcStores(Objects.requireNonNull(dataSource, "dataSource"), null);
+        return new JdbcStores(Objects.requireNonNull(dataSource, "dataSource"), null, SecretsAtRest.plain());
     }
 
     /** The database the stores use (tests). */

@@ -10,15 +10,20 @@ import events.ports.SubscriptionStore;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.statement.Update;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@link SubscriptionStore} on H2 or PostgreSQL through Jdbi.
@@ -29,8 +34,13 @@ import org.jdbi.v3.core.statement.Update;
  * {@code request_key}, see {@link SubscriptionJson#requestKey}) already committed inserts nothing
  * ({@code ON CONFLICT DO NOTHING}), rolls back its revision and returns the existing subscription.
  * The unique key holds even for writers that would not take the counter first.
+ *
+ * <p>Signing secrets are written as {@link SecretsAtRest} says (sealed, when the stores have keys). A newest secret
+ * that does not open makes {@link #secrets} fail, every time, rather than sign with something else (a retiring one
+ * is left out); it is logged once per subscription, without its value.
  */
 final class JdbcSubscriptionStore implements SubscriptionStore {
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcSubscriptionStore.class);
     private static final String COLUMNS = "id, consumer, created_by, end_point, resource_filter, subject_filter,"
             + " type_filter, source_filter, alternative_subject_filter, filters, created, validated, status";
     private static final String ORDER = " ORDER BY created, insert_order";
@@ -38,9 +48,13 @@ final class JdbcSubscriptionStore implements SubscriptionStore {
     private static final int CREATE_TRIES = 5;
 
     private final Jdbi jdbi;
+    private final SecretsAtRest secretsAtRest;
+    /** The subscriptions whose secret did not open, logged once each. */
+    private final Set<UUID> reportedUnreadable = ConcurrentHashMap.newKeySet();
 
-    JdbcSubscriptionStore(DataSource dataSource) {
+    JdbcSubscriptionStore(DataSource dataSource, SecretsAtRest secretsAtRest) {
         this.jdbi = Jdbi.create(dataSource);
+        this.secretsAtRest = Objects.requireNonNull(secretsAtRest, "secretsAtRest");
     }
 
     @Override
@@ -49,6 +63,7 @@ final class JdbcSubscriptionStore implements SubscriptionStore {
         Objects.requireNonNull(secret, "secret");
         UUID key = SubscriptionJson.requestKey(subscription.consumer(), subscription.request());
         String filters = SubscriptionJson.writeFilters(subscription.request().filters());
+        String stored = secretsAtRest.write(subscription.id(), secret);
         try {
             for (int i = 0; i < CREATE_TRIES; i++) {
                 boolean inserted = jdbi.inTransaction(handle -> {
@@ -60,7 +75,7 @@ final class JdbcSubscriptionStore implements SubscriptionStore {
                     handle.createUpdate("INSERT INTO subscription_secrets (subscription_id, secret, created)"
                                     + " VALUES (:id, :secret, :created)")
                             .bind("id", subscription.id())
-                            .bind("secret", secret.value())
+                            .bind("secret", stored)
                             .bind("created", Timestamps.of(subscription.created()))
                             .execute();
                     return true;
@@ -215,21 +230,52 @@ final class JdbcSubscriptionStore implements SubscriptionStore {
         }
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A retiring secret (not the newest) that does not open is left out, logged once: it cannot sign anyway, and
+     * this is how a subscription whose secret was sealed under a lost key recovers, by rotating its secret.
+     *
+     * @throws UnableToAccessSubscriptionsException also when the newest secret does not open (see
+     *     {@link SecretsAtRest}): nothing is signed for the subscription until it does
+     */
     @Override
     public List<WebhookSecret> secrets(UUID id, Instant now) {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(now, "now");
+        List<String> stored;
         try {
-            return jdbi.withHandle(handle -> handle
+            stored = jdbi.withHandle(handle -> handle
                     .createQuery("SELECT secret FROM subscription_secrets WHERE subscription_id = :id"
                             + " AND (retires_at IS NULL OR retires_at > :now) ORDER BY id DESC")
                     .bind("id", id)
                     .bind("now", Timestamps.of(now))
-                    .map((rs, ctx) -> WebhookSecret.parse(rs.getString("secret")))
+                    .mapTo(String.class)
                     .list());
         } catch (JdbiException e) {
             throw new UnableToAccessSubscriptionsException("unable to read the secrets of subscription " + id, e);
         }
+        List<WebhookSecret> secrets = new ArrayList<>(stored.size());
+        for (int i = 0; i < stored.size(); i++) {
+            Optional<WebhookSecret> secret;
+            try {
+                secret = secretsAtRest.read(id, stored.get(i));
+            } catch (IllegalArgumentException notASecret) {
+                secret = Optional.empty(); // a value written by hand, say; its text is not repeated
+            }
+            if (secret.isPresent()) {
+                secrets.add(secret.get());
+                continue;
+            }
+            String why = secretsAtRest.unreadable(id);
+            if (reportedUnreadable.add(id)) {
+                LOG.error("{}{}", why, i == 0 ? "" : " (a retiring secret, left out: the newest signs alone)");
+            }
+            if (i == 0) {
+                throw new UnableToAccessSubscriptionsException(why, null);
+            }
+        }
+        return secrets;
     }
 
     @Override
@@ -237,6 +283,7 @@ final class JdbcSubscriptionStore implements SubscriptionStore {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(secret, "secret");
         Objects.requireNonNull(retireOthersAt, "retireOthersAt");
+        String stored = secretsAtRest.write(id, secret);
         try {
             return jdbi.inTransaction(handle -> {
                 // Locks the subscription (a concurrent delete waits, or has happened and we find nothing).
@@ -256,7 +303,7 @@ final class JdbcSubscriptionStore implements SubscriptionStore {
                 handle.createUpdate("INSERT INTO subscription_secrets (subscription_id, secret, created)"
                                 + " VALUES (:id, :secret, CURRENT_TIMESTAMP)")
                         .bind("id", id)
-                        .bind("secret", secret.value())
+                        .bind("secret", stored)
                         .execute();
                 return true;
             });

@@ -1,6 +1,7 @@
 package events.adapters.jdbc;
 
 import events.ports.SubscriptionStore;
+import events.support.SecretBox;
 import events.testkit.SubscriptionStoreContract;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,13 +10,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link SubscriptionStoreContract} on an embedded H2 file database, a fresh directory per store; the tests of
- * shared storage open the same files twice (two pools in this process).
+ * {@link SubscriptionStoreContract} on an embedded H2 file database, a fresh directory per store, secrets sealed as
+ * the server has them; the tests of shared storage open the same files twice (two pools in this process, one key).
  */
 class H2SubscriptionStoreTest extends SubscriptionStoreContract {
     @TempDir
     Path directory;
     private final List<JdbcStores> opened = new ArrayList<>();
+    private final SecretBox box = SecretBox.random();
 
     @Override
     protected SubscriptionStore newStore() {
@@ -29,7 +31,7 @@ class H2SubscriptionStoreTest extends SubscriptionStoreContract {
     }
 
     private JdbcStores open(Path db) {
-        JdbcStores stores = JdbcStores.h2(db);
+        JdbcStores stores = JdbcStores.h2(db, box);
         opened.add(stores);
         return stores;
     }

@@ -1,6 +1,7 @@
 package events.adapters.jdbc;
 
 import events.ports.SubscriptionStore;
+import events.support.SecretBox;
 import events.testkit.SubscriptionStoreContract;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,14 +9,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * {@link SubscriptionStoreContract} on PostgreSQL, a fresh schema per store; the tests of shared storage run
- * three stores (three pools, as three server nodes) on one schema.
+ * {@link SubscriptionStoreContract} on PostgreSQL, a fresh schema per store, secrets sealed as the server has them;
+ * the tests of shared storage run three stores (three pools, as three server nodes with one key) on one schema.
  */
 class PostgresSubscriptionStoreTest extends SubscriptionStoreContract {
     @RegisterExtension
     static final PostgresDatabase POSTGRES = new PostgresDatabase();
 
     private final List<AutoCloseable> opened = new ArrayList<>();
+    private final SecretBox box = SecretBox.random();
 
     @Override
     protected SubscriptionStore newStore() {
@@ -31,7 +33,7 @@ class PostgresSubscriptionStoreTest extends SubscriptionStoreContract {
         opened.add(schema);
         List<SubscriptionStore> stores = new ArrayList<>();
         for (int i = 0; i < nodes; i++) {
-            JdbcStores node = JdbcStores.open(schema.jdbcUrl(), schema.user(), schema.password());
+            JdbcStores node = JdbcStores.open(schema.jdbcUrl(), schema.user(), schema.password(), box);
             opened.add(0, node);
             stores.add(node.subscriptionStore());
         }
