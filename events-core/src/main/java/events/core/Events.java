@@ -65,7 +65,7 @@ public final class Events implements AutoCloseable {
                     b.changeSignals);
             this.manageSubscriptions = new SubscriptionAdministration(b.subscriptionStore, b.deliveryStore,
                     b.authorizer, b.filterExpressions, b.webhookEndpoints,
-                    SubscriptionAdministration.HostResolver.SYSTEM, engine, b.clock);
+                    SubscriptionAdministration.HostResolver.SYSTEM, engine, b.clock, b.maxSubscriptionsPerConsumer);
         } else {
             this.engine = null;
             this.manageSubscriptions = null;
@@ -160,6 +160,7 @@ public final class Events implements AutoCloseable {
         private Duration pollInterval = Duration.ofSeconds(1);
         private Duration retention = DEFAULT_RETENTION;
         private SecretBox secretBox;
+        private int maxSubscriptionsPerConsumer = 1000;
 
         private Builder() {
         }
@@ -295,6 +296,18 @@ public final class Events implements AutoCloseable {
                 throw new IllegalArgumentException("maxConcurrencyPerEndpoint must be positive");
             }
             this.maxConcurrencyPerEndpoint = max;
+            return this;
+        }
+
+        /**
+         * The most subscriptions one consumer may have; creating one more is refused
+         * ({@link events.domain.LimitExceededException}). Default 1 000.
+         */
+        public Builder maxSubscriptionsPerConsumer(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxSubscriptionsPerConsumer must be positive");
+            }
+            this.maxSubscriptionsPerConsumer = max;
             return this;
         }
 

@@ -6,6 +6,7 @@ import events.domain.Delivery;
 import events.domain.DeliveryAttempt;
 import events.domain.InvalidEndpointException;
 import events.domain.InvalidSubscriptionException;
+import events.domain.LimitExceededException;
 import events.domain.Subscription;
 import events.domain.SubscriptionFilter;
 import events.domain.SubscriptionNotFoundException;
@@ -58,11 +59,12 @@ public final class SubscriptionAdministration implements ManageSubscriptions {
     private final HostResolver resolver;
     private final DeliveryEngine engine;
     private final Clock clock;
+    private final int maxPerConsumer;
     private final SecureRandom random = new SecureRandom();
 
     public SubscriptionAdministration(SubscriptionStore store, DeliveryStore deliveries, Authorizer authorizer,
             FilterExpressions expressions, WebhookEndpoints endpoints, HostResolver resolver, DeliveryEngine engine,
-            Clock clock) {
+            Clock clock, int maxPerConsumer) {
         this.store = store;
         this.deliveries = deliveries;
         this.authorizer = authorizer;
@@ -71,6 +73,7 @@ public final class SubscriptionAdministration implements ManageSubscriptions {
         this.resolver = resolver;
         this.engine = engine;
         this.clock = clock;
+        this.maxPerConsumer = maxPerConsumer;
     }
 
     /**
@@ -83,6 +86,10 @@ public final class SubscriptionAdministration implements ManageSubscriptions {
         authorize(caller, request);
         checkEndpoint(request.endPoint());
         checkFilters(request.filters());
+        Optional<Subscription> same = checkLimit(caller, request);
+        if (same.isPresent()) {
+            return new CreatedSubscription(same.get(), Optional.empty());
+        }
         Instant now = clock.instant();
         WebhookSecret secret = WebhookSecret.generate(random);
         SubscriptionStore.Created result = store.createIfAbsent(
@@ -144,6 +151,24 @@ public final class SubscriptionAdministration implements ManageSubscriptions {
         return n;
     }
 
+    /**
+     * Refuses a new subscription past {@code maxPerConsumer}; at the limit, a request identical to one the consumer
+     * has is still answered with that one, as below it. Concurrent creates may pass the limit by as many as run at
+     * once (the count is read before the insert, not under a lock).
+     */
+    private Optional<Subscription> checkLimit(Caller caller, SubscriptionRequest request) {
+        List<Subscription> own = store.byConsumer(caller.consumer());
+        if (own.size() < maxPerConsumer) {
+            return Optional.empty();
+        }
+        Optional<Subscription> same = own.stream().filter(s -> s.request().equals(request)).findFirst();
+        if (same.isEmpty()) {
+            throw new LimitExceededException("a consumer may have at most " + maxPerConsumer
+                    + " subscriptions; delete one before creating another");
+        }
+        return same;
+    }
+
     /** The policy must permit {@code subscribe} on the resource, for the subject filter when there is one. */
     private void authorize(Caller caller, SubscriptionRequest request) {
         AccessRequest access = AccessRequest.forResource(caller, Action.SUBSCRIBE, request.resourceFilter(),
@@ -154,12 +179,13 @@ public final class SubscriptionAdministration implements ManageSubscriptions {
         }
     }
 
+    /**
+     * The caller's own subscription {@code id}; another consumer's is not found, as an unknown one is, so that an
+     * id tells nobody but its owner whether it exists.
+     */
     private Subscription owned(Caller caller, UUID id) {
-        Subscription s = store.get(id).orElseThrow(() -> new SubscriptionNotFoundException(id.toString()));
-        if (!s.consumer().equals(caller.consumer())) {
-            throw new AccessDeniedException("subscription " + id + " belongs to another consumer");
-        }
-        return s;
+        return store.get(id).filter(s -> s.consumer().equals(caller.consumer()))
+                .orElseThrow(() -> new SubscriptionNotFoundException(id.toString()));
     }
 
     private static int pageSize(int limit) {

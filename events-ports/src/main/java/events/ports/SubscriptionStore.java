@@ -53,9 +53,9 @@ public interface SubscriptionStore {
     List<WebhookSecret> secrets(UUID id, Instant now);
 
     /**
-     * Adds {@code secret} as the newest signing secret and has every older secret stop signing at
-     * {@code retireOthersAt} (unless it stops earlier already). Returns false when there is no such
-     * subscription.
+     * Adds {@code secret} as the newest signing secret; the secret it replaces signs until {@code retireOthersAt},
+     * and one still retiring from an earlier rotation stops at once, so that at most two are ever in force (each
+     * push carries one signature per secret in force). Returns false when there is no such subscription.
      */
     boolean rotateSecret(UUID id, WebhookSecret secret, Instant retireOthersAt);
 

@@ -120,8 +120,8 @@ public final class InMemorySubscriptionStore implements SubscriptionStore {
         if (list == null) {
             return false;
         }
-        list.replaceAll(s -> s.retiresAt() != null && !s.retiresAt().isAfter(retireOthersAt) ? s
-                : new Secret(s.secret(), s.created(), retireOthersAt));
+        list.removeIf(s -> s.retiresAt() != null);
+        list.replaceAll(s -> new Secret(s.secret(), s.created(), retireOthersAt));
         list.add(new Secret(secret, retireOthersAt, null));
         return true;
     }

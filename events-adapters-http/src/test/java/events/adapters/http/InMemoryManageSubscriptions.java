@@ -121,11 +121,8 @@ final class InMemoryManageSubscriptions implements ManageSubscriptions {
     private Subscription owned(Caller caller, UUID id) {
         available();
         Subscription s = subscriptions.get(id);
-        if (s == null) {
+        if (s == null || !s.consumer().equals(caller.consumer())) {
             throw new SubscriptionNotFoundException(id.toString());
-        }
-        if (!s.consumer().equals(caller.consumer())) {
-            throw new AccessDeniedException("subscription " + id + " belongs to another consumer");
         }
         return s;
     }

@@ -268,6 +268,34 @@ class SubscriptionsIT {
     }
 
     @Test
+    void pagesTheListWithSizeAndANextLinkThatContinuesAfterTheLastOne() {
+        for (int i = 0; i < 5; i++) {
+            createOne("https://hooks.example.com/paged-" + i);
+        }
+        List<String> all = new ArrayList<>();
+        json(server.get(PATH, TestServer.subscriber()).body()).get("subscriptions")
+                .forEach(s -> all.add(s.get("id").asText()));
+
+        List<String> paged = new ArrayList<>();
+        String url = PATH + "?size=2";
+        for (int pages = 0; pages < 100 && url != null; pages++) {
+            HttpResponse<String> page = server.get(url, TestServer.subscriber());
+            assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+            JsonNode body = json(page.body());
+            assertThat(body.get("count").asInt()).isEqualTo(body.get("subscriptions").size()).isLessThanOrEqualTo(2);
+            body.get("subscriptions").forEach(s -> paged.add(s.get("id").asText()));
+            url = page.headers().firstValue("next").map(n -> n.substring(TestServer.BASE_URL.length())).orElse(null);
+        }
+
+        assertThat(all.size()).isGreaterThanOrEqualTo(5);
+        assertThat(paged).isEqualTo(all);
+        assertThat(server.get(PATH + "?after=nope", TestServer.subscriber()).statusCode()).isEqualTo(400);
+        assertThat(server.get(PATH + "?size=0", TestServer.subscriber()).statusCode()).isEqualTo(400);
+        assertThat(server.get(PATH + "?after=" + java.util.UUID.randomUUID(), TestServer.subscriber()).statusCode())
+                .isEqualTo(400);
+    }
+
+    @Test
     void refusesCreateWhenThePortDeniesTheResource() {
         HttpResponse<String> response = create("{\"endPoint\":\"https://hooks.example.com/denied\",\"resourceFilter\":\""
                 + InMemoryManageSubscriptions.FORBIDDEN_RESOURCE + "\"}");
@@ -277,16 +305,16 @@ class SubscriptionsIT {
     }
 
     @Test
-    void anotherConsumersSubscriptionIsForbidden() {
+    void anotherConsumersSubscriptionIsNotFoundAsAnUnknownOneIs() {
         String id = createOne("https://hooks.example.com/mine");
         String other = otherConsumer();
 
-        assertThat(server.get(PATH + "/" + id, other).statusCode()).isEqualTo(403);
+        assertThat(server.get(PATH + "/" + id, other).statusCode()).isEqualTo(404);
         assertThat(server.send(HttpRequest.newBuilder(server.uri(PATH + "/" + id)).DELETE(), other).statusCode())
-                .isEqualTo(403);
-        assertThat(server.get(PATH + "/" + id + "/deliveries", other).statusCode()).isEqualTo(403);
+                .isEqualTo(404);
+        assertThat(server.get(PATH + "/" + id + "/deliveries", other).statusCode()).isEqualTo(404);
         assertThat(server.send(HttpRequest.newBuilder(server.uri(PATH + "/" + id + "/secret/rotate"))
-                .POST(HttpRequest.BodyPublishers.noBody()), other).statusCode()).isEqualTo(403);
+                .POST(HttpRequest.BodyPublishers.noBody()), other).statusCode()).isEqualTo(404);
         assertThat(json(server.get(PATH, other).body()).get("count").asInt()).isZero();
         assertThat(server.get(PATH + "/" + id, TestServer.subscriber()).statusCode()).isEqualTo(200);
     }

@@ -295,8 +295,12 @@ final class JdbcSubscriptionStore implements SubscriptionStore {
                 if (!exists) {
                     return false;
                 }
-                handle.createUpdate("UPDATE subscription_secrets SET retires_at = :at WHERE subscription_id = :id"
-                                + " AND (retires_at IS NULL OR retires_at > :at)")
+                // At most two secrets in force: the one retiring from an earlier rotation goes now.
+                handle.createUpdate("DELETE FROM subscription_secrets WHERE subscription_id = :id"
+                                + " AND retires_at IS NOT NULL")
+                        .bind("id", id)
+                        .execute();
+                handle.createUpdate("UPDATE subscription_secrets SET retires_at = :at WHERE subscription_id = :id")
                         .bind("id", id)
                         .bind("at", Timestamps.of(retireOthersAt))
                         .execute();

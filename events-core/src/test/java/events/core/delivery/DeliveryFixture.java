@@ -84,8 +84,11 @@ final class DeliveryFixture implements AutoCloseable {
                         throw new java.net.UnknownHostException(host);
                     }
                     return a;
-                }, engine, clock);
+                }, engine, clock, MAX_SUBSCRIPTIONS_PER_CONSUMER);
     }
+
+    /** The default; the fan-out tests stay under it. */
+    static final int MAX_SUBSCRIPTIONS_PER_CONSUMER = 1000;
 
     static SubscriptionRequest request(String endpoint) {
         return new SubscriptionRequest(endpoint, TestEvents.RESOURCE, null, null, null, null, List.of());

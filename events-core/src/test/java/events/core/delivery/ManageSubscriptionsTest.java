@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import events.domain.AccessDeniedException;
 import events.domain.InvalidFilterException;
 import events.domain.InvalidSubscriptionException;
+import events.domain.LimitExceededException;
 import events.domain.Subscription;
 import events.domain.SubscriptionFilter;
 import events.domain.SubscriptionNotFoundException;
@@ -99,7 +100,8 @@ class ManageSubscriptionsTest {
         assertThatThrownBy(() -> f.admin.create(DIGDIR, to("https://127.0.0.1/x")))
                 .isInstanceOf(InvalidSubscriptionException.class).hasMessageContaining("endPoint");
         assertThatThrownBy(() -> f.admin.create(DIGDIR, to("https://internal.example.com/x")))
-                .isInstanceOf(InvalidSubscriptionException.class).hasMessageContaining("10.1.2.3");
+                .isInstanceOf(InvalidSubscriptionException.class).hasMessageContaining("10.0.0.0/8")
+                .hasMessageNotContaining("10.1.2.3");
         assertThatThrownBy(() -> f.admin.create(DIGDIR, to("https://nowhere.invalid/x")))
                 .isInstanceOf(InvalidSubscriptionException.class).hasMessageContaining("does not resolve");
         assertThat(f.subscriptions.byConsumer("/org/digdir")).isEmpty();
@@ -114,14 +116,34 @@ class ManageSubscriptionsTest {
     }
 
     @Test
-    void onlyTheOwnerSeesOrChangesASubscription() {
+    void refusesANewSubscriptionPastTheLimitPerConsumerButStillAnswersAnIdenticalOne() {
+        int limit = DeliveryFixture.MAX_SUBSCRIPTIONS_PER_CONSUMER;
+        List<Subscription> made = new java.util.ArrayList<>();
+        for (int i = 0; i < limit; i++) {
+            made.add(f.admin.create(DIGDIR, to("https://93.184.216.34/" + i)).subscription());
+        }
+
+        assertThatThrownBy(() -> f.admin.create(DIGDIR, to("https://93.184.216.34/one-more")))
+                .isInstanceOf(LimitExceededException.class).hasMessageContaining("at most " + limit);
+        CreatedSubscription again = f.admin.create(DIGDIR, to("https://93.184.216.34/0"));
+        assertThat(again.subscription().id()).isEqualTo(made.get(0).id());
+        assertThat(again.secret()).isEmpty();
+        assertThat(f.subscriptions.byConsumer("/org/digdir")).hasSize(limit);
+        assertThat(f.admin.create(NAV, to("https://93.184.216.34/nav")).secret()).as("another consumer's limit")
+                .isPresent();
+        f.admin.delete(DIGDIR, made.get(1).id());
+        assertThat(f.admin.create(DIGDIR, to("https://93.184.216.34/one-more")).secret()).isPresent();
+    }
+
+    @Test
+    void anotherConsumersSubscriptionIsNotFoundAsAnUnknownOneIs() {
         Subscription s = f.admin.create(DIGDIR, to("https://93.184.216.34/x")).subscription();
-        assertThatThrownBy(() -> f.admin.get(NAV, s.id())).isInstanceOf(AccessDeniedException.class);
-        assertThatThrownBy(() -> f.admin.delete(NAV, s.id())).isInstanceOf(AccessDeniedException.class);
-        assertThatThrownBy(() -> f.admin.rotateSecret(NAV, s.id())).isInstanceOf(AccessDeniedException.class);
+        assertThatThrownBy(() -> f.admin.get(NAV, s.id())).isInstanceOf(SubscriptionNotFoundException.class);
+        assertThatThrownBy(() -> f.admin.delete(NAV, s.id())).isInstanceOf(SubscriptionNotFoundException.class);
+        assertThatThrownBy(() -> f.admin.rotateSecret(NAV, s.id())).isInstanceOf(SubscriptionNotFoundException.class);
         assertThatThrownBy(() -> f.admin.deliveries(NAV, s.id(), Long.MAX_VALUE, 10))
-                .isInstanceOf(AccessDeniedException.class);
-        assertThatThrownBy(() -> f.admin.redrive(NAV, s.id())).isInstanceOf(AccessDeniedException.class);
+                .isInstanceOf(SubscriptionNotFoundException.class);
+        assertThatThrownBy(() -> f.admin.redrive(NAV, s.id())).isInstanceOf(SubscriptionNotFoundException.class);
         assertThatThrownBy(() -> f.admin.get(DIGDIR, UUID.randomUUID()))
                 .isInstanceOf(SubscriptionNotFoundException.class);
 

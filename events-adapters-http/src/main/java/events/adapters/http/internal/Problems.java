@@ -7,6 +7,7 @@ import events.domain.InvalidEndpointException;
 import events.domain.InvalidFilterException;
 import events.domain.InvalidInputException;
 import events.domain.InvalidPolicyException;
+import events.domain.LimitExceededException;
 import events.domain.SubscriptionNotFoundException;
 import events.domain.UnableToAccessSubscriptionsException;
 import events.domain.UnableToAccessPoliciesException;
@@ -100,6 +101,9 @@ public final class Problems {
         }
         if (e instanceof InvalidPolicyException) {
             return new Problem(400, "invalid-policy", "Invalid policy", e.getMessage());
+        }
+        if (e instanceof LimitExceededException) {
+            return new Problem(409, "limit-exceeded", "Limit exceeded", e.getMessage());
         }
         if (e instanceof PolicyNotFoundException || e instanceof SubscriptionNotFoundException) {
             return new Problem(404, "not-found", "Not found", e.getMessage());

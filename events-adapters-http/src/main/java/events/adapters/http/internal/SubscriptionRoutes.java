@@ -3,6 +3,7 @@ package events.adapters.http.internal;
 import events.domain.Delivery;
 import events.domain.DeliveryAttempt;
 import events.domain.InvalidSubscriptionException;
+import events.domain.Subscription;
 import events.domain.SubscriptionNotFoundException;
 import events.domain.SubscriptionRequest;
 import events.domain.Violation;
@@ -87,9 +88,48 @@ public final class SubscriptionRoutes {
         respond(ctx, SubscriptionJson.subscription(created.subscription(), created.secret().orElse(null)));
     }
 
+    /**
+     * The caller's subscriptions, oldest first, {@code size} at a time (default and most {@value #MAX_PAGE}, so an
+     * Altinn client that reads one answer gets them all up to that many); past a full page, a {@code next} link
+     * continues {@code after} its last one.
+     */
     void list(Context ctx) {
         Caller caller = subscriber(ctx);
-        respond(ctx, SubscriptionJson.subscriptions(subscriptions.list(caller)));
+        List<Violation> violations = new ArrayList<>();
+        String after = Requests.single(ctx, "after", violations);
+        if (after != null && !UUID_TEXT.matcher(after).matches()) {
+            violations.add(new Violation("after", "must be the id of a subscription from the previous page"));
+        }
+        int size = ctx.queryParam("size") == null ? MAX_PAGE : size(ctx, violations);
+        check(violations);
+        List<Subscription> all = subscriptions.list(caller);
+        int from = 0;
+        if (after != null) {
+            UUID afterId = UUID.fromString(after);
+            from = indexOf(all, afterId) + 1;
+            if (from == 0) {
+                check(List.of(new Violation("after", "is not one of your subscriptions (deleted since?)")));
+            }
+        }
+        List<Subscription> page = all.subList(from, Math.min(all.size(), from + size));
+        if (from + page.size() < all.size()) {
+            StringBuilder next = new StringBuilder(Requests.baseUrl(ctx, baseUrl)).append(SUBSCRIPTIONS_PATH)
+                    .append("?after=").append(page.get(page.size() - 1).id());
+            if (ctx.queryParam("size") != null) {
+                next.append("&size=").append(size);
+            }
+            ctx.header("next", next.toString());
+        }
+        respond(ctx, SubscriptionJson.subscriptions(page));
+    }
+
+    private static int indexOf(List<Subscription> list, UUID id) {
+        for (int i = 0; i < list.size(); i++) {
+            if (list.get(i).id().equals(id)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     void get(Context ctx) {
