@@ -98,6 +98,7 @@ public final class EventsServer implements AutoCloseable {
                     .maxBatchBytes(settings.maxBatchBytes())
                     .maxPublishesInFlight(settings.maxPublishesInFlight())
                     .maxPublishBytesInFlight(settings.maxPublishBytesInFlight())
+                    .maxHeaderBytes(settings.maxHeaderBytes())
                     .managePolicies(policies)
                     .manageSubscriptions(events.manageSubscriptions().orElseThrow())
                     .build();
