@@ -108,6 +108,11 @@ public final class JdbcStores implements AutoCloseable {
         config.setConnectionTimeout(2_000);
         config.setValidationTimeout(1_000);
         config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+        if (!isH2(jdbcUrl)) {
+            // PostgreSQL's driver puts the server's detail into its messages: the key of a unique violation, the
+            // whole failing row of a check. Not with this (what leaves the stores is redacted anyway).
+            config.addDataSourceProperty("logServerErrorDetail", "false");
+        }
         HikariDataSource pool;
         try {
             pool = new HikariDataSource(config);
@@ -126,7 +131,9 @@ public final class JdbcStores implements AutoCloseable {
     /**
      * PostgreSQL through a pool the caller owns (and closes after this). Its connections must default to READ
      * COMMITTED (PostgreSQL's default; with HikariCP, {@code transactionIsolation=TRANSACTION_READ_COMMITTED} makes
-     * sure): the stores' transactions rely on it and do not set it each time (asking costs a round trip).
+     * sure): the stores' transactions rely on it and do not set it each time (asking costs a round trip). With
+     * {@code logServerErrorDetail=false} the driver's messages leave out the values PostgreSQL quotes in its detail
+     * (what the stores throw and log leaves them out either way).
      */
     public static JdbcStores postgres(DataSource dataSource) {
         return new JdbcStores(Objects.requireNonNull(dataSource, "dataSource"), null);

@@ -40,7 +40,7 @@ final class JdbcSubscriptionStore implements SubscriptionStore {
     private final Jdbi jdbi;
 
     JdbcSubscriptionStore(DataSource dataSource) {
-        this.jdbi = Jdbi.create(dataSource);
+        this.jdbi = Jdbis.create(dataSource);
     }
 
     @Override
@@ -85,7 +85,8 @@ final class JdbcSubscriptionStore implements SubscriptionStore {
             throw new UnableToAccessSubscriptionsException(
                     "unable to create subscription " + subscription.id() + ": its twin kept being deleted", null);
         } catch (JdbiException e) {
-            throw new UnableToAccessSubscriptionsException("unable to create subscription " + subscription.id(), e);
+            throw new UnableToAccessSubscriptionsException("unable to create subscription " + subscription.id(),
+                    DatabaseFailure.of(e));
         }
     }
 
@@ -123,7 +124,7 @@ final class JdbcSubscriptionStore implements SubscriptionStore {
                     .map((rs, ctx) -> toSubscription(rs))
                     .findOne());
         } catch (JdbiException e) {
-            throw new UnableToAccessSubscriptionsException("unable to read subscription " + id, e);
+            throw new UnableToAccessSubscriptionsException("unable to read subscription " + id, DatabaseFailure.of(e));
         }
     }
 
@@ -137,7 +138,8 @@ final class JdbcSubscriptionStore implements SubscriptionStore {
                     .map((rs, ctx) -> toSubscription(rs))
                     .list());
         } catch (JdbiException e) {
-            throw new UnableToAccessSubscriptionsException("unable to list the subscriptions of " + consumer, e);
+            throw new UnableToAccessSubscriptionsException("unable to list the subscriptions of " + consumer,
+                    DatabaseFailure.of(e));
         }
     }
 
@@ -159,7 +161,8 @@ final class JdbcSubscriptionStore implements SubscriptionStore {
                     .map((rs, ctx) -> toSubscription(rs))
                     .list());
         } catch (JdbiException e) {
-            throw new UnableToAccessSubscriptionsException("unable to list the " + status.wireName() + " subscriptions", e);
+            throw new UnableToAccessSubscriptionsException("unable to list the " + status.wireName() + " subscriptions",
+                    DatabaseFailure.of(e));
         }
     }
 
@@ -186,7 +189,8 @@ final class JdbcSubscriptionStore implements SubscriptionStore {
                 return true;
             });
         } catch (JdbiException e) {
-            throw new UnableToAccessSubscriptionsException("unable to set the status of subscription " + id, e);
+            throw new UnableToAccessSubscriptionsException("unable to set the status of subscription " + id,
+                    DatabaseFailure.of(e));
         }
     }
 
@@ -211,7 +215,8 @@ final class JdbcSubscriptionStore implements SubscriptionStore {
                 return true;
             });
         } catch (JdbiException e) {
-            throw new UnableToAccessSubscriptionsException("unable to delete subscription " + id, e);
+            throw new UnableToAccessSubscriptionsException("unable to delete subscription " + id,
+                    DatabaseFailure.of(e));
         }
     }
 
@@ -228,7 +233,8 @@ final class JdbcSubscriptionStore implements SubscriptionStore {
                     .map((rs, ctx) -> WebhookSecret.parse(rs.getString("secret")))
                     .list());
         } catch (JdbiException e) {
-            throw new UnableToAccessSubscriptionsException("unable to read the secrets of subscription " + id, e);
+            throw new UnableToAccessSubscriptionsException("unable to read the secrets of subscription " + id,
+                    DatabaseFailure.of(e));
         }
     }
 
@@ -261,7 +267,8 @@ final class JdbcSubscriptionStore implements SubscriptionStore {
                 return true;
             });
         } catch (JdbiException e) {
-            throw new UnableToAccessSubscriptionsException("unable to rotate the secret of subscription " + id, e);
+            throw new UnableToAccessSubscriptionsException("unable to rotate the secret of subscription " + id,
+                    DatabaseFailure.of(e));
         }
     }
 
@@ -273,7 +280,8 @@ final class JdbcSubscriptionStore implements SubscriptionStore {
                     .mapTo(Long.class)
                     .one());
         } catch (JdbiException e) {
-            throw new UnableToAccessSubscriptionsException("unable to read the subscription revision", e);
+            throw new UnableToAccessSubscriptionsException("unable to read the subscription revision",
+                    DatabaseFailure.of(e));
         }
     }
 
