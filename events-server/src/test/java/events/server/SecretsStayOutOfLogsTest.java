@@ -117,6 +117,19 @@ class SecretsStayOutOfLogsTest {
         }
     }
 
+    @Test
+    void theDatabaseUrlIsLoggedWithoutItsCredentials() {
+        String password = "hunter2-" + UUID.randomUUID();
+        String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("other") + ";USER=sa;PASSWORD=" + password;
+
+        try (RecordingLog log = new RecordingLog();
+                EventsServer other = EventsServer.start(ServerSettings.from(Map.of("EVENTS_DB_URL", url),
+                        List.of("--port", "0", "--data-dir", dataDir.toString())))) {
+            assertThat(log.everything()).anySatisfy(line -> assertThat(line).contains("storage: jdbc:h2:file:"));
+            assertThat(log.everything()).noneSatisfy(line -> assertThat(line).contains(password));
+        }
+    }
+
     /** Makes the server's database refuse writes: a statement on the embedded H2 file, as a second session. */
     private void refuse(String ddl) {
         String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("events") + ";MODE=PostgreSQL";
