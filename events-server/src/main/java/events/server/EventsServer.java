@@ -111,6 +111,7 @@ public final class EventsServer implements AutoCloseable {
                     .maxBatchBytes(settings.maxBatchBytes())
                     .maxPublishesInFlight(settings.maxPublishesInFlight())
                     .maxPublishBytesInFlight(settings.maxPublishBytesInFlight())
+                    .maxHeaderBytes(settings.maxHeaderBytes())
                     .managePolicies(policies)
                     .manageSubscriptions(events.manageSubscriptions().orElseThrow())
                     .build();
@@ -139,9 +140,19 @@ public final class EventsServer implements AutoCloseable {
         }
     }
 
+    /**
+     * The URL without its parameters, where credentials may be: after {@code ?} for PostgreSQL
+     * ({@code password=}), after the first {@code ;} for H2 ({@code ;PASSWORD=}).
+     */
     private static String withoutCredentials(String jdbcUrl) {
-        int q = jdbcUrl.indexOf('?');
-        return q < 0 ? jdbcUrl : jdbcUrl.substring(0, q);
+        int cut = jdbcUrl.length();
+        for (char c : new char[] {'?', ';'}) {
+            int at = jdbcUrl.indexOf(c);
+            if (at >= 0) {
+                cut = Math.min(cut, at);
+            }
+        }
+        return jdbcUrl.substring(0, cut);
     }
 
     public int port() {

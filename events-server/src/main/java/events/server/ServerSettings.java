@@ -34,6 +34,7 @@ public record ServerSettings(
         int maxBatchBytes,
         int maxPublishesInFlight,
         int maxPublishBytesInFlight,
+        int maxHeaderBytes,
         Optional<Path> policyDir,
         boolean webhookAllowHttp,
         boolean webhookAllowPrivate,
@@ -76,6 +77,8 @@ public record ServerSettings(
                 .map(v -> parseInt("EVENTS_MAX_PUBLISHES_IN_FLIGHT", v, 1, 1_000_000)).orElse(1000);
         int maxPublishBytesInFlight = s.get("EVENTS_MAX_PUBLISH_BYTES_IN_FLIGHT", "--max-publish-bytes-in-flight")
                 .map(v -> parseSize("EVENTS_MAX_PUBLISH_BYTES_IN_FLIGHT", v)).orElse(32 * 1024 * 1024);
+        int maxHeaderBytes = s.get("EVENTS_MAX_HEADER_SIZE", "--max-header-size")
+                .map(v -> parseSize("EVENTS_MAX_HEADER_SIZE", v, 1024, 1024 * 1024)).orElse(8 * 1024);
         Optional<String> dbUser = s.get("EVENTS_DB_USER", "--db-user");
         Optional<String> issuer = s.get("EVENTS_JWT_ISSUER", "--jwt-issuer");
         Optional<String> audience = s.get("EVENTS_JWT_AUDIENCE", "--jwt-audience");
@@ -103,7 +106,8 @@ public record ServerSettings(
         s.rejectUnknownFlags();
         return new ServerSettings(port, baseUrl, dataDir, dbUrl,
                 dbUser, s.get("EVENTS_DB_PASSWORD", null), secret, jwks, issuer, audience, secretKey, previousKeys,
-                maxEventBytes, maxBatchBytes, maxPublishesInFlight, maxPublishBytesInFlight, policyDir, allowHttp,
+                maxEventBytes, maxBatchBytes, maxPublishesInFlight, maxPublishBytesInFlight, maxHeaderBytes, policyDir,
+                allowHttp,
                 allowPrivate, timeout, concurrency, hostConcurrency, schedule, retention);
     }
 
@@ -148,8 +152,13 @@ public record ServerSettings(
 
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|kib|kb|k|mib|mb|m)?", Pattern.CASE_INSENSITIVE);
 
-    /** Sizes like {@code 262144}, {@code 256KiB}, {@code 4MiB}. */
+    /** Sizes like {@code 262144}, {@code 256KiB}, {@code 4MiB}, from 1 KiB to 512 MiB. */
     static int parseSize(String name, String value) {
+        return parseSize(name, value, 1024, 512 * 1024 * 1024);
+    }
+
+    /** Sizes like {@code 262144}, {@code 256KiB}, {@code 4MiB}, from {@code min} to {@code max} bytes. */
+    static int parseSize(String name, String value, int min, int max) {
         Matcher m = SIZE.matcher(value.trim());
         if (m.matches()) {
             long n = Long.parseLong(m.group(1));
@@ -159,11 +168,17 @@ public record ServerSettings(
                 case "kib", "kb", "k" -> n * 1024;
                 default -> n * 1024 * 1024;
             };
-            if (bytes >= 1024 && bytes <= 512L * 1024 * 1024) {
+            if (bytes >= min && bytes <= max) {
                 return (int) bytes;
             }
         }
-        throw new SettingsException(name + "=" + value + " is not a size from 1KiB to 512MiB (e.g. 256KiB, 4MiB)");
+        throw new SettingsException(name + "=" + value + " is not a size from " + sizeText(min) + " to "
+                + sizeText(max) + " (e.g. 256KiB, 4MiB)");
+    }
+
+    private static String sizeText(int bytes) {
+        return bytes % (1024 * 1024) == 0 ? bytes / (1024 * 1024) + "MiB"
+                : bytes % 1024 == 0 ? bytes / 1024 + "KiB" : bytes + "B";
     }
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");

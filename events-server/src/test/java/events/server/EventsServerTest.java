@@ -66,6 +66,36 @@ class EventsServerTest {
     }
 
     @Test
+    void answersRequestsJettyRefusesWithProblemsAndTakesTheHeaderSizeSetting() throws Exception {
+        ServerSettings settings = ServerSettings.from(Map.of("EVENTS_MAX_HEADER_SIZE", "16KiB"),
+                List.of("--port", "0", "--data-dir", dataDir.toString()));
+        try (EventsServer server = EventsServer.start(settings)) {
+            String nul = rawExchange(server.port(), "GET /events/api/v1/events%00 HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Connection: close\r\n\r\n");
+            String fits = rawExchange(server.port(), "GET /health HTTP/1.1\r\nHost: localhost\r\nX-Big: "
+                    + "x".repeat(12_000) + "\r\nConnection: close\r\n\r\n");
+            String tooLarge = rawExchange(server.port(), "GET /health HTTP/1.1\r\nHost: localhost\r\nX-Big: "
+                    + "x".repeat(20_000) + "\r\nConnection: close\r\n\r\n");
+
+            assertThat(nul).startsWith("HTTP/1.1 400 ").containsIgnoringCase("Content-Type: application/problem+json")
+                    .contains("\"status\":400");
+            assertThat(fits).startsWith("HTTP/1.1 200 ");
+            assertThat(tooLarge).startsWith("HTTP/1.1 431 ")
+                    .containsIgnoringCase("Content-Type: application/problem+json").contains("\"status\":431")
+                    .contains("16384 bytes");
+        }
+    }
+
+    /** The whole answer to bytes written to a plain socket (HTTP clients refuse to send such requests). */
+    private static String rawExchange(int port, String request) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
     void refusesTokensSignedWithAnotherSecret() throws Exception {
         ServerSettings settings = ServerSettings.from(Map.of(), List.of("--port", "0", "--data-dir", dataDir.toString()));
         try (EventsServer server = EventsServer.start(settings)) {

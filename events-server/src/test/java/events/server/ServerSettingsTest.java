@@ -25,6 +25,15 @@ class ServerSettingsTest {
         assertThat(s.baseUrl()).isEmpty();
         assertThat(s.jwtSecret()).isEmpty();
         assertThat(s.maxEventBytes()).isEqualTo(256 * 1024);
+        assertThat(s.maxHeaderBytes()).isEqualTo(8 * 1024);
+    }
+
+    @Test
+    void readsTheHeaderSizeFromEnvironmentOrFlag() {
+        assertThat(ServerSettings.from(Map.of("EVENTS_MAX_HEADER_SIZE", "16KiB"), List.of()).maxHeaderBytes())
+                .isEqualTo(16 * 1024);
+        assertThat(ServerSettings.from(Map.of("EVENTS_MAX_HEADER_SIZE", "16KiB"), List.of("--max-header-size", "1MiB"))
+                .maxHeaderBytes()).isEqualTo(1024 * 1024);
     }
 
     @Test
@@ -64,6 +73,9 @@ class ServerSettingsTest {
                 Arguments.of(Map.of("EVENTS_MAX_PUBLISHES_IN_FLIGHT", "0"), List.of(), "EVENTS_MAX_PUBLISHES_IN_FLIGHT=0"),
                 Arguments.of(Map.of("EVENTS_MAX_PUBLISH_BYTES_IN_FLIGHT", "1GiB"), List.of(),
                         "EVENTS_MAX_PUBLISH_BYTES_IN_FLIGHT=1GiB"),
+                Arguments.of(Map.of("EVENTS_MAX_HEADER_SIZE", "512"), List.of(), "EVENTS_MAX_HEADER_SIZE=512 is not a"
+                        + " size from 1KiB to 1MiB"),
+                Arguments.of(Map.of(), List.of("--max-header-size", "2MiB"), "EVENTS_MAX_HEADER_SIZE=2MiB"),
                 Arguments.of(Map.of("EVENTS_RETENTION", "30m"), List.of(), "EVENTS_RETENTION must be at least 1h"),
                 Arguments.of(Map.of("EVENTS_RETENTION", "ever"), List.of(), "EVENTS_RETENTION=ever"),
                 Arguments.of(Map.of(), List.of("--prot", "1"), "unknown flag --prot"),

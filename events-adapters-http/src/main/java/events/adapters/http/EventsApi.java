@@ -1,6 +1,7 @@
 package events.adapters.http;
 
 import events.adapters.http.internal.EventRoutes;
+import events.adapters.http.internal.JettyErrors;
 import events.adapters.http.internal.PolicyRoutes;
 import events.adapters.http.internal.Problems;
 import events.adapters.http.internal.SubscriptionRoutes;
@@ -33,7 +34,9 @@ import java.util.function.Supplier;
  * given {@link Builder#managePolicies}, {@code PUT/GET/DELETE /events/api/v1/policies/{resource}} and
  * {@code GET /events/api/v1/policies}; when given {@link Builder#manageSubscriptions}, the webhook subscription
  * endpoints under {@code /events/api/v1/subscriptions}; and
- * maps every exception of the app, Javalin's 404 and 405 included, to RFC 7807 problem+json. Request
+ * maps every exception of the app, Javalin's 404 and 405 included, to RFC 7807 problem+json, and so does Jetty's
+ * own answer to a request it refuses before the app sees it (400, 414, 431, 505: it becomes the server's error
+ * handler), whose header section may take {@link Builder#maxHeaderBytes}. Request
  * bodies are read with this API's own limits ({@link Builder#maxEventBytes}, {@link Builder#maxBatchBytes}),
  * whatever Javalin's {@code http.maxRequestSize} is; publishes waiting for storage are bounded
  * ({@link Builder#maxPublishesInFlight}, {@link Builder#maxPublishBytesInFlight}). Immutable.
@@ -51,12 +54,16 @@ public final class EventsApi {
     public static final int MAX_POLICY_BYTES = 1024 * 1024;
     /** Largest subscription request: 64 KiB. */
     public static final int MAX_SUBSCRIPTION_BYTES = 64 * 1024;
+    /** Default largest request line and header section: 8 KiB (Jetty's own default). */
+    public static final int DEFAULT_MAX_HEADER_BYTES = 8 * 1024;
 
     private final EventRoutes routes;
     private final PolicyRoutes policyRoutes;
     private final SubscriptionRoutes subscriptionRoutes;
+    private final int maxHeaderBytes;
 
     private EventsApi(Builder b) {
+        this.maxHeaderBytes = b.maxHeaderBytes;
         JwtAuthenticator authenticator = b.authenticator;
         this.routes = new EventRoutes(b.publishEvents, b.queryEvents, authenticator::authenticate, b.baseUrl,
                 b.maxEventBytes, b.maxBatchBytes, b.readiness, b.maxPublishesInFlight, b.maxPublishBytesInFlight);
@@ -73,10 +80,13 @@ public final class EventsApi {
 
     /**
      * Adds the routes and the problem mapping to a Javalin configuration; call inside
-     * {@code Javalin.create(config -> ...)}. Also makes an unknown method on a known path a 405.
+     * {@code Javalin.create(config -> ...)}. Also makes an unknown method on a known path a 405, sets the server's
+     * error handler (Jetty's refusals as problem+json) and the connectors' request header size.
      */
     public void register(JavalinConfig config) {
         config.http.prefer405over404 = true;
+        config.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(maxHeaderBytes));
+        config.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors(maxHeaderBytes)));
         routes.register(config);
         if (policyRoutes != null) {
             policyRoutes.register(config);
@@ -97,6 +107,7 @@ public final class EventsApi {
         private BooleanSupplier readiness = () -> true;
         private int maxPublishesInFlight = DEFAULT_MAX_PUBLISHES_IN_FLIGHT;
         private long maxPublishBytesInFlight = DEFAULT_MAX_PUBLISH_BYTES_IN_FLIGHT;
+        private int maxHeaderBytes = DEFAULT_MAX_HEADER_BYTES;
         private ManagePolicies managePolicies;
         private ManageSubscriptions manageSubscriptions;
 
@@ -185,6 +196,18 @@ public final class EventsApi {
                 throw new IllegalArgumentException("maxPublishBytesInFlight must be positive");
             }
             this.maxPublishBytesInFlight = max;
+            return this;
+        }
+
+        /**
+         * Largest request line and header section together, in bytes (Jetty's request header size); a larger
+         * header section gets 431, a longer URI 414, both problem+json. Default 8 KiB.
+         */
+        public Builder maxHeaderBytes(int max) {
+            if (max < 1024) {
+                throw new IllegalArgumentException("maxHeaderBytes must be at least 1024");
+            }
+            this.maxHeaderBytes = max;
             return this;
         }
 

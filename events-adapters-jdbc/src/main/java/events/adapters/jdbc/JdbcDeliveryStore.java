@@ -89,7 +89,7 @@ final class JdbcDeliveryStore implements DeliveryStore {
     private final boolean postgres;
 
     JdbcDeliveryStore(DataSource dataSource) {
-        this.jdbi = Jdbi.create(dataSource);
+        this.jdbi = Jdbis.create(dataSource);
         this.postgres = isPostgres(dataSource);
     }
 
@@ -105,7 +105,8 @@ final class JdbcDeliveryStore implements DeliveryStore {
                     .forEach(row -> cursors[row.getKey()] = row.getValue()));
             return cursors;
         } catch (JdbiException e) {
-            throw new UnableToAccessSubscriptionsException("unable to read the dispatch cursors", e);
+            throw new UnableToAccessSubscriptionsException("unable to read the dispatch cursors",
+                    DatabaseFailure.of(e));
         }
     }
 
@@ -138,7 +139,8 @@ final class JdbcDeliveryStore implements DeliveryStore {
                         .list();
             });
         } catch (JdbiException e) {
-            throw new UnableToAccessSubscriptionsException("unable to record that this process is alive", e);
+            throw new UnableToAccessSubscriptionsException("unable to record that this process is alive",
+                    DatabaseFailure.of(e));
         }
     }
 
@@ -150,7 +152,8 @@ final class JdbcDeliveryStore implements DeliveryStore {
                     .bind("node", node)
                     .execute());
         } catch (JdbiException e) {
-            throw new UnableToAccessSubscriptionsException("unable to record that this process stops delivering", e);
+            throw new UnableToAccessSubscriptionsException("unable to record that this process stops delivering",
+                    DatabaseFailure.of(e));
         }
     }
 
@@ -176,7 +179,7 @@ final class JdbcDeliveryStore implements DeliveryStore {
                 return attempts + deliveries;
             });
         } catch (JdbiException e) {
-            throw new UnableToAccessSubscriptionsException("unable to delete old deliveries", e);
+            throw new UnableToAccessSubscriptionsException("unable to delete old deliveries", DatabaseFailure.of(e));
         }
     }
 
@@ -207,7 +210,8 @@ final class JdbcDeliveryStore implements DeliveryStore {
                 return true;
             });
         } catch (JdbiException e) {
-            throw new UnableToAccessSubscriptionsException("unable to move the dispatch cursor to " + cursor, e);
+            throw new UnableToAccessSubscriptionsException("unable to move the dispatch cursor to " + cursor,
+                    DatabaseFailure.of(e));
         }
     }
 
@@ -227,7 +231,8 @@ final class JdbcDeliveryStore implements DeliveryStore {
             return postgres ? jdbi.withHandle(handle -> insertAsArrays(handle, distinct.values(), dueAt))
                     : jdbi.inTransaction(handle -> insertAsBatch(handle, distinct.values(), dueAt));
         } catch (JdbiException e) {
-            throw new UnableToAccessSubscriptionsException("unable to queue " + distinct.size() + " deliveries", e);
+            throw new UnableToAccessSubscriptionsException("unable to queue " + distinct.size() + " deliveries",
+                    DatabaseFailure.of(e));
         }
     }
 
@@ -344,7 +349,7 @@ final class JdbcDeliveryStore implements DeliveryStore {
             });
         } catch (JdbiException e) {
             throw new UnableToAccessSubscriptionsException(
-                    "unable to queue the validation of subscription " + subscriptionId, e);
+                    "unable to queue the validation of subscription " + subscriptionId, DatabaseFailure.of(e));
         }
     }
 
@@ -400,7 +405,7 @@ final class JdbcDeliveryStore implements DeliveryStore {
                 return claimed.stream().map(d -> d.with(d.attempts(), d.status(), lease)).toList();
             });
         } catch (JdbiException e) {
-            throw new UnableToAccessSubscriptionsException("unable to claim due deliveries", e);
+            throw new UnableToAccessSubscriptionsException("unable to claim due deliveries", DatabaseFailure.of(e));
         }
     }
 
@@ -455,7 +460,8 @@ final class JdbcDeliveryStore implements DeliveryStore {
                 return query.map((rs, ctx) -> Timestamps.read(rs, "next_attempt_at")).findOne();
             });
         } catch (JdbiException e) {
-            throw new UnableToAccessSubscriptionsException("unable to read when the next delivery is due", e);
+            throw new UnableToAccessSubscriptionsException("unable to read when the next delivery is due",
+                    DatabaseFailure.of(e));
         }
     }
 
@@ -510,7 +516,8 @@ final class JdbcDeliveryStore implements DeliveryStore {
                 }
             });
         } catch (JdbiException e) {
-            throw new UnableToAccessSubscriptionsException("unable to record " + records.size() + " attempts", e);
+            throw new UnableToAccessSubscriptionsException("unable to record " + records.size() + " attempts",
+                    DatabaseFailure.of(e));
         }
     }
 
@@ -527,7 +534,8 @@ final class JdbcDeliveryStore implements DeliveryStore {
                     .bindList("ids", List.copyOf(deliveryIds))
                     .execute());
         } catch (JdbiException e) {
-            throw new UnableToAccessSubscriptionsException("unable to take back " + deliveryIds.size() + " claims", e);
+            throw new UnableToAccessSubscriptionsException("unable to take back " + deliveryIds.size() + " claims",
+                    DatabaseFailure.of(e));
         }
     }
 
@@ -541,7 +549,8 @@ final class JdbcDeliveryStore implements DeliveryStore {
                     .bind("status", status.wireName())
                     .execute());
         } catch (JdbiException e) {
-            throw new UnableToAccessSubscriptionsException("unable to finish delivery " + deliveryId, e);
+            throw new UnableToAccessSubscriptionsException("unable to finish delivery " + deliveryId,
+                    DatabaseFailure.of(e));
         }
     }
 
@@ -557,7 +566,7 @@ final class JdbcDeliveryStore implements DeliveryStore {
                     .execute());
         } catch (JdbiException e) {
             throw new UnableToAccessSubscriptionsException(
-                    "unable to cancel the deliveries of subscription " + subscriptionId, e);
+                    "unable to cancel the deliveries of subscription " + subscriptionId, DatabaseFailure.of(e));
         }
     }
 
@@ -579,7 +588,7 @@ final class JdbcDeliveryStore implements DeliveryStore {
                     .list());
         } catch (JdbiException e) {
             throw new UnableToAccessSubscriptionsException(
-                    "unable to read the attempts of subscription " + subscriptionId, e);
+                    "unable to read the attempts of subscription " + subscriptionId, DatabaseFailure.of(e));
         }
     }
 
@@ -601,7 +610,7 @@ final class JdbcDeliveryStore implements DeliveryStore {
                     .list());
         } catch (JdbiException e) {
             throw new UnableToAccessSubscriptionsException(
-                    "unable to read the dead letters of subscription " + subscriptionId, e);
+                    "unable to read the dead letters of subscription " + subscriptionId, DatabaseFailure.of(e));
         }
     }
 
@@ -619,7 +628,7 @@ final class JdbcDeliveryStore implements DeliveryStore {
                     .execute());
         } catch (JdbiException e) {
             throw new UnableToAccessSubscriptionsException(
-                    "unable to redrive the dead letters of subscription " + subscriptionId, e);
+                    "unable to redrive the dead letters of subscription " + subscriptionId, DatabaseFailure.of(e));
         }
     }
 
@@ -656,7 +665,7 @@ final class JdbcDeliveryStore implements DeliveryStore {
         try (Connection c = dataSource.getConnection()) {
             return c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres");
         } catch (SQLException e) {
-            throw new UnableToAccessSubscriptionsException("unable to reach the database", e);
+            throw new UnableToAccessSubscriptionsException("unable to reach the database", DatabaseFailure.of(e));
         }
     }
 

@@ -123,7 +123,7 @@ final class JdbcEventStore implements EventStore, AutoCloseable {
 
     JdbcEventStore(DataSource dataSource) {
         this.dataSource = dataSource;
-        this.jdbi = Jdbi.create(dataSource);
+        this.jdbi = Jdbis.create(dataSource);
         this.postgres = isPostgres(dataSource);
         // A lone publisher's append is written at once; while others publish too, the writer waits a little for
         // more to join (see LINGER_NANOS).
@@ -146,7 +146,7 @@ final class JdbcEventStore implements EventStore, AutoCloseable {
             if (e.getCause() instanceof UnableToStoreEventException u) {
                 throw new UnableToStoreEventException(u.getMessage(), u.getCause());
             }
-            throw new UnableToStoreEventException("unable to store events", e.getCause());
+            throw new UnableToStoreEventException("unable to store events", DatabaseFailure.of(e.getCause()));
         }
     }
 
@@ -191,16 +191,18 @@ final class JdbcEventStore implements EventStore, AutoCloseable {
             if (groupFailure instanceof ConnectionException) {
                 unreachableSince = System.nanoTime();
             }
+            // What failed without the events' content, which the database's and Jdbi's messages quote.
+            DatabaseFailure failure = DatabaseFailure.of(groupFailure);
             if (group.size() == 1 || groupFailure instanceof ConnectionException) {
                 // Alone, or the database is unreachable (retrying each would only wait for it again).
-                LOG.warn("Unable to store {} append(s)", group.size(), groupFailure);
+                LOG.warn("Unable to store {} append(s)", group.size(), failure);
                 for (PendingAppend failed : group) {
                     failed.result.completeExceptionally(
-                            new UnableToStoreEventException("unable to store events", groupFailure));
+                            new UnableToStoreEventException("unable to store events", failure));
                 }
                 return;
             }
-            LOG.debug("A group of {} appends failed; retrying them one by one", group.size(), groupFailure);
+            LOG.debug("A group of {} appends failed; retrying them one by one", group.size(), failure);
             for (PendingAppend alone : group) {
                 writeGroup(List.of(alone));
             }
@@ -319,7 +321,7 @@ final class JdbcEventStore implements EventStore, AutoCloseable {
         try (Connection c = dataSource.getConnection()) {
             return c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres");
         } catch (SQLException e) {
-            throw new UnableToStoreEventException("unable to reach the database", e);
+            throw new UnableToStoreEventException("unable to reach the database", DatabaseFailure.of(e));
         }
     }
 
@@ -394,7 +396,8 @@ final class JdbcEventStore implements EventStore, AutoCloseable {
                     ? readUntyped(filter, after, Math.min(size, examineAtMost))
                     : readTyped(filter, after, size, examineAtMost);
         } catch (RuntimeException e) {
-            throw new UnableToReadEventsException("unable to read events of " + filter.resource(), e);
+            throw new UnableToReadEventsException("unable to read events of " + filter.resource(),
+                    DatabaseFailure.of(e));
         }
     }
 
@@ -483,7 +486,7 @@ final class JdbcEventStore implements EventStore, AutoCloseable {
                     .map((rs, ctx) -> toStoredEvent(rs))
                     .list());
         } catch (RuntimeException e) {
-            throw new UnableToReadEventsException("unable to read events after " + after, e);
+            throw new UnableToReadEventsException("unable to read events after " + after, DatabaseFailure.of(e));
         }
     }
 
@@ -495,7 +498,7 @@ final class JdbcEventStore implements EventStore, AutoCloseable {
                     .mapTo(Long.class)
                     .one());
         } catch (RuntimeException e) {
-            throw new UnableToReadEventsException("unable to read the last sequence", e);
+            throw new UnableToReadEventsException("unable to read the last sequence", DatabaseFailure.of(e));
         }
     }
 
@@ -512,7 +515,7 @@ final class JdbcEventStore implements EventStore, AutoCloseable {
                     .bind("cutoff", Timestamps.of(cutoff))
                     .execute());
         } catch (RuntimeException e) {
-            throw new UnableToStoreEventException("unable to delete old events", e);
+            throw new UnableToStoreEventException("unable to delete old events", DatabaseFailure.of(e));
         }
     }
 
@@ -528,7 +531,7 @@ final class JdbcEventStore implements EventStore, AutoCloseable {
                     .map((rs, ctx) -> toStoredEvent(rs))
                     .list());
         } catch (RuntimeException e) {
-            throw new UnableToReadEventsException("unable to read events by sequence", e);
+            throw new UnableToReadEventsException("unable to read events by sequence", DatabaseFailure.of(e));
         }
     }
 

@@ -36,7 +36,7 @@ final class JdbcPolicyStore implements PolicyStore {
     private final Clock clock;
 
     JdbcPolicyStore(DataSource dataSource, Clock clock) {
-        this.jdbi = Jdbi.create(dataSource);
+        this.jdbi = Jdbis.create(dataSource);
         this.clock = clock;
     }
 
@@ -50,7 +50,8 @@ final class JdbcPolicyStore implements PolicyStore {
                     .map((rs, ctx) -> toPolicy(rs))
                     .findOne());
         } catch (JdbiException e) {
-            throw new UnableToAccessPoliciesException("unable to read the policy of " + resource, e);
+            throw new UnableToAccessPoliciesException("unable to read the policy of " + resource,
+                    DatabaseFailure.of(e));
         }
     }
 
@@ -85,7 +86,8 @@ final class JdbcPolicyStore implements PolicyStore {
                 return new ResourcePolicy(resource, document, revision, updatedAt);
             });
         } catch (JdbiException e) {
-            throw new UnableToAccessPoliciesException("unable to store the policy of " + resource, e);
+            throw new UnableToAccessPoliciesException("unable to store the policy of " + resource,
+                    DatabaseFailure.of(e));
         }
     }
 
@@ -105,7 +107,8 @@ final class JdbcPolicyStore implements PolicyStore {
                 return true;
             });
         } catch (JdbiException e) {
-            throw new UnableToAccessPoliciesException("unable to delete the policy of " + resource, e);
+            throw new UnableToAccessPoliciesException("unable to delete the policy of " + resource,
+                    DatabaseFailure.of(e));
         }
     }
 
@@ -118,7 +121,8 @@ final class JdbcPolicyStore implements PolicyStore {
             Collections.sort(resources);
             return List.copyOf(resources);
         } catch (JdbiException e) {
-            throw new UnableToAccessPoliciesException("unable to list the resources that have a policy", e);
+            throw new UnableToAccessPoliciesException("unable to list the resources that have a policy",
+                    DatabaseFailure.of(e));
         }
     }
 
@@ -129,7 +133,7 @@ final class JdbcPolicyStore implements PolicyStore {
                     .mapTo(Long.class)
                     .one());
         } catch (JdbiException e) {
-            throw new UnableToAccessPoliciesException("unable to read the policy revision", e);
+            throw new UnableToAccessPoliciesException("unable to read the policy revision", DatabaseFailure.of(e));
         }
     }
 

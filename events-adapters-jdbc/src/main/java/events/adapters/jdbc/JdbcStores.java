@@ -79,7 +79,7 @@ public final class JdbcStores implements AutoCloseable {
             throw new EventsException("Unable to migrate the database schema: " + e.getMessage(), e);
         }
         try {
-            SecretResealing.run(Jdbi.create(dataSource), secrets);
+            SecretResealing.run(Jdbis.create(dataSource), secrets);
         } catch (RuntimeException e) {
             throw new EventsException("Unable to seal the stored webhook signing secrets again: " + e.getMessage(), e);
         }
@@ -142,6 +142,11 @@ public final class JdbcStores implements AutoCloseable {
         config.setConnectionTimeout(2_000);
         config.setValidationTimeout(1_000);
         config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+        if (!isH2(jdbcUrl)) {
+            // PostgreSQL's driver puts the server's detail into its messages: the key of a unique violation, the
+            // whole failing row of a check. Not with this (what leaves the stores is redacted anyway).
+            config.addDataSourceProperty("logServerErrorDetail", "false");
+        }
         HikariDataSource pool;
         try {
             pool = new HikariDataSource(config);
@@ -160,8 +165,10 @@ public final class JdbcStores implements AutoCloseable {
     /**
      * PostgreSQL through a pool the caller owns (and closes after this). Its connections must default to READ
      * COMMITTED (PostgreSQL's default; with HikariCP, {@code transactionIsolation=TRANSACTION_READ_COMMITTED} makes
-     * sure): the stores' transactions rely on it and do not set it each time (asking costs a round trip).
-     * Webhook signing secrets are sealed with {@code box}.
+     * sure): the stores' transactions rely on it and do not set it each time (asking costs a round trip). With
+     * {@code logServerErrorDetail=false} the driver's messages leave out the values PostgreSQL quotes in its detail
+     * (what the stores throw and log leaves them out either way). Webhook signing secrets are sealed with
+     * {@code box}.
      */
     public static JdbcStores postgres(DataSource dataSource, SecretBox box) {
         return new JdbcStores(Objects.requireNonNull(dataSource, "dataSource"), null,

@@ -53,7 +53,7 @@ final class JdbcSubscriptionStore implements SubscriptionStore {
     private final Set<UUID> reportedUnreadable = ConcurrentHashMap.newKeySet();
 
     JdbcSubscriptionStore(DataSource dataSource, SecretsAtRest secretsAtRest) {
-        this.jdbi = Jdbi.create(dataSource);
+        this.jdbi = Jdbis.create(dataSource);
         this.secretsAtRest = Objects.requireNonNull(secretsAtRest, "secretsAtRest");
     }
 
@@ -100,7 +100,8 @@ final class JdbcSubscriptionStore implements SubscriptionStore {
             throw new UnableToAccessSubscriptionsException(
                     "unable to create subscription " + subscription.id() + ": its twin kept being deleted", null);
         } catch (JdbiException e) {
-            throw new UnableToAccessSubscriptionsException("unable to create subscription " + subscription.id(), e);
+            throw new UnableToAccessSubscriptionsException("unable to create subscription " + subscription.id(),
+                    DatabaseFailure.of(e));
         }
     }
 
@@ -138,7 +139,7 @@ final class JdbcSubscriptionStore implements SubscriptionStore {
                     .map((rs, ctx) -> toSubscription(rs))
                     .findOne());
         } catch (JdbiException e) {
-            throw new UnableToAccessSubscriptionsException("unable to read subscription " + id, e);
+            throw new UnableToAccessSubscriptionsException("unable to read subscription " + id, DatabaseFailure.of(e));
         }
     }
 
@@ -152,7 +153,8 @@ final class JdbcSubscriptionStore implements SubscriptionStore {
                     .map((rs, ctx) -> toSubscription(rs))
                     .list());
         } catch (JdbiException e) {
-            throw new UnableToAccessSubscriptionsException("unable to list the subscriptions of " + consumer, e);
+            throw new UnableToAccessSubscriptionsException("unable to list the subscriptions of " + consumer,
+                    DatabaseFailure.of(e));
         }
     }
 
@@ -174,7 +176,8 @@ final class JdbcSubscriptionStore implements SubscriptionStore {
                     .map((rs, ctx) -> toSubscription(rs))
                     .list());
         } catch (JdbiException e) {
-            throw new UnableToAccessSubscriptionsException("unable to list the " + status.wireName() + " subscriptions", e);
+            throw new UnableToAccessSubscriptionsException("unable to list the " + status.wireName() + " subscriptions",
+                    DatabaseFailure.of(e));
         }
     }
 
@@ -201,7 +204,8 @@ final class JdbcSubscriptionStore implements SubscriptionStore {
                 return true;
             });
         } catch (JdbiException e) {
-            throw new UnableToAccessSubscriptionsException("unable to set the status of subscription " + id, e);
+            throw new UnableToAccessSubscriptionsException("unable to set the status of subscription " + id,
+                    DatabaseFailure.of(e));
         }
     }
 
@@ -226,7 +230,8 @@ final class JdbcSubscriptionStore implements SubscriptionStore {
                 return true;
             });
         } catch (JdbiException e) {
-            throw new UnableToAccessSubscriptionsException("unable to delete subscription " + id, e);
+            throw new UnableToAccessSubscriptionsException("unable to delete subscription " + id,
+                    DatabaseFailure.of(e));
         }
     }
 
@@ -253,7 +258,8 @@ final class JdbcSubscriptionStore implements SubscriptionStore {
                     .mapTo(String.class)
                     .list());
         } catch (JdbiException e) {
-            throw new UnableToAccessSubscriptionsException("unable to read the secrets of subscription " + id, e);
+            throw new UnableToAccessSubscriptionsException("unable to read the secrets of subscription " + id,
+                    DatabaseFailure.of(e));
         }
         List<WebhookSecret> secrets = new ArrayList<>(stored.size());
         for (int i = 0; i < stored.size(); i++) {
@@ -312,7 +318,8 @@ final class JdbcSubscriptionStore implements SubscriptionStore {
                 return true;
             });
         } catch (JdbiException e) {
-            throw new UnableToAccessSubscriptionsException("unable to rotate the secret of subscription " + id, e);
+            throw new UnableToAccessSubscriptionsException("unable to rotate the secret of subscription " + id,
+                    DatabaseFailure.of(e));
         }
     }
 
@@ -324,7 +331,8 @@ final class JdbcSubscriptionStore implements SubscriptionStore {
                     .mapTo(Long.class)
                     .one());
         } catch (JdbiException e) {
-            throw new UnableToAccessSubscriptionsException("unable to read the subscription revision", e);
+            throw new UnableToAccessSubscriptionsException("unable to read the subscription revision",
+                    DatabaseFailure.of(e));
         }
     }
 

@@ -3,29 +3,52 @@ package events.adapters.jdbc;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
+import java.util.Arrays;
 import java.util.List;
 import org.slf4j.LoggerFactory;
 
-/** Records what one class logs, from creation until closed. */
+/**
+ * Records every line logged in this process, this project's own debug lines included, from creation until closed.
+ */
 final class RecordingLog implements AutoCloseable {
-    private final Logger logger;
+    private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    private final Logger ours = (Logger) LoggerFactory.getLogger("events");
+    private final Level oursBefore = ours.getLevel();
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
-    RecordingLog(Class<?> source) {
-        logger = (Logger) LoggerFactory.getLogger(source);
+    RecordingLog() {
         appender.start();
-        logger.addAppender(appender);
+        root.addAppender(appender);
+        ours.setLevel(Level.DEBUG);
     }
 
-    /** The messages logged at {@code level}, formatted, oldest first. */
-    List<String> at(Level level) {
-        return appender.list.stream().filter(e -> e.getLevel() == level).map(ILoggingEvent::getFormattedMessage)
-                .toList();
+    /**
+     * Everything each recorded line says: its message with and without its arguments, the arguments, and its
+     * throwable with every cause and suppressed exception, messages and stack traces.
+     */
+    List<String> everything() {
+        synchronized (appender.list) {
+            return appender.list.stream().map(e -> e.getLevel() + " " + e.getLoggerName() + " - "
+                    + e.getFormattedMessage() + "\n" + e.getMessage() + "\n" + Arrays.toString(e.getArgumentArray())
+                    + "\n" + (e.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(e.getThrowableProxy())))
+                    .toList();
+        }
+    }
+
+    /** The messages {@code source} logged at {@code level}, formatted, oldest first. */
+    List<String> at(Class<?> source, Level level) {
+        synchronized (appender.list) {
+            return appender.list.stream()
+                    .filter(e -> e.getLevel() == level && e.getLoggerName().equals(source.getName()))
+                    .map(ILoggingEvent::getFormattedMessage).toList();
+        }
     }
 
     @Override
     public void close() {
-        logger.detachAppender(appender);
+        ours.setLevel(oursBefore);
+        root.detachAppender(appender);
     }
 }

@@ -120,7 +120,7 @@ abstract class SealedSecretsContract {
         String sealed = rawSecrets(s.id()).get(0);
         underA.close();
 
-        try (RecordingLog log = new RecordingLog(JdbcSubscriptionStore.class)) {
+        try (RecordingLog log = new RecordingLog()) {
             SubscriptionStore store = stores(keyB).subscriptionStore();
             for (int i = 0; i < 3; i++) {
                 assertThatThrownBy(() -> store.secrets(s.id(), T0))
@@ -129,7 +129,7 @@ abstract class SealedSecretsContract {
                         .hasMessageContaining("EVENTS_SECRET_KEY_PREVIOUS")
                         .hasMessageNotContaining(keyPart(secret));
             }
-            assertThat(log.at(Level.ERROR)).singleElement().satisfies(line -> assertThat(line)
+            assertThat(log.at(JdbcSubscriptionStore.class, Level.ERROR)).singleElement().satisfies(line -> assertThat(line)
                     .contains(s.id().toString(), "EVENTS_SECRET_KEY_PREVIOUS").doesNotContain(keyPart(secret)));
         }
         assertThat(rawSecrets(s.id())).containsExactly(sealed);

@@ -42,6 +42,7 @@ public final class Problems {
     private static final long OVERLOAD_WARNING_INTERVAL_NANOS = 10_000_000_000L;
     private static final AtomicLong lastOverloadWarning = new AtomicLong();
     private static final String TYPE_PREFIX = "urn:events:problem:";
+    private static final String INTERNAL_DETAIL = "The server could not handle the request.";
     private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
 
     private Problems() {
@@ -136,21 +137,46 @@ public final class Problems {
         }
         if (e instanceof HttpResponseException http) {
             int status = http.getStatus();
-            HttpStatus known = HttpStatus.forStatus(status);
-            String title = known == HttpStatus.UNKNOWN ? "Error" : known.getMessage();
             if (status >= 500) {
                 LOG.error("{} {} failed with {}", ctx.method(), ctx.path(), status, e);
-                return new Problem(status, "internal", title, "The server could not handle the request.");
+                return new Problem(status, slug(status), title(status), INTERNAL_DETAIL);
             }
-            String slug = switch (status) {
-                case 404 -> "not-found";
-                case 405 -> "method-not-allowed";
-                default -> "http-" + status;
-            };
-            return new Problem(status, slug, title, http.getMessage());
+            return new Problem(status, slug(status), title(status), http.getMessage());
         }
         LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
-        return new Problem(500, "internal", "Internal server error", "The server could not handle the request.");
+        return new Problem(500, "internal", "Internal server error", INTERNAL_DETAIL);
+    }
+
+    /**
+     * The answer to a request the server (Jetty) refused before the API saw it, by status alone: the detail is
+     * this class's own text, never the request's URI or headers nor Jetty's reason (which can quote them).
+     */
+    static Problem refusedByServer(int status, int maxHeaderBytes) {
+        String detail = switch (status) {
+            case 400 -> "The request is not valid HTTP, or its URI is malformed (for example a bad or NUL"
+                    + " percent-encoding, or an ambiguous path segment); it was not handled.";
+            case 414 -> "The request URI is longer than this server accepts (request line and headers together at"
+                    + " most " + maxHeaderBytes + " bytes); it was not handled.";
+            case 431 -> "The request's header section is larger than this server accepts (at most " + maxHeaderBytes
+                    + " bytes); it was not handled.";
+            case 505 -> "This HTTP version is not supported; use HTTP/1.1.";
+            default -> status >= 500 ? INTERNAL_DETAIL : "The request was refused before it was handled.";
+        };
+        // An unknown version is the client's doing, not an internal failure.
+        return new Problem(status, status == 505 ? "http-505" : slug(status), title(status), detail);
+    }
+
+    private static String slug(int status) {
+        return switch (status) {
+            case 404 -> "not-found";
+            case 405 -> "method-not-allowed";
+            default -> status >= 500 ? "internal" : "http-" + status;
+        };
+    }
+
+    private static String title(int status) {
+        HttpStatus known = HttpStatus.forStatus(status);
+        return known == HttpStatus.UNKNOWN ? "Error" : known.getMessage();
     }
 
     /** 400 naming every failing attribute under {@code errors}. */
