@@ -69,7 +69,10 @@ public final class EventsServer implements AutoCloseable {
         OkHttpWebhookSender sender = null;
         Events events = null;
         try {
-            authorizer = XacmlAuthorizer.builder(stores.policyStore()).build();
+            authorizer = XacmlAuthorizer.builder(stores.policyStore())
+                    .maxPolicyLength(settings.limits().maxPolicyBytes())
+                    .maxPolicyDepth(settings.limits().maxPolicyDepth())
+                    .build();
             WebhookEndpoints endpoints = WebhookEndpoints.builder()
                     .allowHttp(settings.webhookAllowHttp())
                     .allowPrivate(settings.webhookAllowPrivate())
@@ -85,7 +88,12 @@ public final class EventsServer implements AutoCloseable {
                     .authorizer(authorizer)
                     .policies(stores.policyStore(), authorizer)
                     .subscriptions(stores.subscriptionStore(), stores.deliveryStore(), sender)
-                    .filterExpressions(new CesqlFilterExpressions())
+                    .filterExpressions(CesqlFilterExpressions.builder()
+                            .maxLength(settings.limits().maxFilterLength())
+                            .maxDepth(settings.limits().maxFilterDepth())
+                            .build())
+                    .maxSubscriptionsPerConsumer(settings.limits().maxSubscriptionsPerConsumer())
+                    .maxScanPerQuery(settings.limits().maxPollScan())
                     .webhookEndpoints(endpoints)
                     .retrySchedule(settings.retrySchedule())
                     .attemptTimeout(settings.webhookTimeout())
@@ -112,6 +120,7 @@ public final class EventsServer implements AutoCloseable {
                     .maxPublishesInFlight(settings.maxPublishesInFlight())
                     .maxPublishBytesInFlight(settings.maxPublishBytesInFlight())
                     .maxHeaderBytes(settings.maxHeaderBytes())
+                    .maxPolicyBytes(settings.limits().maxPolicyBytes())
                     .managePolicies(policies)
                     .manageSubscriptions(events.manageSubscriptions().orElseThrow())
                     .build();

@@ -17,7 +17,9 @@ public final class Main {
     private static final String USAGE = """
             usage: java -jar events-server.jar [serve] [--port N] [--base-url URL] [--data-dir DIR] [--db-url JDBC_URL]
                                                [--db-user USER] [--jwt-jwks FILE_OR_URL] [--jwt-issuer ISS] [--jwt-audience AUD]
-                                               [--max-header-size SIZE]
+                                               [--max-header-size SIZE] [--max-subscriptions-per-consumer N]
+                                               [--max-poll-scan N] [--max-filter-length N] [--max-filter-depth N]
+                                               [--max-policy-size SIZE] [--max-policy-depth N]
                    java -jar events-server.jar token [--org ORG | --user ID | --org-number NO | --sub SUB]
                                                [--scope "SCOPE ..."] [--claim NAME=VALUE]... [--ttl 1h] [--data-dir DIR]
             Settings also come from EVENTS_* environment variables (see README); secrets only from them:

@@ -42,7 +42,8 @@ public record ServerSettings(
         int webhookConcurrency,
         int webhookHostConcurrency,
         RetrySchedule retrySchedule,
-        Duration retention) {
+        Duration retention,
+        TenantLimits limits) {
 
     static final int MIN_SECRET_BYTES = 32;
 
@@ -103,12 +104,13 @@ public record ServerSettings(
         if (retention.compareTo(Duration.ofHours(1)) < 0) {
             throw new SettingsException("EVENTS_RETENTION must be at least 1h");
         }
+        TenantLimits limits = TenantLimits.from(s);
         s.rejectUnknownFlags();
         return new ServerSettings(port, baseUrl, dataDir, dbUrl,
                 dbUser, s.get("EVENTS_DB_PASSWORD", null), secret, jwks, issuer, audience, secretKey, previousKeys,
                 maxEventBytes, maxBatchBytes, maxPublishesInFlight, maxPublishBytesInFlight, maxHeaderBytes, policyDir,
                 allowHttp,
-                allowPrivate, timeout, concurrency, hostConcurrency, schedule, retention);
+                allowPrivate, timeout, concurrency, hostConcurrency, schedule, retention, limits);
     }
 
     private static Path checkPolicyDir(String value) {
@@ -138,7 +140,7 @@ public record ServerSettings(
         return values;
     }
 
-    private static int parseInt(String name, String value, int min, int max) {
+    static int parseInt(String name, String value, int min, int max) {
         try {
             int n = Integer.parseInt(value.trim());
             if (n >= min && n <= max) {
@@ -249,7 +251,7 @@ public record ServerSettings(
     }
 
     /** Flags first, then environment; blank values count as unset. */
-    private record Source(Map<String, String> env, Map<String, String> flags) {
+    record Source(Map<String, String> env, Map<String, String> flags) {
         Optional<String> get(String envName, String flagName) {
             Function<String, Optional<String>> nonBlank = v -> v == null || v.isBlank() ? Optional.empty() : Optional.of(v);
             if (flagName != null && flags.containsKey(flagName)) {
@@ -275,6 +277,6 @@ public record ServerSettings(
                 + policyDir.map(d -> ", policyDir=" + d).orElse("")
                 + ", webhooks[allowHttp=" + webhookAllowHttp + ", allowPrivate=" + webhookAllowPrivate + ", timeout="
                 + webhookTimeout + ", concurrency=" + webhookConcurrency + ", hostConcurrency="
-                + webhookHostConcurrency + ", retries=" + retrySchedule.delays() + "]]";
+                + webhookHostConcurrency + ", retries=" + retrySchedule.delays() + "], " + limits + "]";
     }
 }

@@ -37,6 +37,22 @@ class ServerSettingsTest {
     }
 
     @Test
+    void readsTheTenantLimitsWithTheirDefaults() {
+        assertThat(ServerSettings.from(Map.of(), List.of()).limits())
+                .isEqualTo(new TenantLimits(1000, 10_000, 4096, 64, 1024 * 1024, 100));
+        TenantLimits set = ServerSettings.from(Map.of("EVENTS_MAX_SUBSCRIPTIONS_PER_CONSUMER", "5",
+                "EVENTS_MAX_POLICY_SIZE", "64KiB"), List.of("--max-poll-scan", "2000", "--max-filter-length", "512",
+                "--max-filter-depth", "8", "--max-policy-depth", "20")).limits();
+        assertThat(set).isEqualTo(new TenantLimits(5, 2000, 512, 8, 64 * 1024, 20));
+        for (String[] bad : new String[][] {{"EVENTS_MAX_SUBSCRIPTIONS_PER_CONSUMER", "0"},
+                {"EVENTS_MAX_POLL_SCAN", "99"}, {"EVENTS_MAX_FILTER_LENGTH", "5000"}, {"EVENTS_MAX_FILTER_DEPTH", "x"},
+                {"EVENTS_MAX_POLICY_SIZE", "1"}, {"EVENTS_MAX_POLICY_DEPTH", "7"}}) {
+            assertThatThrownBy(() -> ServerSettings.from(Map.of(bad[0], bad[1]), List.of()))
+                    .isInstanceOf(SettingsException.class).hasMessageContaining(bad[0]);
+        }
+    }
+
+    @Test
     void flagsWinOverEnvironment() {
         ServerSettings s = ServerSettings.from(Map.of("EVENTS_PORT", "7000", "EVENTS_DATA_DIR", "/tmp/x"),
                 List.of("--port", "7001", "--base-url=https://events.example.com/"));

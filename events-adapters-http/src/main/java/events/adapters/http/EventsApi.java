@@ -68,7 +68,7 @@ public final class EventsApi {
         this.routes = new EventRoutes(b.publishEvents, b.queryEvents, authenticator::authenticate, b.baseUrl,
                 b.maxEventBytes, b.maxBatchBytes, b.readiness, b.maxPublishesInFlight, b.maxPublishBytesInFlight);
         this.policyRoutes = b.managePolicies == null ? null
-                : new PolicyRoutes(b.managePolicies, authenticator::authenticate, b.baseUrl, MAX_POLICY_BYTES);
+                : new PolicyRoutes(b.managePolicies, authenticator::authenticate, b.baseUrl, b.maxPolicyBytes);
         this.subscriptionRoutes = b.manageSubscriptions == null ? null
                 : new SubscriptionRoutes(b.manageSubscriptions, authenticator::authenticate, b.baseUrl,
                         MAX_SUBSCRIPTION_BYTES);
@@ -108,6 +108,7 @@ public final class EventsApi {
         private int maxPublishesInFlight = DEFAULT_MAX_PUBLISHES_IN_FLIGHT;
         private long maxPublishBytesInFlight = DEFAULT_MAX_PUBLISH_BYTES_IN_FLIGHT;
         private int maxHeaderBytes = DEFAULT_MAX_HEADER_BYTES;
+        private int maxPolicyBytes = MAX_POLICY_BYTES;
         private ManagePolicies managePolicies;
         private ManageSubscriptions manageSubscriptions;
 
@@ -208,6 +209,15 @@ public final class EventsApi {
                 throw new IllegalArgumentException("maxHeaderBytes must be at least 1024");
             }
             this.maxHeaderBytes = max;
+            return this;
+        }
+
+        /** Largest policy document body, in bytes; a larger one gets 413. Default {@link #MAX_POLICY_BYTES}. */
+        public Builder maxPolicyBytes(int max) {
+            if (max < 1024) {
+                throw new IllegalArgumentException("maxPolicyBytes must be at least 1024");
+            }
+            this.maxPolicyBytes = max;
             return this;
         }
 
