@@ -185,7 +185,8 @@ class SubscriptionsIT {
 
     @Test
     void refusesOtherContentTypesWith415() {
-        for (String type : List.of("text/plain", "application/xml", "application/cloudevents+json")) {
+        // ";" has no essence at all (it used to fail parsing with a 500)
+        for (String type : List.of("text/plain", "application/xml", "application/cloudevents+json", ";", ";;")) {
             HttpResponse<String> response = server.send(HttpRequest.newBuilder(server.uri(PATH))
                     .header("Content-Type", type)
                     .POST(HttpRequest.BodyPublishers.ofString("{}")), TestServer.subscriber());
