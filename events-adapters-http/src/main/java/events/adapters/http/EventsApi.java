@@ -1,6 +1,7 @@
 package events.adapters.http;
 
 import events.adapters.http.internal.EventRoutes;
+import events.adapters.http.internal.JettyProblems;
 import events.adapters.http.internal.PolicyRoutes;
 import events.adapters.http.internal.Problems;
 import events.adapters.http.internal.SubscriptionRoutes;
@@ -33,7 +34,8 @@ import java.util.function.Supplier;
  * given {@link Builder#managePolicies}, {@code PUT/GET/DELETE /events/api/v1/policies/{resource}} and
  * {@code GET /events/api/v1/policies}; when given {@link Builder#manageSubscriptions}, the webhook subscription
  * endpoints under {@code /events/api/v1/subscriptions}; and
- * maps every exception of the app, Javalin's 404 and 405 included, to RFC 7807 problem+json. Request
+ * maps every exception of the app, Javalin's 404 and 405 included, to RFC 7807 problem+json, and so the
+ * requests Jetty refuses before any route sees them (it sets the Jetty server's error handler). Request
  * bodies are read with this API's own limits ({@link Builder#maxEventBytes}, {@link Builder#maxBatchBytes}),
  * whatever Javalin's {@code http.maxRequestSize} is; publishes waiting for storage are bounded
  * ({@link Builder#maxPublishesInFlight}, {@link Builder#maxPublishBytesInFlight}). Immutable.
@@ -85,6 +87,7 @@ public final class EventsApi {
             subscriptionRoutes.register(config);
         }
         Problems.register(config);
+        JettyProblems.register(config);
     }
 
     public static final class Builder {
