@@ -2,6 +2,7 @@ package events.adapters.http;
 
 import events.adapters.http.internal.EventRoutes;
 import events.adapters.http.internal.JettyProblems;
+import events.adapters.http.internal.PathEncoding;
 import events.adapters.http.internal.PolicyRoutes;
 import events.adapters.http.internal.Problems;
 import events.adapters.http.internal.SubscriptionRoutes;
@@ -79,6 +80,7 @@ public final class EventsApi {
      */
     public void register(JavalinConfig config) {
         config.http.prefer405over404 = true;
+        PathEncoding.register(config);
         routes.register(config);
         if (policyRoutes != null) {
             policyRoutes.register(config);
