@@ -2,6 +2,7 @@ package events.adapters.http;
 
 import events.adapters.http.internal.EventRoutes;
 import events.adapters.http.internal.JettyErrors;
+import events.adapters.http.internal.PathEncoding;
 import events.adapters.http.internal.PolicyRoutes;
 import events.adapters.http.internal.Problems;
 import events.adapters.http.internal.SubscriptionRoutes;
@@ -87,6 +88,7 @@ public final class EventsApi {
         config.http.prefer405over404 = true;
         config.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(maxHeaderBytes));
         config.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors(maxHeaderBytes)));
+        PathEncoding.register(config);
         routes.register(config);
         if (policyRoutes != null) {
             policyRoutes.register(config);

@@ -109,6 +109,34 @@ class RobustnessIT {
         assertThat(json(response.body()).get("status").asInt()).isEqualTo(404);
     }
 
+    /**
+     * Requests Jetty refuses before any route sees them: a malformed percent-encoding, a bad UTF-8 escape, illegal
+     * characters in the path or the request line, a URI over Jetty's limit. They used to get Jetty's HTML error page
+     * (and a PUT or DELETE an empty body).
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"/events/api/v1/policies/urn:altinn:resource:%zz",
+            "/events/api/v1/policies/urn:altinn:resource:%FF",
+            "/events/api/v1/policies/urn:altinn:resource:a\\b", "/events/api/v1/events?resource=a b&after=0",
+            "/events/api/v1/events?after=0&resource=LONG", "PUT /events/api/v1/policies/urn:altinn:resource:%FF",
+            "DELETE /events/api/v1/policies/urn:altinn:resource:a\\b"})
+    void answersRequestsJettyRefusesWithProblems(String target) throws java.io.IOException {
+        String method = target.startsWith("/") ? "GET " : "";
+        String requestLine = method + target.replace("LONG", "a".repeat(10_000)) + " HTTP/1.1";
+        String response;
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.uri("/").getPort())) {
+            socket.getOutputStream().write((requestLine + "\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+
+        String head = response.substring(0, response.indexOf("\r\n\r\n")).toLowerCase(java.util.Locale.ROOT);
+        String body = response.substring(response.indexOf("\r\n\r\n") + 4);
+        assertThat(head).as(response).startsWith("http/1.1 4").contains("\r\ncontent-type: application/problem+json");
+        assertThat(json(body).get("status").asInt()).as(response).isEqualTo(Integer.parseInt(head.substring(9, 12)));
+        assertThat(body).doesNotContain("<html");
+    }
+
     @Test
     void answersUnknownMethodsWith405Problem() {
         HttpResponse<String> response = server.send(

@@ -13,7 +13,8 @@ record MediaType(String essence, String charset) {
         if (header == null || header.isBlank()) {
             return null;
         }
-        String[] parts = header.split(";");
+        // -1 keeps empty parts: ";" splits into two empty strings, not into none.
+        String[] parts = header.split(";", -1);
         String essence = parts[0].strip().toLowerCase(Locale.ROOT);
         String charset = null;
         for (int i = 1; i < parts.length; i++) {
