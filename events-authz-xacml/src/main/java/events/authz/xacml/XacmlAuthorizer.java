@@ -142,9 +142,30 @@ public final class XacmlAuthorizer implements Authorizer, PolicyLanguage, AutoCl
             throw new InvalidPolicyException("the resource must be " + ResourceUrn.RULE);
         }
         Element root = Balanas.parseXml(document, limits);
-        CompiledPolicy.compile(resource, root, 0);
+        CompiledPolicy compiled = CompiledPolicy.compile(resource, root, 0);
         XacmlNamespace.check(root);
         RegexpPatterns.check(root);
+        trialEvaluation(compiled);
+    }
+
+    /**
+     * Evaluates the policy once for a request that carries nothing but an action: Balana accepts some documents it
+     * then cannot evaluate at all (a Policy without a Target throws a NullPointerException), and such a policy
+     * would deny every request with a warning each time. A failure that depends on the request's values (a
+     * Condition whose first child is a Function throws once its rule's Target matches) is not found this way; it
+     * stays contained to its request.
+     */
+    private static void trialEvaluation(CompiledPolicy compiled) {
+        SortedMap<String, SortedMap<String, SortedSet<String>>> actionOnly = new java.util.TreeMap<>();
+        actionOnly.put(RequestAttributes.ACTION, new java.util.TreeMap<>(java.util.Map.of(RequestAttributes.ACTION_ID,
+                new java.util.TreeSet<>(List.of("subscribe")))));
+        try {
+            compiled.permits(actionOnly);
+        } catch (UnableToEvaluatePolicyException e) {
+            throw new InvalidPolicyException("Balana accepts the document but cannot evaluate it ("
+                    + (e.getCause() == null ? e.getMessage() : e.getCause().getClass().getSimpleName())
+                    + "); check the structure of the Policy, its Target and its Conditions");
+        }
     }
 
     // ------------------------------------------------------------------ refresh

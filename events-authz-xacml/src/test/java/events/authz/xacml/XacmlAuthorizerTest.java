@@ -254,6 +254,24 @@ class XacmlAuthorizerTest {
                 .hasMessageContaining("urn:oasis:names:tc:xacml:3.0:core:schema:wd-17");
     }
 
+    /**
+     * Found by the server's FuzzTest: Balana parses a Policy without a Target and then throws a NullPointerException
+     * on every evaluation. (A Condition whose first child is a Function throws only once its rule's Target
+     * matches, which a trial request without values does not reach: not caught this way.)
+     */
+    @Test
+    void refusesADocumentBalanaAcceptsButCannotEvaluate() {
+        XacmlAuthorizer authorizer = open(new InMemoryPolicyStore());
+        String strict = Policies.document("urn:altinn:resource:strict");
+        String withoutTarget = strict.replace("  <xacml3:Target/>\n", "");
+
+        assertThat(withoutTarget).isNotEqualTo(strict);
+        assertThatThrownBy(() -> authorizer.check(EXAMPLE, withoutTarget))
+                .isInstanceOf(InvalidPolicyException.class)
+                .hasMessageContaining("cannot evaluate");
+        authorizer.check(EXAMPLE, strict);
+    }
+
     @Test
     void refusesXmlContentInAnAttributeValue() {
         XacmlAuthorizer authorizer = open(new InMemoryPolicyStore());
