@@ -28,7 +28,7 @@
 # Environment (all optional):
 #   BENCH_SIZES events, growing ("100000,1000000")  BENCH_POLLS timed polls per scenario per size (50)
 #   BENCH_WARMUP untimed rounds per size (5)  BENCH_PAGE_SIZE (50, the API's default)  BENCH_HOT_EVERY (8)
-#   BENCH_PUBLISHERS (4)  BENCH_LONG_TYPE characters (4000)  BENCH_TARGETS ("h2"; "h2 pg" for both)
+#   BENCH_PUBLISHERS (4)  BENCH_LONG_TYPE characters (1024, the most a type may have)  BENCH_TARGETS ("h2"; "h2 pg" for both)
 #   BENCH_BUILD=1 to rebuild even if the jars exist  BENCH_SERVER_JAVA_OPTS
 #   PGHOST (127.0.0.1) PGPORT (5432) PGUSER (postgres) PGDATABASE (test) PGPASSWORD
 # Never run by CI. Only ever sends traffic to 127.0.0.1. Loading is most of the time: about 3 to 5 minutes per
@@ -45,7 +45,7 @@ WARMUP="${BENCH_WARMUP:-5}"
 PAGE_SIZE="${BENCH_PAGE_SIZE:-50}"
 HOT_EVERY="${BENCH_HOT_EVERY:-8}"
 PUBLISHERS="${BENCH_PUBLISHERS:-4}"
-LONG_TYPE="${BENCH_LONG_TYPE:-4000}"
+LONG_TYPE="${BENCH_LONG_TYPE:-1024}"
 TARGETS="${BENCH_TARGETS:-h2}"
 POLICY_DIR="$ROOT/bench/poll-policies"
 

@@ -35,7 +35,7 @@ import okhttp3.Response;
  * request at a time; a request is timed from the call to the last byte of the body.
  *
  * <p>Setup publishes, as ttd, to {@value #RESOURCE} (digdir may see every party but 666; a caller of any other
- * org nothing): first one event whose type is {@code --long-type} (4000) characters {@code a}, never ending in
+ * org nothing): first one event whose type is {@code --long-type} (1024, the most a type may have) characters {@code a}, never ending in
  * {@code x}, so that it is among the first events a poll from {@code after=0} examines; then events in batches of
  * {@value #BATCH} from {@code --publishers} (4) concurrent publishers, in stages up to each of {@code --sizes}
  * (100000,1000000) events. Every {@code --hot-every}-th (8th) event is about {@value #HOT_SUBJECT}, the others
@@ -160,7 +160,7 @@ public final class HostilePollBench {
         int pageSize = flags.intValue("--page-size", 50, 1, 1000);
         int hotEvery = flags.intValue("--hot-every", 8, 1, 1_000_000);
         int publishers = flags.intValue("--publishers", 4, 1, 64);
-        int longType = flags.intValue("--long-type", 4000, 1, 200_000);
+        int longType = flags.intValue("--long-type", 1024, 1, 200_000);
         String label = flags.value("--label", url.getHost() + ":" + url.getPort()).replace(' ', '_');
         HostilePollBench bench = new HostilePollBench(HttpUrl.get(url.toString()), flags.require("--publish-token"),
                 flags.require("--permitted-token"), flags.require("--nogrant-token"), pageSize, hotEvery,

@@ -30,6 +30,8 @@ public record CloudEvent(
         Map<String, Object> extensions,
         EventData data) {
 
+    /** The longest event type accepted: polls match type patterns against stored types, at a cost that grows with it. */
+    public static final int MAX_TYPE_LENGTH = 1024;
     public static final String SPEC_VERSION = "1.0";
     public static final String RESOURCE = "resource";
     public static final String RESOURCE_INSTANCE = "resourceinstance";
@@ -55,8 +57,10 @@ public record CloudEvent(
                 && !VALID_SOURCES.test(source)) {
             violations.add(new Violation("source", "must be a URI-reference"));
         }
-        if (requireNonEmpty("type", type, violations)) {
-            requireAllowable("type", type, violations);
+        if (requireNonEmpty("type", type, violations) && requireAllowable("type", type, violations)
+                && type.length() > MAX_TYPE_LENGTH) {
+            // Polls match type patterns against stored types: a long type would make that matching expensive.
+            violations.add(new Violation("type", "must be at most " + MAX_TYPE_LENGTH + " characters"));
         }
         if (subject != null && subject.isEmpty()) {
             violations.add(new Violation("subject", "must not be empty when present"));

@@ -42,6 +42,18 @@ public record EventFilter(String resource, String subject, String alternativeSub
                 && matchesType(event.type());
     }
 
+    /**
+     * An upper bound of the character comparisons {@link #matchesType} makes for a type of {@code typeLength}
+     * characters: type length × pattern length, summed over the patterns.
+     */
+    public long matchCost(int typeLength) {
+        long cost = 0;
+        for (TypePattern pattern : types) {
+            cost += (long) typeLength * (pattern.pattern().length() + 1);
+        }
+        return cost;
+    }
+
     /** Whether {@code type} matches one of the patterns, or there are none. */
     public boolean matchesType(String type) {
         if (types.isEmpty()) {

@@ -224,6 +224,18 @@ public final class WebhookEndpoints {
      * empty when delivery to it is allowed (always, when private addresses are allowed).
      */
     public Optional<String> whyForbidden(InetAddress address) {
+        return why(address, true);
+    }
+
+    /**
+     * {@link #whyForbidden} without the IPv4 address an IPv6 address carries: for an address a name resolved to,
+     * whose answer a caller must not learn (it would tell what this network's DNS says).
+     */
+    public Optional<String> whyForbiddenUnnamed(InetAddress address) {
+        return why(address, false);
+    }
+
+    private Optional<String> why(InetAddress address, boolean nameEmbedded) {
         Objects.requireNonNull(address, "address");
         List<Cidr> forbiddenIpv4 = allowPrivate ? METADATA_IPV4 : FORBIDDEN_IPV4;
         List<Cidr> forbiddenIpv6 = allowPrivate ? METADATA_IPV6 : FORBIDDEN_IPV6;
@@ -239,7 +251,8 @@ public final class WebhookEndpoints {
             if (embedding.prefix().contains(bytes)) {
                 byte[] ipv4 = Arrays.copyOfRange(bytes, embedding.offset(), embedding.offset() + 4);
                 return find(forbiddenIpv4, ipv4)
-                        .map(inner -> embedding.prefix() + " embedding " + dotted(ipv4) + " in " + inner);
+                        .map(inner -> embedding.prefix() + " embedding " + (nameEmbedded ? dotted(ipv4) : "an address")
+                                + " in " + inner);
             }
         }
         return Optional.empty();
@@ -260,7 +273,7 @@ public final class WebhookEndpoints {
      */
     public void checkResolved(String host, Collection<InetAddress> addresses) {
         for (InetAddress address : addresses) {
-            Optional<String> why = whyForbidden(address);
+            Optional<String> why = whyForbiddenUnnamed(address);
             if (why.isPresent()) {
                 // The address itself is left out: it would tell a caller what this network's DNS says.
                 throw new InvalidEndpointException("the host " + host + " resolves to an address in " + why.get()

@@ -232,6 +232,16 @@ class CloudEventValidationTest {
     }
 
     @Test
+    void acceptsATypeOfAtMost1024CharactersAndRefusesALongerOne() {
+        anEvent().type("a".repeat(CloudEvent.MAX_TYPE_LENGTH)).build();
+
+        InvalidEventException e = catchThrowableOfType(InvalidEventException.class,
+                () -> anEvent().type("a".repeat(CloudEvent.MAX_TYPE_LENGTH + 1)).build());
+
+        assertThat(e.violations()).containsExactly(new Violation("type", "must be at most 1024 characters"));
+    }
+
+    @Test
     void rejectsNullExtensionValue() {
         Map<String, Object> extensions = new LinkedHashMap<>();
         extensions.put("resource", RESOURCE);

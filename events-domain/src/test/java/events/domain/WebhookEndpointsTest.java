@@ -99,6 +99,16 @@ class WebhookEndpointsTest {
         assertThat(STRICT.whyForbidden(address("fd00:ec2::254"))).hasValue("fd00:ec2::254/128 AWS instance metadata (IPv6)");
     }
 
+    /** A name's answer must not reach the caller: the unnamed reason keeps the range, not the embedded address. */
+    @Test
+    void namesNoEmbeddedAddressForAnAddressANameResolvedTo() throws Exception {
+        assertThat(STRICT.whyForbiddenUnnamed(address("64:ff9b::10.1.2.3")))
+                .hasValue("64:ff9b::/96 NAT64 embedding an address in 10.0.0.0/8 private-use");
+        InvalidEndpointException e = catchThrowableOfType(InvalidEndpointException.class,
+                () -> STRICT.checkResolved("hooks.example.com", List.of(address("64:ff9b::10.1.2.3"))));
+        assertThat(e.reason()).doesNotContain("10.1.2.3").contains("10.0.0.0/8");
+    }
+
     @Test
     void refusesToJudgeANullAddress() {
         assertThatNullPointerException().isThrownBy(() -> STRICT.isForbidden(null));

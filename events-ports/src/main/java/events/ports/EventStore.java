@@ -43,7 +43,8 @@ public interface EventStore {
      * {@code examineAtMost} of them, and returns those whose type matches the filter, stopping at the
      * {@code size}th. {@link EventScan#next()} is the sequence of the last event examined ({@code after} when
      * none was), so whatever the caller's filter, hidden or not, a store read costs at most
-     * {@code examineAtMost} events, however many are stored.
+     * {@code examineAtMost} events, however many are stored. A store may stop sooner, after one event at least, to
+     * bound work of its own (matching long types against long patterns); {@code next} still says where it stopped.
      *
      * @throws events.domain.UnableToReadEventsException when storage cannot answer
      */

@@ -38,9 +38,10 @@ final class EndpointGuard {
             List<InetAddress> allowed = new ArrayList<>(resolved.size());
             StringJoiner refused = new StringJoiner(", ");
             for (InetAddress address : resolved) {
-                Optional<String> why = endpoints.whyForbidden(address);
+                // Refusals reach the subscription's owner (its deliveries list): ranges only, never the addresses.
+                Optional<String> why = endpoints.whyForbiddenUnnamed(address);
                 if (why.isPresent()) {
-                    refused.add(address.getHostAddress() + " (" + why.get() + ")");
+                    refused.add(why.get());
                 } else {
                     allowed.add(address);
                 }
@@ -63,10 +64,9 @@ final class EndpointGuard {
 
     /** Throws when the rules forbid {@code address}. */
     void check(InetAddress address) throws ForbiddenAddressException {
-        Optional<String> why = endpoints.whyForbidden(address);
+        Optional<String> why = endpoints.whyForbiddenUnnamed(address);
         if (why.isPresent()) {
-            throw new ForbiddenAddressException(
-                    "address " + address.getHostAddress() + " is forbidden (" + why.get() + ")");
+            throw new ForbiddenAddressException("the address dialled is forbidden (" + why.get() + ")");
         }
     }
 

@@ -69,6 +69,13 @@ final class JdbcEventStore implements EventStore, AutoCloseable {
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
     /** Rows of sequence and type read at a time when type patterns are matched. */
     private static final int TYPED_CHUNK = 1000;
+    /**
+     * The most character comparisons ({@link EventFilter#matchCost}) one read spends matching type patterns: past
+     * them it stops where it is, as at its budget of events, and the poll's next page continues there. Realistic
+     * patterns over realistic types (tens of characters) stay far below it for 10 000 events; 20 patterns of 256
+     * characters over types of 1 024 reach it in a few events.
+     */
+    static final long MATCH_STEPS_PER_READ = 20_000_000;
 
     private static final String COLUMNS = "seq, spec_version, event_id, source, event_type, subject, event_time,"
             + " data_content_type, data_schema, resource, resource_instance, alternative_subject, extensions,"
@@ -415,12 +422,13 @@ final class JdbcEventStore implements EventStore, AutoCloseable {
     /**
      * Type patterns are matched here, not by the database ({@link events.domain.TypePattern} never backtracks;
      * a {@code LIKE} may): the sequences and types of at most {@code examineAtMost} rows are read, in chunks,
-     * and then the whole rows of the matches.
+     * and then the whole rows of the matches. Matching stops early past {@link #MATCH_STEPS_PER_READ}.
      */
     private EventScan readTyped(EventFilter filter, long after, int size, int examineAtMost) {
         List<Long> matches = new ArrayList<>();
         long next = after;
         int examined = 0;
+        long steps = 0;
         String sql = "SELECT seq, event_type FROM events WHERE " + whereOf(filter) + orderOf(filter) + " LIMIT :limit";
         while (examined < examineAtMost && matches.size() < size) {
             int chunk = Math.min(TYPED_CHUNK, examineAtMost - examined);
@@ -429,17 +437,21 @@ final class JdbcEventStore implements EventStore, AutoCloseable {
                     .bind("limit", chunk)
                     .map((rs, ctx) -> new Object[] {rs.getLong(1), rs.getString(2)})
                     .list());
+            boolean spent = false;
             for (Object[] row : rows) {
                 examined++;
                 next = (Long) row[0];
-                if (filter.matchesType((String) row[1])) {
+                String type = (String) row[1];
+                steps += filter.matchCost(type.length());
+                if (filter.matchesType(type)) {
                     matches.add(next);
-                    if (matches.size() == size) {
-                        break;
-                    }
+                }
+                if (matches.size() == size || steps >= MATCH_STEPS_PER_READ) {
+                    spent = true;
+                    break;
                 }
             }
-            if (rows.size() < chunk) {
+            if (spent || rows.size() < chunk) {
                 break;
             }
         }

@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
 /**
  * The webhook subscription endpoints (SPEC section 4). Every one needs scope {@value Caller#SCOPE_SUBSCRIBE}:
  * create, and list, read, delete, rotate the secret, and inspect deliveries and dead letters, the
- * {@link ManageSubscriptions} port deciding who owns what (403 for another consumer's, 404 for none). Owning a
+ * {@link ManageSubscriptions} port deciding who owns what (404 for another consumer's, as for none). Owning a
  * subscription is not enough: a token the owner got for something else (publishing, say) must not read its
  * endpoint, take a new signing secret or redrive its dead letters. Use through
  * {@code events.adapters.http.EventsApi}.
