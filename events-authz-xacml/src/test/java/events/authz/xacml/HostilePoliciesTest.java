@@ -107,14 +107,17 @@ class HostilePoliciesTest {
 
     @Test
     void aStackOverflowWhileEvaluatingDeniesOnlyTheRequestItHappenedFor() {
-        // A valid pattern whose matcher recurses once per character.
-        store.put(HOSTILE, HostilePolicies.permittingTypesMatching("^(a|b)*$"));
+        // A valid pattern whose matcher recurses once per character, on the event id (a type is at most 1 024).
+        store.put(HOSTILE, HostilePolicies.permittingDigdirWhen(HostilePolicies.typeMatches("^(a|b)*$")
+                .replace("urn:altinn:eventtype", "urn:altinn:event-id")));
         XacmlAuthorizer authorizer = open(XacmlAuthorizer.builder(store));
 
         try (RecordingLog log = new RecordingLog(XacmlAuthorizer.class)) {
             List<Boolean> answers = authorizer.decide(List.of(
-                    about(HOSTILE, "digdir", "ab".repeat(100_000)),
-                    about(HOSTILE, "digdir", "abba"),
+                    AccessRequest.forEvent(org("digdir"), Action.SUBSCRIBE,
+                            TestEvents.anEvent().resource(HOSTILE).id("ab".repeat(100_000)).build()),
+                    AccessRequest.forEvent(org("digdir"), Action.SUBSCRIBE,
+                            TestEvents.anEvent().resource(HOSTILE).id("abba").build()),
                     aboutParty(EXAMPLE, "1337")));
 
             assertThat(answers).containsExactly(false, true, true);
