@@ -146,7 +146,7 @@ final class Dispatcher {
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException | Error e) {
-                LOG.warn("dispatching failed; retrying in a second: {}", e.toString());
+                LOG.warn("dispatching failed; retrying in a second: {}", withCauses(e));
                 places.clear();
                 Signal.sleep(1000);
             }
@@ -374,4 +374,20 @@ final class Dispatcher {
         places.clear();
         return false;
     }
+
+    /**
+     * The failure and each of its causes, one line: the causes say why (a lock timeout, a cancelled statement),
+     * and the stores' failures carry no stored values in their messages (see the JDBC adapter's
+     * {@code DatabaseFailure}).
+     */
+    static String withCauses(Throwable failure) {
+        StringBuilder text = new StringBuilder(failure.toString());
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        seen.add(failure);
+        for (Throwable cause = failure.getCause(); cause != null && seen.add(cause); cause = cause.getCause()) {
+            text.append(" <- ").append(cause);
+        }
+        return text.toString();
+    }
+
 }
