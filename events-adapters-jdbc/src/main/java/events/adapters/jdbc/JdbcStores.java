@@ -47,11 +47,10 @@ public final class JdbcStores implements AutoCloseable {
      * {@code MODE=PostgreSQL}: the same SQL ({@code ON CONFLICT DO NOTHING}) runs on both databases.
      * {@code RETENTION_TIME=5000}: the space of chunks no longer used is reused after 5 s instead of 45 s, so that
      * {@link H2Housekeeping} (which forces the file to disk every second) keeps the file small.
-     * {@code QUERY_TIMEOUT}: the statement timeout of {@link Jdbis}, set once per session.
      */
     private static final String[][] H2_SETTINGS = {
         {"WRITE_DELAY", "0"}, {"RETENTION_TIME", "5000"}, {"LOCK_TIMEOUT", "10000"}, {"DB_CLOSE_ON_EXIT", "FALSE"},
-        {"MODE", "PostgreSQL"}, {"QUERY_TIMEOUT", String.valueOf(Jdbis.STATEMENT_TIMEOUT.toMillis())},
+        {"MODE", "PostgreSQL"},
     };
 
     private final JdbcEventStore eventStore;

@@ -12,13 +12,12 @@ import org.jdbi.v3.core.statement.StatementExceptions;
  * own message, which Jdbi's repeats, can still quote values: what leaves the stores goes through
  * {@link DatabaseFailure}.
  *
- * <p>Every statement has a timeout ({@link #STATEMENT_TIMEOUT}): every query of the stores is bounded in the rows
- * it reads, so one that runs this long is stuck (a lock, a plan gone wrong) and is cancelled rather than holding
- * its connection and its caller. On PostgreSQL the driver cancels it ({@code Statement.setQueryTimeout}); on H2 the
- * database does, from the {@code QUERY_TIMEOUT} that {@link JdbcStores} puts in the URL: H2's driver carries
- * {@code setQueryTimeout} out by running {@code SET QUERY_TIMEOUT} on the connection, inside whatever transaction
- * is open, and with it set per statement, the kill -9 durability test lost acknowledged appends (2 runs in 11;
- * none in 8 without it).
+ * <p>On PostgreSQL every statement has a timeout ({@link #STATEMENT_TIMEOUT}): every query of the stores is bounded
+ * in the rows it reads, so one that runs this long is stuck (a lock, a plan gone wrong) and the driver cancels it
+ * rather than let it hold its connection and its caller. On H2 there is none: with H2's query timeout, set per
+ * statement (its driver runs {@code SET QUERY_TIMEOUT} inside the open transaction) or per session (in the URL),
+ * kill -9 tests lost acknowledged appends (H2DurabilityTest 2 runs of 11 per statement; ServerProcessIT once per
+ * session), which they never did without it. H2's waits are bounded by its {@code LOCK_TIMEOUT} instead.
  */
 final class Jdbis {
     /** How long one statement may run before the driver cancels it. */
