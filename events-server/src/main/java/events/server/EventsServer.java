@@ -132,7 +132,8 @@ public final class EventsServer implements AutoCloseable {
             app.start(settings.port());
             String baseUrl = settings.baseUrl().orElse("http://localhost:" + app.port());
             log.info("Events listening on port {} ({}), storage: {}", app.port(), baseUrl,
-                    settings.dbUrl().map(EventsServer::withoutCredentials).orElse("H2 in " + settings.dataDir().toAbsolutePath()));
+                    settings.dbUrl().map(JdbcStores::withoutCredentials)
+                            .orElse("H2 in " + settings.dataDir().toAbsolutePath()));
             return new EventsServer(stores, authorizer, sender, events, app, baseUrl);
         } catch (RuntimeException e) {
             if (events != null) {
@@ -147,21 +148,6 @@ public final class EventsServer implements AutoCloseable {
             stores.close();
             throw e;
         }
-    }
-
-    /**
-     * The URL without its parameters, where credentials may be: after {@code ?} for PostgreSQL
-     * ({@code password=}), after the first {@code ;} for H2 ({@code ;PASSWORD=}).
-     */
-    private static String withoutCredentials(String jdbcUrl) {
-        int cut = jdbcUrl.length();
-        for (char c : new char[] {'?', ';'}) {
-            int at = jdbcUrl.indexOf(c);
-            if (at >= 0) {
-                cut = Math.min(cut, at);
-            }
-        }
-        return jdbcUrl.substring(0, cut);
     }
 
     public int port() {

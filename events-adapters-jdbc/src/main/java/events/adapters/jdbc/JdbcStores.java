@@ -151,7 +151,7 @@ public final class JdbcStores implements AutoCloseable {
         try {
             pool = new HikariDataSource(config);
         } catch (RuntimeException e) {
-            throw new EventsException("Unable to connect to the database " + withoutQuery(jdbcUrl) + ": "
+            throw new EventsException("Unable to connect to the database " + withoutCredentials(jdbcUrl) + ": "
                     + e.getMessage(), e);
         }
         try {
@@ -272,7 +272,11 @@ public final class JdbcStores implements AutoCloseable {
         return url.toString();
     }
 
-    private static String withoutQuery(String jdbcUrl) {
+    /**
+     * The URL without its parameters, where credentials may be: after {@code ?} for PostgreSQL
+     * ({@code password=}), after the first {@code ;} for H2 ({@code ;PASSWORD=}). For logs and messages.
+     */
+    public static String withoutCredentials(String jdbcUrl) {
         int cut = jdbcUrl.length();
         for (char c : new char[] {'?', ';'}) {
             int at = jdbcUrl.indexOf(c);
